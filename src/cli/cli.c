@@ -1,0 +1,276 @@
+/*
+ * cli.c - the loa program: global options, configuration
+ * layers, dispatch through the command table.
+ */
+#include "cli/cli.h"
+#include "core/log.h"
+#include "core/str.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/banned.h"
+
+static const loa_cmd commands[] = {
+#define LOA_COMMAND(n, s, u, h) {#n, cmd_##n, s, u, h, false},
+#define LOA_COMMAND_HIDDEN(n, s, u, h) {#n, cmd_##n, s, u, h, true},
+#include "cli/commands.def"
+#undef LOA_COMMAND
+#undef LOA_COMMAND_HIDDEN
+	{NULL, NULL, NULL, NULL, NULL, false},
+};
+
+const loa_cmd *loa_cli_find(const char *name)
+{
+	for (const loa_cmd *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"Cách dùng / usage: loa [--db PATH] [--config FILE] [--set KEY=VALUE]\n"
+		"                       [--log-level LEVEL] [--log-json] [-q] <lệnh/command> [options]\n"
+		"\nCác lệnh / commands:\n");
+	for (const loa_cmd *c = commands; c->name; c++)
+		if (!c->hidden)
+			fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nloa help <lệnh> để xem chi tiết / for details.\n");
+}
+
+int cli_usage_error(const char *cmdname, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "loa %s: ", cmdname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	const loa_cmd *c = loa_cli_find(cmdname);
+	if (c)
+		fprintf(stderr, "Cách dùng / usage: %s\n", c->usage);
+	return LOA_EXIT_USAGE;
+}
+
+int cli_fail(const char *cmdname, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "loa %s: ", cmdname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return LOA_EXIT_FAIL;
+}
+
+void cli_apply_log_config(loa_ctx *ctx)
+{
+	int lvl = loa_log_level_parse(loa_config_get(ctx->cfg, "log.level"));
+	if (lvl >= 0)
+		loa_log_set_level(lvl);
+	loa_log_set_json(strcmp(loa_config_get(ctx->cfg, "log.format"), "json") == 0);
+}
+
+int cli_common_opt(loa_ctx *ctx, const loa_cmd *cmd, int c, const char *arg, char **argv)
+{
+	loa_err err;
+	loa_err_clear(&err);
+	switch (c) {
+	case CLI_OPT_DB:
+		loa_config_set(ctx->cfg, "db", arg, LOA_CFG_FLAG, &err);
+		return LOA_EXIT_OK;
+	case CLI_OPT_SET:
+		if (loa_config_set_kv(ctx->cfg, arg, LOA_CFG_FLAG, &err))
+			return cli_usage_error(cmd->name, "%s", loa_err_msg(&err));
+		cli_apply_log_config(ctx);
+		return LOA_EXIT_OK;
+	case CLI_OPT_LOGLEVEL:
+		if (loa_log_level_parse(arg) < 0)
+			return cli_usage_error(cmd->name, "mức log không hợp lệ / bad log level '%s'", arg);
+		loa_config_set(ctx->cfg, "log.level", arg, LOA_CFG_FLAG, &err);
+		cli_apply_log_config(ctx);
+		return LOA_EXIT_OK;
+	case CLI_OPT_LOGJSON:
+		loa_config_set(ctx->cfg, "log.format", "json", LOA_CFG_FLAG, &err);
+		cli_apply_log_config(ctx);
+		return LOA_EXIT_OK;
+	case ':':
+		return cli_usage_error(cmd->name, "thiếu giá trị cho tùy chọn / option needs a value: %s",
+				       argv[optind - 1]);
+	default:
+		return cli_usage_error(cmd->name, "tùy chọn không hợp lệ / unknown option: %s",
+				       argv[optind - 1]);
+	}
+}
+
+int cmd_help(loa_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2) {
+		print_usage(stdout);
+		return LOA_EXIT_OK;
+	}
+	const loa_cmd *c = loa_cli_find(argv[1]);
+	if (!c)
+		return cli_usage_error("help", "không có lệnh / no such command: %s", argv[1]);
+	printf("%s\n\nCách dùng / usage: %s\n\n%s\n", c->summary, c->usage, c->help);
+	printf("\nTùy chọn chung / common options: --db PATH, --set KEY=VALUE, --log-level LEVEL, "
+	       "--log-json\n");
+	return LOA_EXIT_OK;
+}
+
+int cmd_version(loa_ctx *ctx, int argc, char **argv)
+{
+	printf("loa %s\n", LOA_VERSION);
+	return LOA_EXIT_OK;
+}
+
+int cmd_config(loa_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+	const loa_cmd *self = loa_cli_find("config");
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		int rc = cli_common_opt(ctx, self, c, optarg, argv);
+		if (rc)
+			return rc;
+	}
+	if (optind >= argc || strcmp(argv[optind], "show") != 0 || optind + 1 != argc)
+		return cli_usage_error("config", "cần lệnh con 'show' / expected 'show'");
+	const char *file = loa_config_file(ctx->cfg);
+	printf("# tệp cấu hình / config file: %s\n", file ? file : "(không có / none)");
+	for (const loa_config_key *k = loa_config_keys(); k->key; k++)
+		printf("%-18s = %-40s # %s; %s\n", k->key, loa_config_get(ctx->cfg, k->key),
+		       loa_config_origin_name(loa_config_origin(ctx->cfg, k->key)), k->help);
+	return LOA_EXIT_OK;
+}
+
+int loa_cli_main(int argc, char **argv)
+{
+	loa_ctx ctx = {0};
+	loa_err err;
+	loa_err_clear(&err);
+	ctx.cfg = loa_config_new();
+	if (!ctx.cfg) {
+		fputs("loa: hết bộ nhớ / out of memory\n", stderr);
+		return LOA_EXIT_FAIL;
+	}
+	const char *config_path = getenv("LOA_CONFIG");
+	bool config_explicit = config_path != NULL;
+
+	/* Global options stop at the first non-option (the command). */
+	static const struct option gopts[] = {
+		{"db", required_argument, NULL, CLI_OPT_DB},
+		{"config", required_argument, NULL, CLI_OPT_CONFIG},
+		{"set", required_argument, NULL, CLI_OPT_SET},
+		{"log-level", required_argument, NULL, CLI_OPT_LOGLEVEL},
+		{"log-json", no_argument, NULL, CLI_OPT_LOGJSON},
+		{"quiet", no_argument, NULL, 'q'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	/* First pass: find --config, so the file layer goes under the flags. */
+	const char *flag_db = NULL, *flag_level = NULL;
+	bool flag_json = false;
+	char *sets[64];
+	int nsets = 0;
+	int c, status = LOA_EXIT_OK;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:qVh", gopts, NULL)) != -1) {
+		switch (c) {
+		case CLI_OPT_DB: flag_db = optarg; break;
+		case CLI_OPT_CONFIG: config_path = optarg; config_explicit = true; break;
+		case CLI_OPT_SET:
+			if (nsets == (int)(sizeof sets / sizeof sets[0])) {
+				fputs("loa: quá nhiều --set / too many --set\n", stderr);
+				status = LOA_EXIT_USAGE;
+				goto out;
+			}
+			sets[nsets++] = optarg;
+			break;
+		case CLI_OPT_LOGLEVEL: flag_level = optarg; break;
+		case CLI_OPT_LOGJSON: flag_json = true; break;
+		case 'q': ctx.quiet = true; break;
+		case 'V': printf("loa %s\n", LOA_VERSION); goto out;
+		case 'h': print_usage(stdout); goto out;
+		case ':':
+			fprintf(stderr, "loa: thiếu giá trị cho tùy chọn / option needs a value: %s\n",
+				argv[optind - 1]);
+			print_usage(stderr);
+			status = LOA_EXIT_USAGE;
+			goto out;
+		default:
+			fprintf(stderr, "loa: tùy chọn không hợp lệ / unknown option: %s\n", argv[optind - 1]);
+			print_usage(stderr);
+			status = LOA_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (!config_path && access("loa.conf", R_OK) == 0)
+		config_path = "loa.conf";
+	if (config_path) {
+		int rc = loa_config_load_file(ctx.cfg, config_path, &err);
+		if (rc && (rc != LOA_ENOTFOUND || config_explicit)) {
+			fprintf(stderr, "loa: %s\n", loa_err_msg(&err));
+			status = rc == LOA_ENOTFOUND ? LOA_EXIT_USAGE : LOA_EXIT_FAIL;
+			goto out;
+		}
+	}
+	if (loa_config_load_env(ctx.cfg, &err)) {
+		fprintf(stderr, "loa: %s\n", loa_err_msg(&err));
+		status = LOA_EXIT_FAIL;
+		goto out;
+	}
+	if (flag_db)
+		loa_config_set(ctx.cfg, "db", flag_db, LOA_CFG_FLAG, &err);
+	if (flag_level) {
+		if (loa_log_level_parse(flag_level) < 0) {
+			fprintf(stderr, "loa: mức log không hợp lệ / bad log level '%s'\n", flag_level);
+			status = LOA_EXIT_USAGE;
+			goto out;
+		}
+		loa_config_set(ctx.cfg, "log.level", flag_level, LOA_CFG_FLAG, &err);
+	}
+	if (flag_json)
+		loa_config_set(ctx.cfg, "log.format", "json", LOA_CFG_FLAG, &err);
+	for (int i = 0; i < nsets; i++) {
+		if (loa_config_set_kv(ctx.cfg, sets[i], LOA_CFG_FLAG, &err)) {
+			fprintf(stderr, "loa: %s\n", loa_err_msg(&err));
+			status = LOA_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (loa_log_level_parse(loa_config_get(ctx.cfg, "log.level")) < 0) {
+		fprintf(stderr, "loa: mức log không hợp lệ / bad log level '%s'\n",
+			loa_config_get(ctx.cfg, "log.level"));
+		status = LOA_EXIT_USAGE;
+		goto out;
+	}
+	cli_apply_log_config(&ctx);
+
+	if (optind >= argc) {
+		print_usage(stderr);
+		status = LOA_EXIT_USAGE;
+		goto out;
+	}
+	const loa_cmd *cmd = loa_cli_find(argv[optind]);
+	if (!cmd) {
+		fprintf(stderr, "loa: không có lệnh / unknown command: %s\n", argv[optind]);
+		print_usage(stderr);
+		status = LOA_EXIT_USAGE;
+		goto out;
+	}
+	int cargc = argc - optind;
+	char **cargv = argv + optind;
+	optind = 0; /* reset getopt for the command (GNU: 0 re-initialises) */
+	status = cmd->fn(&ctx, cargc, cargv);
+out:
+	loa_config_free(ctx.cfg);
+	return status;
+}

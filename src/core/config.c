@@ -1,0 +1,192 @@
+#include "core/config.h"
+#include "core/buf.h"
+#include "core/str.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/banned.h"
+
+static const loa_config_key keys[] = {
+	{"db", "loa.db", "database file (SQLite)"},
+	{"log.level", "warn", "log level: debug, info, warn, error, off"},
+	{"log.format", "text", "log format: text (key=value) or json"},
+	{"listen", "127.0.0.1:8080", "address the server listens on"},
+	{"import.batch", "5000", "items per transaction when importing"},
+	{"import.max_line", "16777216", "longest accepted JSON line in bytes"},
+	{"fetch.user_agent", "loa/" LOA_VERSION " (+https://loa.invalid/bot)",
+	 "User-Agent of the fetcher"},
+	{NULL, NULL, NULL},
+};
+
+#define NKEYS (sizeof keys / sizeof keys[0] - 1)
+
+struct loa_config {
+	char *val[NKEYS];
+	int origin[NKEYS];
+	char *file;
+};
+
+const loa_config_key *loa_config_keys(void) { return keys; }
+
+static int key_index(const char *key)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+loa_config *loa_config_new(void)
+{
+	loa_config *c = calloc(1, sizeof *c);
+	return c;
+}
+
+void loa_config_free(loa_config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < NKEYS; i++)
+		free(c->val[i]);
+	free(c->file);
+	free(c);
+}
+
+int loa_config_set(loa_config *c, const char *key, const char *value, int origin, loa_err *err)
+{
+	int i = key_index(key);
+	if (i < 0)
+		return loa_err_set(err, LOA_ENOTFOUND, "unknown configuration key '%s'", key);
+	if (origin < c->origin[i])
+		return LOA_OK; /* a higher layer already set it */
+	char *v = strdup(value);
+	if (!v)
+		return loa_err_set(err, LOA_ENOMEM, "out of memory");
+	free(c->val[i]);
+	c->val[i] = v;
+	c->origin[i] = origin;
+	return LOA_OK;
+}
+
+int loa_config_set_kv(loa_config *c, const char *kv, int origin, loa_err *err)
+{
+	const char *eq = strchr(kv, '=');
+	if (!eq || eq == kv)
+		return loa_err_set(err, LOA_EINVAL, "expected key=value, got '%s'", kv);
+	char key[128];
+	size_t kn = (size_t)(eq - kv);
+	if (kn >= sizeof key)
+		return loa_err_set(err, LOA_EINVAL, "configuration key too long");
+	memcpy(key, kv, kn);
+	key[kn] = '\0';
+	return loa_config_set(c, key, eq + 1, origin, err);
+}
+
+int loa_config_load_file(loa_config *c, const char *path, loa_err *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			return loa_err_set(err, LOA_ENOTFOUND, "%s: no such file", path);
+		return loa_err_set(err, LOA_EIO, "%s: %s", path, strerror(errno));
+	}
+	char line[4096];
+	int lineno = 0, rc = LOA_OK;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		loa_str s = loa_str_trim(loa_str_c(line));
+		if (!s.n || s.p[0] == '#')
+			continue;
+		loa_str rest = s;
+		loa_str k = loa_str_trim(loa_str_split(&rest, '='));
+		if (rest.p == s.p + s.n && !memchr(s.p, '=', s.n)) {
+			rc = loa_err_set(err, LOA_EPARSE, "%s:%d: expected 'key = value'", path, lineno);
+			break;
+		}
+		loa_str v = loa_str_trim(rest);
+		char kb[128], vb[4096];
+		if (k.n >= sizeof kb || v.n >= sizeof vb) {
+			rc = loa_err_set(err, LOA_EPARSE, "%s:%d: line too long", path, lineno);
+			break;
+		}
+		memcpy(kb, k.p, k.n);
+		kb[k.n] = '\0';
+		memcpy(vb, v.p, v.n);
+		vb[v.n] = '\0';
+		if (key_index(kb) < 0) {
+			rc = loa_err_set(err, LOA_EPARSE, "%s:%d: unknown key '%s'", path, lineno, kb);
+			break;
+		}
+		if ((rc = loa_config_set(c, kb, vb, LOA_CFG_FILE, err)))
+			break;
+	}
+	fclose(f);
+	if (rc == LOA_OK) {
+		free(c->file);
+		c->file = strdup(path);
+	}
+	return rc;
+}
+
+int loa_config_load_env(loa_config *c, loa_err *err)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		char name[160] = "LOA_";
+		size_t n = 4;
+		for (const char *p = keys[i].key; *p && n + 1 < sizeof name; p++) {
+			char ch = *p;
+			if (ch == '.' || ch == '-')
+				ch = '_';
+			else if (ch >= 'a' && ch <= 'z')
+				ch = (char)(ch - 32);
+			name[n++] = ch;
+		}
+		name[n] = '\0';
+		const char *v = getenv(name);
+		if (v) {
+			int rc = loa_config_set(c, keys[i].key, v, LOA_CFG_ENV, err);
+			if (rc)
+				return rc;
+		}
+	}
+	return LOA_OK;
+}
+
+const char *loa_config_get(const loa_config *c, const char *key)
+{
+	int i = key_index(key);
+	if (i < 0)
+		return NULL;
+	return c->val[i] ? c->val[i] : keys[i].def;
+}
+
+int64_t loa_config_get_i64(const loa_config *c, const char *key, int64_t fallback)
+{
+	int64_t v;
+	const char *s = loa_config_get(c, key);
+	if (!s || loa_parse_i64(s, &v))
+		return fallback;
+	return v;
+}
+
+int loa_config_origin(const loa_config *c, const char *key)
+{
+	int i = key_index(key);
+	return i < 0 ? -1 : c->origin[i];
+}
+
+const char *loa_config_origin_name(int origin)
+{
+	switch (origin) {
+	case LOA_CFG_DEFAULT: return "default";
+	case LOA_CFG_FILE: return "file";
+	case LOA_CFG_ENV: return "env";
+	case LOA_CFG_FLAG: return "flag";
+	default: return "?";
+	}
+}
+
+const char *loa_config_file(const loa_config *c) { return c->file; }
