@@ -11,9 +11,12 @@
 
 static const loa_config_key keys[] = {
 	{"db", "loa.db", "database file (SQLite)"},
+	{"db.max_pages", "0", "cap on database pages, 0 = none (tests a full disk)"},
 	{"log.level", "warn", "log level: debug, info, warn, error, off"},
 	{"log.format", "text", "log format: text (key=value) or json"},
 	{"listen", "127.0.0.1:8080", "address the server listens on"},
+	{"http.threads", "4", "server worker threads"},
+	{"http.max_body", "1048576", "largest accepted request body in bytes"},
 	{"import.batch", "5000", "items per transaction when importing"},
 	{"import.max_line", "16777216", "longest accepted JSON line in bytes"},
 	{"fetch.user_agent", "loa/" LOA_VERSION " (+https://loa.invalid/bot)",

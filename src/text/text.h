@@ -56,6 +56,10 @@ uint32_t loa_text_lower_cp(uint32_t cp);
 /* The base letter of cp with all diacritics removed (đ->d, Đ->D); cp
  * itself when it has none. Case is kept. */
 uint32_t loa_text_fold_cp(uint32_t cp);
+/* True when s[0..n) is one Vietnamese syllable made of letters only (a
+ * misplaced tone that normalisation repairs still counts): "hòa", "hoà",
+ * "nghiêng", "Đ"; not "UBND", "ASEAN", "café". */
+bool loa_text_is_syllable(const char *s, size_t n);
 /* True for letters and marks (any script), digits excluded. */
 bool loa_text_is_letter(uint32_t cp);
 /* True when cp is a Vietnamese letter carrying a diacritic (incl. đ). */
@@ -85,7 +89,6 @@ typedef enum {
 #define LOA_TOKF_DIACRITIC 2u /* a WORD with Vietnamese diacritics */
 #define LOA_TOKF_CAPITAL 4u   /* first letter upper-case */
 #define LOA_TOKF_UPPER 8u     /* all letters upper-case (and >= 2 letters) */
-#define LOA_TOKF_VIET 16u     /* a WORD that is a well-formed Vietnamese syllable */
 #define LOA_TOKF_SPACE_BEFORE 32u /* whitespace (or text start) precedes the token */
 
 typedef struct loa_token {
@@ -115,10 +118,11 @@ int loa_text_tokenize(const char *s, size_t n, loa_tok_fn fn, void *user);
 typedef struct loa_tokstream {
 	loa_tok_fn fn;
 	void *user;
-	loa_buf pend;   /* unconsumed tail carried between feeds */
-	size_t base;    /* stream offset of pend.data[0] */
-	int stopped;    /* callback's non-zero value, once stopped */
-	unsigned state; /* sentence state carried across chunks */
+	loa_buf pend;       /* unconsumed tail carried between feeds */
+	size_t base;        /* stream offset of pend.data[0] */
+	int stopped;        /* callback's non-zero value, once stopped */
+	size_t pending_end; /* stream offset where a sentence ends (after closing quotes) */
+	unsigned state;     /* scanner state carried across chunks (private) */
 } loa_tokstream;
 
 void loa_tokstream_init(loa_tokstream *ts, loa_tok_fn fn, void *user);
@@ -140,5 +144,6 @@ typedef int (*loa_sent_fn)(void *user, size_t start, size_t end);
 int loa_text_sentences(const char *s, size_t n, loa_sent_fn fn, void *user);
 
 /* ---- word segmentation (owned by the segmenter engineer) -------------- */
+/* Declared in text/segment.h (models, training, tagging, streaming). */
 
 #endif

@@ -167,10 +167,38 @@ CMakeFiles/loa_lib.dir/src/core/map.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/core/map.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/core/map.c -o CMakeFiles/loa_lib.dir/src/core/map.c.s
 
+CMakeFiles/loa_lib.dir/src/core/metrics.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/core/metrics.c.o: /work/main/src/core/metrics.c
+CMakeFiles/loa_lib.dir/src/core/metrics.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Building C object CMakeFiles/loa_lib.dir/src/core/metrics.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/metrics.c.o -MF CMakeFiles/loa_lib.dir/src/core/metrics.c.o.d -o CMakeFiles/loa_lib.dir/src/core/metrics.c.o -c /work/main/src/core/metrics.c
+
+CMakeFiles/loa_lib.dir/src/core/metrics.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/core/metrics.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/core/metrics.c > CMakeFiles/loa_lib.dir/src/core/metrics.c.i
+
+CMakeFiles/loa_lib.dir/src/core/metrics.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/core/metrics.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/core/metrics.c -o CMakeFiles/loa_lib.dir/src/core/metrics.c.s
+
+CMakeFiles/loa_lib.dir/src/core/paths.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/core/paths.c.o: /work/main/src/core/paths.c
+CMakeFiles/loa_lib.dir/src/core/paths.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Building C object CMakeFiles/loa_lib.dir/src/core/paths.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/paths.c.o -MF CMakeFiles/loa_lib.dir/src/core/paths.c.o.d -o CMakeFiles/loa_lib.dir/src/core/paths.c.o -c /work/main/src/core/paths.c
+
+CMakeFiles/loa_lib.dir/src/core/paths.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/core/paths.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/core/paths.c > CMakeFiles/loa_lib.dir/src/core/paths.c.i
+
+CMakeFiles/loa_lib.dir/src/core/paths.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/core/paths.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/core/paths.c -o CMakeFiles/loa_lib.dir/src/core/paths.c.s
+
 CMakeFiles/loa_lib.dir/src/core/progress.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/progress.c.o: /work/main/src/core/progress.c
 CMakeFiles/loa_lib.dir/src/core/progress.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Building C object CMakeFiles/loa_lib.dir/src/core/progress.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Building C object CMakeFiles/loa_lib.dir/src/core/progress.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/progress.c.o -MF CMakeFiles/loa_lib.dir/src/core/progress.c.o.d -o CMakeFiles/loa_lib.dir/src/core/progress.c.o -c /work/main/src/core/progress.c
 
 CMakeFiles/loa_lib.dir/src/core/progress.c.i: cmake_force
@@ -184,7 +212,7 @@ CMakeFiles/loa_lib.dir/src/core/progress.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/str.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/str.c.o: /work/main/src/core/str.c
 CMakeFiles/loa_lib.dir/src/core/str.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Building C object CMakeFiles/loa_lib.dir/src/core/str.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/loa_lib.dir/src/core/str.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/str.c.o -MF CMakeFiles/loa_lib.dir/src/core/str.c.o.d -o CMakeFiles/loa_lib.dir/src/core/str.c.o -c /work/main/src/core/str.c
 
 CMakeFiles/loa_lib.dir/src/core/str.c.i: cmake_force
@@ -198,7 +226,7 @@ CMakeFiles/loa_lib.dir/src/core/str.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/utf8.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/utf8.c.o: /work/main/src/core/utf8.c
 CMakeFiles/loa_lib.dir/src/core/utf8.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Building C object CMakeFiles/loa_lib.dir/src/core/utf8.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Building C object CMakeFiles/loa_lib.dir/src/core/utf8.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/utf8.c.o -MF CMakeFiles/loa_lib.dir/src/core/utf8.c.o.d -o CMakeFiles/loa_lib.dir/src/core/utf8.c.o -c /work/main/src/core/utf8.c
 
 CMakeFiles/loa_lib.dir/src/core/utf8.c.i: cmake_force
@@ -212,7 +240,7 @@ CMakeFiles/loa_lib.dir/src/core/utf8.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/vec.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/vec.c.o: /work/main/src/core/vec.c
 CMakeFiles/loa_lib.dir/src/core/vec.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/loa_lib.dir/src/core/vec.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Building C object CMakeFiles/loa_lib.dir/src/core/vec.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/vec.c.o -MF CMakeFiles/loa_lib.dir/src/core/vec.c.o.d -o CMakeFiles/loa_lib.dir/src/core/vec.c.o -c /work/main/src/core/vec.c
 
 CMakeFiles/loa_lib.dir/src/core/vec.c.i: cmake_force
@@ -223,10 +251,444 @@ CMakeFiles/loa_lib.dir/src/core/vec.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/core/vec.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/core/vec.c -o CMakeFiles/loa_lib.dir/src/core/vec.c.s
 
+CMakeFiles/loa_lib.dir/src/text/normalize.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/text/normalize.c.o: /work/main/src/text/normalize.c
+CMakeFiles/loa_lib.dir/src/text/normalize.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Building C object CMakeFiles/loa_lib.dir/src/text/normalize.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/text/normalize.c.o -MF CMakeFiles/loa_lib.dir/src/text/normalize.c.o.d -o CMakeFiles/loa_lib.dir/src/text/normalize.c.o -c /work/main/src/text/normalize.c
+
+CMakeFiles/loa_lib.dir/src/text/normalize.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/text/normalize.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/text/normalize.c > CMakeFiles/loa_lib.dir/src/text/normalize.c.i
+
+CMakeFiles/loa_lib.dir/src/text/normalize.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/text/normalize.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/text/normalize.c -o CMakeFiles/loa_lib.dir/src/text/normalize.c.s
+
+CMakeFiles/loa_lib.dir/src/text/token.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c
+CMakeFiles/loa_lib.dir/src/text/token.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_15) "Building C object CMakeFiles/loa_lib.dir/src/text/token.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/text/token.c.o -MF CMakeFiles/loa_lib.dir/src/text/token.c.o.d -o CMakeFiles/loa_lib.dir/src/text/token.c.o -c /work/main/src/text/token.c
+
+CMakeFiles/loa_lib.dir/src/text/token.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/text/token.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/text/token.c > CMakeFiles/loa_lib.dir/src/text/token.c.i
+
+CMakeFiles/loa_lib.dir/src/text/token.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/text/token.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/text/token.c -o CMakeFiles/loa_lib.dir/src/text/token.c.s
+
+CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o: /work/main/src/text/fts5_tok.c
+CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_16) "Building C object CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o -MF CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o.d -o CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o -c /work/main/src/text/fts5_tok.c
+
+CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/text/fts5_tok.c > CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.i
+
+CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/text/fts5_tok.c -o CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o: /work/main/src/cli/cmd_text.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o -c /work/main/src/cli/cmd_text.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_text.c > CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_text.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o: /work/main/src/cli/cmd_eval.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o -c /work/main/src/cli/cmd_eval.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_eval.c > CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_eval.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.s
+
+CMakeFiles/loa_lib.dir/src/text/segment.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/text/segment.c.o: /work/main/src/text/segment.c
+CMakeFiles/loa_lib.dir/src/text/segment.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building C object CMakeFiles/loa_lib.dir/src/text/segment.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/text/segment.c.o -MF CMakeFiles/loa_lib.dir/src/text/segment.c.o.d -o CMakeFiles/loa_lib.dir/src/text/segment.c.o -c /work/main/src/text/segment.c
+
+CMakeFiles/loa_lib.dir/src/text/segment.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/text/segment.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/text/segment.c > CMakeFiles/loa_lib.dir/src/text/segment.c.i
+
+CMakeFiles/loa_lib.dir/src/text/segment.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/text/segment.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/text/segment.c -o CMakeFiles/loa_lib.dir/src/text/segment.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o: /work/main/src/cli/cmd_segment.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o -c /work/main/src/cli/cmd_segment.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_segment.c > CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_segment.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o: /work/main/src/cli/cmd_train.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o -c /work/main/src/cli/cmd_train.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_train.c > CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_train.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.s
+
+CMakeFiles/loa_lib.dir/src/store/store.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/store/store.c.o: /work/main/src/store/store.c
+CMakeFiles/loa_lib.dir/src/store/store.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building C object CMakeFiles/loa_lib.dir/src/store/store.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/store/store.c.o -MF CMakeFiles/loa_lib.dir/src/store/store.c.o.d -o CMakeFiles/loa_lib.dir/src/store/store.c.o -c /work/main/src/store/store.c
+
+CMakeFiles/loa_lib.dir/src/store/store.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/store/store.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/store/store.c > CMakeFiles/loa_lib.dir/src/store/store.c.i
+
+CMakeFiles/loa_lib.dir/src/store/store.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/store/store.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/store/store.c -o CMakeFiles/loa_lib.dir/src/store/store.c.s
+
+CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o: /work/main/src/store/store_sqlite.c
+CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_23) "Building C object CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o -MF CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o.d -o CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o -c /work/main/src/store/store_sqlite.c
+
+CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/store/store_sqlite.c > CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.i
+
+CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/store/store_sqlite.c -o CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.s
+
+CMakeFiles/loa_lib.dir/src/store/item_json.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/store/item_json.c.o: /work/main/src/store/item_json.c
+CMakeFiles/loa_lib.dir/src/store/item_json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_24) "Building C object CMakeFiles/loa_lib.dir/src/store/item_json.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/store/item_json.c.o -MF CMakeFiles/loa_lib.dir/src/store/item_json.c.o.d -o CMakeFiles/loa_lib.dir/src/store/item_json.c.o -c /work/main/src/store/item_json.c
+
+CMakeFiles/loa_lib.dir/src/store/item_json.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/store/item_json.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/store/item_json.c > CMakeFiles/loa_lib.dir/src/store/item_json.c.i
+
+CMakeFiles/loa_lib.dir/src/store/item_json.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/store/item_json.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/store/item_json.c -o CMakeFiles/loa_lib.dir/src/store/item_json.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o: /work/main/src/cli/cmd_import.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_25) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o -c /work/main/src/cli/cmd_import.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_import.c > CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_import.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o: /work/main/src/cli/cmd_store.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_26) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o -c /work/main/src/cli/cmd_store.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_store.c > CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_store.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/charset.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/charset.c.o: /work/main/src/feed/charset.c
+CMakeFiles/loa_lib.dir/src/feed/charset.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_27) "Building C object CMakeFiles/loa_lib.dir/src/feed/charset.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/charset.c.o -MF CMakeFiles/loa_lib.dir/src/feed/charset.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/charset.c.o -c /work/main/src/feed/charset.c
+
+CMakeFiles/loa_lib.dir/src/feed/charset.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/charset.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/charset.c > CMakeFiles/loa_lib.dir/src/feed/charset.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/charset.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/charset.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/charset.c -o CMakeFiles/loa_lib.dir/src/feed/charset.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/date.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/date.c.o: /work/main/src/feed/date.c
+CMakeFiles/loa_lib.dir/src/feed/date.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_28) "Building C object CMakeFiles/loa_lib.dir/src/feed/date.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/date.c.o -MF CMakeFiles/loa_lib.dir/src/feed/date.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/date.c.o -c /work/main/src/feed/date.c
+
+CMakeFiles/loa_lib.dir/src/feed/date.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/date.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/date.c > CMakeFiles/loa_lib.dir/src/feed/date.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/date.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/date.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/date.c -o CMakeFiles/loa_lib.dir/src/feed/date.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/extract.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/extract.c.o: /work/main/src/feed/extract.c
+CMakeFiles/loa_lib.dir/src/feed/extract.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_29) "Building C object CMakeFiles/loa_lib.dir/src/feed/extract.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/extract.c.o -MF CMakeFiles/loa_lib.dir/src/feed/extract.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/extract.c.o -c /work/main/src/feed/extract.c
+
+CMakeFiles/loa_lib.dir/src/feed/extract.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/extract.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/extract.c > CMakeFiles/loa_lib.dir/src/feed/extract.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/extract.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/extract.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/extract.c -o CMakeFiles/loa_lib.dir/src/feed/extract.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/feed.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/feed.c.o: /work/main/src/feed/feed.c
+CMakeFiles/loa_lib.dir/src/feed/feed.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_30) "Building C object CMakeFiles/loa_lib.dir/src/feed/feed.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/feed.c.o -MF CMakeFiles/loa_lib.dir/src/feed/feed.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/feed.c.o -c /work/main/src/feed/feed.c
+
+CMakeFiles/loa_lib.dir/src/feed/feed.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/feed.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/feed.c > CMakeFiles/loa_lib.dir/src/feed/feed.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/feed.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/feed.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/feed.c -o CMakeFiles/loa_lib.dir/src/feed/feed.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/html.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/html.c.o: /work/main/src/feed/html.c
+CMakeFiles/loa_lib.dir/src/feed/html.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_31) "Building C object CMakeFiles/loa_lib.dir/src/feed/html.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/html.c.o -MF CMakeFiles/loa_lib.dir/src/feed/html.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/html.c.o -c /work/main/src/feed/html.c
+
+CMakeFiles/loa_lib.dir/src/feed/html.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/html.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/html.c > CMakeFiles/loa_lib.dir/src/feed/html.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/html.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/html.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/html.c -o CMakeFiles/loa_lib.dir/src/feed/html.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/json.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/json.c.o: /work/main/src/feed/json.c
+CMakeFiles/loa_lib.dir/src/feed/json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_32) "Building C object CMakeFiles/loa_lib.dir/src/feed/json.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/json.c.o -MF CMakeFiles/loa_lib.dir/src/feed/json.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/json.c.o -c /work/main/src/feed/json.c
+
+CMakeFiles/loa_lib.dir/src/feed/json.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/json.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/json.c > CMakeFiles/loa_lib.dir/src/feed/json.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/json.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/json.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/json.c -o CMakeFiles/loa_lib.dir/src/feed/json.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/uri.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/uri.c.o: /work/main/src/feed/uri.c
+CMakeFiles/loa_lib.dir/src/feed/uri.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_33) "Building C object CMakeFiles/loa_lib.dir/src/feed/uri.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/uri.c.o -MF CMakeFiles/loa_lib.dir/src/feed/uri.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/uri.c.o -c /work/main/src/feed/uri.c
+
+CMakeFiles/loa_lib.dir/src/feed/uri.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/uri.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/uri.c > CMakeFiles/loa_lib.dir/src/feed/uri.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/uri.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/uri.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/uri.c -o CMakeFiles/loa_lib.dir/src/feed/uri.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/xml.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/xml.c.o: /work/main/src/feed/xml.c
+CMakeFiles/loa_lib.dir/src/feed/xml.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_34) "Building C object CMakeFiles/loa_lib.dir/src/feed/xml.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/xml.c.o -MF CMakeFiles/loa_lib.dir/src/feed/xml.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/xml.c.o -c /work/main/src/feed/xml.c
+
+CMakeFiles/loa_lib.dir/src/feed/xml.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/xml.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/xml.c > CMakeFiles/loa_lib.dir/src/feed/xml.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/xml.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/xml.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/xml.c -o CMakeFiles/loa_lib.dir/src/feed/xml.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: /work/main/src/cli/cmd_feeds.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_35) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o -c /work/main/src/cli/cmd_feeds.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_feeds.c > CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_feeds.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.s
+
+CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: /work/main/src/analyze/classify.c
+CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_36) "Building C object CMakeFiles/loa_lib.dir/src/analyze/classify.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/classify.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/classify.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/classify.c.o -c /work/main/src/analyze/classify.c
+
+CMakeFiles/loa_lib.dir/src/analyze/classify.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/analyze/classify.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/analyze/classify.c > CMakeFiles/loa_lib.dir/src/analyze/classify.c.i
+
+CMakeFiles/loa_lib.dir/src/analyze/classify.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/classify.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/classify.c -o CMakeFiles/loa_lib.dir/src/analyze/classify.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: /work/main/src/cli/cmd_classify.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_37) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -c /work/main/src/cli/cmd_classify.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_classify.c > CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_classify.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.s
+
+CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/search/query.c.o: /work/main/src/search/query.c
+CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_38) "Building C object CMakeFiles/loa_lib.dir/src/search/query.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/query.c.o -MF CMakeFiles/loa_lib.dir/src/search/query.c.o.d -o CMakeFiles/loa_lib.dir/src/search/query.c.o -c /work/main/src/search/query.c
+
+CMakeFiles/loa_lib.dir/src/search/query.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/search/query.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/search/query.c > CMakeFiles/loa_lib.dir/src/search/query.c.i
+
+CMakeFiles/loa_lib.dir/src/search/query.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/search/query.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/search/query.c -o CMakeFiles/loa_lib.dir/src/search/query.c.s
+
+CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/search/index.c.o: /work/main/src/search/index.c
+CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_39) "Building C object CMakeFiles/loa_lib.dir/src/search/index.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/index.c.o -MF CMakeFiles/loa_lib.dir/src/search/index.c.o.d -o CMakeFiles/loa_lib.dir/src/search/index.c.o -c /work/main/src/search/index.c
+
+CMakeFiles/loa_lib.dir/src/search/index.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/search/index.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/search/index.c > CMakeFiles/loa_lib.dir/src/search/index.c.i
+
+CMakeFiles/loa_lib.dir/src/search/index.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/search/index.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/search/index.c -o CMakeFiles/loa_lib.dir/src/search/index.c.s
+
+CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/search/search.c.o: /work/main/src/search/search.c
+CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_40) "Building C object CMakeFiles/loa_lib.dir/src/search/search.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/search.c.o -MF CMakeFiles/loa_lib.dir/src/search/search.c.o.d -o CMakeFiles/loa_lib.dir/src/search/search.c.o -c /work/main/src/search/search.c
+
+CMakeFiles/loa_lib.dir/src/search/search.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/search/search.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/search/search.c > CMakeFiles/loa_lib.dir/src/search/search.c.i
+
+CMakeFiles/loa_lib.dir/src/search/search.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/search/search.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/search/search.c -o CMakeFiles/loa_lib.dir/src/search/search.c.s
+
+CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/search/match.c.o: /work/main/src/search/match.c
+CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_41) "Building C object CMakeFiles/loa_lib.dir/src/search/match.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/match.c.o -MF CMakeFiles/loa_lib.dir/src/search/match.c.o.d -o CMakeFiles/loa_lib.dir/src/search/match.c.o -c /work/main/src/search/match.c
+
+CMakeFiles/loa_lib.dir/src/search/match.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/search/match.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/search/match.c > CMakeFiles/loa_lib.dir/src/search/match.c.i
+
+CMakeFiles/loa_lib.dir/src/search/match.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/search/match.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/search/match.c -o CMakeFiles/loa_lib.dir/src/search/match.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: /work/main/src/cli/cmd_search.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_42) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -c /work/main/src/cli/cmd_search.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_search.c > CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_search.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.s
+
+CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c
+CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_43) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/app.c.o -MF CMakeFiles/loa_lib.dir/src/http/app.c.o.d -o CMakeFiles/loa_lib.dir/src/http/app.c.o -c /work/main/src/http/app.c
+
+CMakeFiles/loa_lib.dir/src/http/app.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/http/app.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/http/app.c > CMakeFiles/loa_lib.dir/src/http/app.c.i
+
+CMakeFiles/loa_lib.dir/src/http/app.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/app.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/app.c -o CMakeFiles/loa_lib.dir/src/http/app.c.s
+
+CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/http/server.c.o: /work/main/src/http/server.c
+CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_44) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/server.c.o -MF CMakeFiles/loa_lib.dir/src/http/server.c.o.d -o CMakeFiles/loa_lib.dir/src/http/server.c.o -c /work/main/src/http/server.c
+
+CMakeFiles/loa_lib.dir/src/http/server.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/http/server.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/http/server.c > CMakeFiles/loa_lib.dir/src/http/server.c.i
+
+CMakeFiles/loa_lib.dir/src/http/server.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/server.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/server.c -o CMakeFiles/loa_lib.dir/src/http/server.c.s
+
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: /work/main/src/cli/cli.c
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_45) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cli.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cli.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cli.c.o -c /work/main/src/cli/cli.c
 
 CMakeFiles/loa_lib.dir/src/cli/cli.c.i: cmake_force
@@ -237,6 +699,20 @@ CMakeFiles/loa_lib.dir/src/cli/cli.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cli.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cli.c -o CMakeFiles/loa_lib.dir/src/cli/cli.c.s
 
+CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: /work/main/src/cli/cmd_serve.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_46) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -c /work/main/src/cli/cmd_serve.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_serve.c > CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_serve.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.s
+
 # Object files for target loa_lib
 loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/core/arena.c.o" \
@@ -246,11 +722,45 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/core/log.c.o" \
 "CMakeFiles/loa_lib.dir/src/core/ltime.c.o" \
 "CMakeFiles/loa_lib.dir/src/core/map.c.o" \
+"CMakeFiles/loa_lib.dir/src/core/metrics.c.o" \
+"CMakeFiles/loa_lib.dir/src/core/paths.c.o" \
 "CMakeFiles/loa_lib.dir/src/core/progress.c.o" \
 "CMakeFiles/loa_lib.dir/src/core/str.c.o" \
 "CMakeFiles/loa_lib.dir/src/core/utf8.c.o" \
 "CMakeFiles/loa_lib.dir/src/core/vec.c.o" \
-"CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
+"CMakeFiles/loa_lib.dir/src/text/normalize.c.o" \
+"CMakeFiles/loa_lib.dir/src/text/token.c.o" \
+"CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o" \
+"CMakeFiles/loa_lib.dir/src/text/segment.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o" \
+"CMakeFiles/loa_lib.dir/src/store/store.c.o" \
+"CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o" \
+"CMakeFiles/loa_lib.dir/src/store/item_json.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/charset.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/date.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/extract.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/feed.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/html.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/json.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/uri.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/xml.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o" \
+"CMakeFiles/loa_lib.dir/src/analyze/classify.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o" \
+"CMakeFiles/loa_lib.dir/src/search/query.c.o" \
+"CMakeFiles/loa_lib.dir/src/search/index.c.o" \
+"CMakeFiles/loa_lib.dir/src/search/search.c.o" \
+"CMakeFiles/loa_lib.dir/src/search/match.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o" \
+"CMakeFiles/loa_lib.dir/src/http/app.c.o" \
+"CMakeFiles/loa_lib.dir/src/http/server.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cli.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
 
 # External object files for target loa_lib
 loa_lib_EXTERNAL_OBJECTS =
@@ -262,14 +772,48 @@ libloa.a: CMakeFiles/loa_lib.dir/src/core/err.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/core/log.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/core/ltime.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/core/map.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/core/metrics.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/core/paths.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/core/progress.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/core/str.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/core/utf8.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/core/vec.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/text/normalize.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/text/token.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/text/segment.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/store/store.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/store/item_json.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/charset.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/date.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/extract.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/feed.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/html.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/json.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/uri.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/xml.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/analyze/classify.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/search/query.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/search/index.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/search/search.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/search/match.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/http/app.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/http/server.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cli.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o
 libloa.a: CMakeFiles/loa_lib.dir/build.make
 libloa.a: CMakeFiles/loa_lib.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Linking C static library libloa.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_47) "Linking C static library libloa.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/loa_lib.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/loa_lib.dir/link.txt --verbose=$(VERBOSE)
 

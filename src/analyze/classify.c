@@ -1,0 +1,1594 @@
+/*
+ * classify.c - the trainable text classifier (classify.h): feature
+ * extraction over the text room's normalisation and tokens, a one-vs-rest
+ * linear SVM trained by dual coordinate descent, cross-validated
+ * calibration, and the versioned model file.
+ */
+#include "analyze/classify.h"
+
+#include "core/utf8.h"
+#include "core/vec.h"
+#include "text/text.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/banned.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the model format is little endian; add byte swapping for this host"
+#endif
+
+#define CLS_MAGIC "LOACLSM\x1a"
+#define CLS_HEADER_BYTES 72u
+#define IDF_SCALE 4096.0
+#define NBLOCKS 3 /* W, C, F */
+enum { BLK_W = 0, BLK_C = 1, BLK_F = 2 };
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static inline uint64_t fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
+#define FNV_PRIME 0x100000001b3ull
+static const uint64_t seed_blk[NBLOCKS] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull,
+					   0xa4093822299f31d0ull};
+
+static inline uint64_t fnv_bytes(uint64_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+static inline uint64_t splitmix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static inline uint32_t key_fp(uint64_t h)
+{
+	uint32_t fp = (uint32_t)(h >> 32);
+	return fp ? fp : 1u;
+}
+
+/* ---- feature settings ----------------------------------------------------- */
+
+typedef struct cls_feat {
+	uint32_t word_max, char_min, char_max, fold_min, fold_max;
+	float w_blk[NBLOCKS];
+	float len_value;
+} cls_feat;
+
+static double tf_weight(uint32_t tf)
+{
+	static double tab[64];
+	static int init;
+	if (!init) { /* benign race: every thread writes the same values */
+		for (int i = 1; i < 64; i++)
+			tab[i] = 1.0 + log((double)i);
+		init = 1;
+	}
+	return tf < 64 ? tab[tf] : 1.0 + log((double)tf);
+}
+
+static unsigned len_bin(size_t ntok)
+{
+	unsigned b = (unsigned)(2.0 * log2(1.0 + (double)ntok));
+	return b < LOA_CLS_LEN_BINS ? b : LOA_CLS_LEN_BINS - 1;
+}
+
+/* ---- feature extraction ------------------------------------------------- */
+
+/* Extracts the distinct features of one text with their counts. */
+typedef struct fx {
+	cls_feat f;
+	loa_buf norm;
+	uint32_t *cps;     /* code points of the normalised text, spaces collapsed */
+	size_t ncps;
+	uint32_t *tab;     /* open addressing: index+1 into the unique arrays */
+	size_t tabcap;     /* allocated slots */
+	size_t mask;       /* slots used for this text - 1 */
+	uint64_t *u_hash;
+	uint32_t *u_count;
+	uint8_t *u_block;
+	size_t nu, ucap;
+	size_t ntok;
+	bool truncated;
+	int rc;
+	/* word n-gram history */
+	uint64_t prev1, prev2;
+	unsigned nprev;
+} fx;
+
+static void fx_init(fx *x, const cls_feat *f)
+{
+	memset(x, 0, sizeof *x);
+	x->f = *f;
+	loa_buf_init(&x->norm, 4 * LOA_CLS_TEXT_MAX + 64);
+}
+
+static void fx_release(fx *x)
+{
+	loa_buf_release(&x->norm);
+	free(x->cps);
+	free(x->tab);
+	free(x->u_hash);
+	free(x->u_count);
+	free(x->u_block);
+	memset(x, 0, sizeof *x);
+}
+
+static inline void fx_emit(fx *x, uint64_t h, unsigned blk)
+{
+	h = fmix64(h ^ seed_blk[blk]);
+	size_t i = (size_t)h & x->mask;
+	for (;;) {
+		uint32_t e = x->tab[i];
+		if (!e)
+			break;
+		if (x->u_hash[e - 1] == h) {
+			x->u_count[e - 1]++;
+			return;
+		}
+		i = (i + 1) & x->mask;
+	}
+	/* nu < ucap always: ucap is the bound on emits */
+	x->u_hash[x->nu] = h;
+	x->u_count[x->nu] = 1;
+	x->u_block[x->nu] = (uint8_t)blk;
+	x->tab[i] = (uint32_t)++x->nu;
+}
+
+static const char *tok_class(loa_tok_type t)
+{
+	switch (t) {
+	case LOA_TOK_NUMBER: return "<số>";
+	case LOA_TOK_PERCENT: return "<phần trăm>";
+	case LOA_TOK_DATE: return "<ngày>";
+	case LOA_TOK_TIME: return "<giờ>";
+	case LOA_TOK_MONEY: return "<tiền>";
+	case LOA_TOK_URL: return "<url>";
+	case LOA_TOK_EMAIL: return "<email>";
+	case LOA_TOK_MENTION: return "<@>";
+	default: return NULL;
+	}
+}
+
+static int fx_tok(void *user, const loa_token *tok, const char *text)
+{
+	fx *x = user;
+	const char *cls = tok_class(tok->type);
+	uint64_t h = cls ? fnv_bytes(0xcbf29ce484222325ull, cls, strlen(cls))
+			 : fnv_bytes(0xcbf29ce484222325ull, text, tok->end - tok->start);
+	x->ntok++;
+	if (x->f.word_max >= 1)
+		fx_emit(x, h, BLK_W);
+	if (x->f.word_max >= 2 && x->nprev >= 1)
+		fx_emit(x, x->prev1 * 0x9e3779b97f4a7c15ull ^ h ^ 0x2ull, BLK_W);
+	if (x->f.word_max >= 3 && x->nprev >= 2)
+		fx_emit(x, (x->prev2 * 0x9e3779b97f4a7c15ull ^ x->prev1) * 0xc2b2ae3d27d4eb4full ^ h ^ 0x3ull,
+			BLK_W);
+	x->prev2 = x->prev1;
+	x->prev1 = h;
+	x->nprev++;
+	return 0;
+}
+
+static int fx_reserve(fx *x, size_t emits)
+{
+	size_t need = 1024;
+	while (need < 2 * emits + 2)
+		need <<= 1;
+	if (need > x->tabcap) {
+		uint32_t *t = realloc(x->tab, need * sizeof *t);
+		if (!t)
+			return LOA_ENOMEM;
+		x->tab = t;
+		x->tabcap = need;
+	}
+	if (emits + 1 > x->ucap) {
+		size_t cap = emits + 1 > 2 * x->ucap ? emits + 1 : 2 * x->ucap;
+		uint64_t *h = realloc(x->u_hash, cap * sizeof *h);
+		if (h)
+			x->u_hash = h;
+		uint32_t *c = realloc(x->u_count, cap * sizeof *c);
+		if (c)
+			x->u_count = c;
+		uint8_t *b = realloc(x->u_block, cap);
+		if (b)
+			x->u_block = b;
+		if (!h || !c || !b)
+			return LOA_ENOMEM;
+		x->ucap = cap;
+	}
+	x->mask = need - 1;
+	memset(x->tab, 0, need * sizeof *x->tab);
+	return LOA_OK;
+}
+
+static inline bool is_space_cp(uint32_t cp)
+{
+	return cp <= 0x20 || cp == 0x85 || cp == 0xa0 || (cp >= 0x2000 && cp <= 0x200b) ||
+	       cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000 ||
+	       cp == 0xfeff;
+}
+
+static void fx_chars(fx *x, unsigned blk, unsigned nmin, unsigned nmax, bool fold)
+{
+	const uint32_t *c = x->cps;
+	size_t n = x->ncps;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = 0xcbf29ce484222325ull;
+		for (unsigned k = 1; k <= nmax && i + k <= n; k++) {
+			uint32_t cp = c[i + k - 1];
+			if (fold)
+				cp = loa_text_fold_cp(cp);
+			h = (h ^ cp) * FNV_PRIME;
+			if (k >= nmin)
+				fx_emit(x, h + k, blk);
+		}
+	}
+}
+
+/* Runs the extractor on s[0..n). */
+static int fx_run(fx *x, const char *s, size_t n)
+{
+	x->nu = 0;
+	x->ntok = 0;
+	x->nprev = 0;
+	x->truncated = false;
+	if (!s)
+		n = 0;
+	if (n > LOA_CLS_TEXT_MAX) {
+		n = loa_utf8_truncate(s, n, LOA_CLS_TEXT_MAX);
+		x->truncated = true;
+	}
+	loa_buf_reset(&x->norm);
+	int rc = loa_text_normalize(s ? s : "", n, LOA_NORM_MATCH, &x->norm);
+	if (rc)
+		return rc;
+	const char *p = x->norm.data ? x->norm.data : "";
+	size_t pn = x->norm.len;
+	/* code points, whitespace runs collapsed to one space, ends trimmed */
+	if (!x->cps) {
+		x->cps = malloc((LOA_CLS_TEXT_MAX + 1) * sizeof *x->cps);
+		if (!x->cps)
+			return LOA_ENOMEM;
+	}
+	size_t nc = 0;
+	bool space = true;
+	for (size_t i = 0; i < pn && nc < LOA_CLS_TEXT_MAX;) {
+		uint32_t cp;
+		i += loa_utf8_decode((const unsigned char *)p + i, pn - i, &cp);
+		if (is_space_cp(cp)) {
+			if (!space)
+				x->cps[nc++] = ' ';
+			space = true;
+			continue;
+		}
+		x->cps[nc++] = cp;
+		space = false;
+	}
+	if (nc && x->cps[nc - 1] == ' ')
+		nc--;
+	x->ncps = nc;
+	/* every token is at least one byte: pn bounds the tokens */
+	size_t emits = pn * (x->f.word_max ? x->f.word_max : 0);
+	if (x->f.char_max)
+		emits += nc * (x->f.char_max - x->f.char_min + 1);
+	if (x->f.fold_max)
+		emits += nc * (x->f.fold_max - x->f.fold_min + 1);
+	rc = fx_reserve(x, emits);
+	if (rc)
+		return rc;
+	if (pn) {
+		loa_text_tokenize(p, pn, fx_tok, x);
+	}
+	if (x->f.char_max)
+		fx_chars(x, BLK_C, x->f.char_min, x->f.char_max, false);
+	if (x->f.fold_max)
+		fx_chars(x, BLK_F, x->f.fold_min, x->f.fold_max, true);
+	return LOA_OK;
+}
+
+/* ---- the model ---------------------------------------------------------- */
+
+struct loa_cls_model {
+	unsigned k;
+	unsigned bits;
+	size_t nfeat;
+	cls_feat f;
+	float wscale, inv_temp;
+	char **labels;       /* k pointers into data */
+	const char *note;
+	const float *bias;   /* [k] */
+	const float *lenw;   /* [LEN_BINS][k] */
+	const uint32_t *keys; /* [S] */
+	const uint16_t *idf; /* [S] */
+	const int16_t *w;    /* [S][k] */
+	unsigned char *data; /* the file image (owned) */
+	size_t size;
+};
+
+static size_t pad8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+static uint64_t checksum(const unsigned char *p, size_t n)
+{
+	/* n is a multiple of 8: FNV-1a over 64-bit words, then a final mix */
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		h = (h ^ v) * FNV_PRIME;
+		h ^= h >> 29;
+	}
+	return fmix64(h ^ n);
+}
+
+typedef struct layout {
+	size_t labels, note, bias, lenw, keys, idf, w, sum, total;
+} layout;
+
+static void make_layout(layout *l, unsigned k, unsigned bits, size_t labels_bytes,
+			size_t note_bytes)
+{
+	size_t s = (size_t)1 << bits;
+	size_t o = 16 + CLS_HEADER_BYTES;
+	l->labels = o;
+	o += pad8(labels_bytes);
+	l->note = o;
+	o += pad8(note_bytes);
+	l->bias = o;
+	o += pad8((size_t)k * 4);
+	l->lenw = o;
+	o += pad8((size_t)LOA_CLS_LEN_BINS * k * 4);
+	l->keys = o;
+	o += pad8(s * 4);
+	l->idf = o;
+	o += pad8(s * 2);
+	l->w = o;
+	o += pad8(s * k * 2);
+	l->sum = o;
+	l->total = o + 8;
+}
+
+typedef struct header {
+	uint32_t k, bits, nfeat, word_max, char_min, char_max, fold_min, fold_max;
+	float w_word, w_char, w_fold, len_value, wscale, inv_temp;
+	uint32_t labels_bytes, note_bytes, len_bins, reserved;
+} header;
+_Static_assert(sizeof(header) == CLS_HEADER_BYTES, "header size");
+
+void loa_cls_model_free(loa_cls_model *m)
+{
+	if (!m)
+		return;
+	free(m->labels);
+	free(m->data);
+	free(m);
+}
+
+/* Takes ownership of data (malloc'd, n bytes) in every case. */
+static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, loa_err *err)
+{
+	*out = NULL;
+	int rc;
+	if (n < 16 || memcmp(data, CLS_MAGIC, 8) != 0) {
+		rc = loa_err_set(err, LOA_EPARSE,
+				 "không phải tệp mô hình phân loại / not a classifier model file");
+		goto fail;
+	}
+	uint32_t version, hbytes;
+	memcpy(&version, data + 8, 4);
+	memcpy(&hbytes, data + 12, 4);
+	if (version != LOA_CLS_MODEL_VERSION) {
+		rc = loa_err_set(err, LOA_EVERSION,
+				 "mô hình phiên bản %u, chương trình đọc phiên bản %u; hãy huấn luyện lại / "
+				 "model version %u, this program reads version %u; retrain it",
+				 version, LOA_CLS_MODEL_VERSION, version, LOA_CLS_MODEL_VERSION);
+		goto fail;
+	}
+	if (n < 16 + CLS_HEADER_BYTES || hbytes != CLS_HEADER_BYTES)
+		goto trunc;
+	header h;
+	memcpy(&h, data + 16, sizeof h);
+	if (h.k < 2 || h.k > LOA_CLS_MAX_CLASSES || h.bits < 4 || h.bits > 28 ||
+	    h.nfeat > (1u << h.bits) || h.labels_bytes > h.k * (LOA_CLS_LABEL_MAX + 1) ||
+	    h.note_bytes > LOA_CLS_NOTE_MAX + 1 || h.len_bins != LOA_CLS_LEN_BINS ||
+	    h.word_max > 3 || h.char_max > 8 || h.fold_max > 8 || h.char_min > h.char_max ||
+	    h.fold_min > h.fold_max || (h.char_max && !h.char_min) || (h.fold_max && !h.fold_min))
+		goto trunc;
+	layout l;
+	make_layout(&l, h.k, h.bits, h.labels_bytes, h.note_bytes);
+	if (n != l.total)
+		goto trunc;
+	uint64_t sum;
+	memcpy(&sum, data + l.sum, 8);
+	if (sum != checksum(data, l.sum))
+		goto trunc;
+	loa_cls_model *m = calloc(1, sizeof *m);
+	if (!m) {
+		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		goto fail;
+	}
+	m->labels = calloc(h.k, sizeof *m->labels);
+	if (!m->labels) {
+		free(m);
+		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		goto fail;
+	}
+	/* labels: k NUL-terminated strings */
+	char *lp = (char *)data + l.labels, *le = lp + h.labels_bytes;
+	for (unsigned i = 0; i < h.k; i++) {
+		char *z = memchr(lp, '\0', (size_t)(le - lp));
+		if (!z || z == lp) {
+			free(m->labels);
+			free(m);
+			goto trunc;
+		}
+		m->labels[i] = lp;
+		lp = z + 1;
+	}
+	char *note = (char *)data + l.note;
+	if (!h.note_bytes || note[h.note_bytes - 1] != '\0') {
+		free(m->labels);
+		free(m);
+		goto trunc;
+	}
+	m->k = h.k;
+	m->bits = h.bits;
+	m->nfeat = h.nfeat;
+	m->f = (cls_feat){h.word_max, h.char_min, h.char_max, h.fold_min, h.fold_max,
+			  {h.w_word, h.w_char, h.w_fold}, h.len_value};
+	m->wscale = h.wscale;
+	m->inv_temp = h.inv_temp;
+	m->note = note;
+	m->bias = (const float *)(data + l.bias);
+	m->lenw = (const float *)(data + l.lenw);
+	m->keys = (const uint32_t *)(data + l.keys);
+	m->idf = (const uint16_t *)(data + l.idf);
+	m->w = (const int16_t *)(data + l.w);
+	m->data = data;
+	m->size = n;
+	*out = m;
+	return LOA_OK;
+trunc:
+	rc = loa_err_set(err, LOA_EPARSE,
+			 "tệp mô hình bị cắt cụt hoặc hỏng / model file truncated or corrupt");
+fail:
+	free(data);
+	return rc;
+}
+
+int loa_cls_model_load_mem(loa_cls_model **out, const void *data, size_t n, loa_err *err)
+{
+	if (!out || (!data && n))
+		return loa_err_set(err, LOA_EINVAL, "tham số không hợp lệ / invalid argument");
+	if (n > LOA_CLS_MODEL_MAX)
+		return loa_err_set(err, LOA_ETOOBIG, "mô hình quá lớn / model too big");
+	unsigned char *copy = malloc(n ? n : 1);
+	if (!copy)
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	if (n)
+		memcpy(copy, data, n);
+	return model_from_image(out, copy, n, err);
+}
+
+int loa_cls_model_load(loa_cls_model **out, const char *path, loa_err *err)
+{
+	if (!out || !path)
+		return loa_err_set(err, LOA_EINVAL, "tham số không hợp lệ / invalid argument");
+	*out = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return loa_err_set(err, errno == ENOENT ? LOA_ENOTFOUND : LOA_EIO,
+				   "không mở được mô hình / cannot open model: %s: %s", path,
+				   strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return loa_err_set(err, LOA_EIO, "không đọc được mô hình / cannot read model: %s", path);
+	}
+	if ((uint64_t)st.st_size > LOA_CLS_MODEL_MAX) {
+		close(fd);
+		return loa_err_set(err, LOA_ETOOBIG, "mô hình quá lớn / model too big: %s", path);
+	}
+	size_t n = (size_t)st.st_size;
+	unsigned char *data = malloc(n ? n : 1);
+	if (!data) {
+		close(fd);
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	}
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, data + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	if (got != n) {
+		free(data);
+		return loa_err_set(err, LOA_EIO, "không đọc được mô hình / cannot read model: %s", path);
+	}
+	int rc = model_from_image(out, data, n, err);
+	if (rc && err) {
+		char msg[LOA_ERR_MSG_MAX];
+		snprintf(msg, sizeof msg, "%s: %s", loa_err_msg(err), path);
+		loa_err_set(err, rc, "%s", msg);
+	}
+	return rc;
+}
+
+int loa_cls_model_write(const loa_cls_model *m, loa_buf *out)
+{
+	if (!m || !out)
+		return LOA_EINVAL;
+	return loa_buf_append(out, m->data, m->size);
+}
+
+int loa_cls_model_save(const loa_cls_model *m, const char *path, loa_err *err)
+{
+	if (!m || !path)
+		return loa_err_set(err, LOA_EINVAL, "tham số không hợp lệ / invalid argument");
+	loa_buf tmp;
+	loa_buf_init(&tmp, 4096 + 64);
+	if (loa_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())) {
+		loa_buf_release(&tmp);
+		return loa_err_set(err, LOA_ETOOBIG, "đường dẫn quá dài / path too long");
+	}
+	FILE *f = fopen(tmp.data, "wb");
+	if (!f) {
+		int e = errno;
+		loa_err_set(err, LOA_EIO, "không ghi được / cannot write: %s: %s", path, strerror(e));
+		loa_buf_release(&tmp);
+		return LOA_EIO;
+	}
+	bool ok = fwrite(m->data, 1, m->size, f) == m->size;
+	ok = fflush(f) == 0 && ok;
+	ok = fsync(fileno(f)) == 0 && ok;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp.data, path) != 0) {
+		int e = errno;
+		unlink(tmp.data);
+		loa_buf_release(&tmp);
+		return loa_err_set(err, LOA_EIO, "không ghi được / cannot write: %s: %s", path,
+				   strerror(e));
+	}
+	loa_buf_release(&tmp);
+	return LOA_OK;
+}
+
+unsigned loa_cls_model_classes(const loa_cls_model *m)
+{
+	return m ? m->k : 0;
+}
+
+const char *loa_cls_model_label(const loa_cls_model *m, unsigned i)
+{
+	return m && i < m->k ? m->labels[i] : NULL;
+}
+
+int loa_cls_model_find(const loa_cls_model *m, const char *label, size_t n)
+{
+	for (unsigned i = 0; m && i < m->k; i++)
+		if (strlen(m->labels[i]) == n && memcmp(m->labels[i], label, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *loa_cls_model_note(const loa_cls_model *m)
+{
+	return m && m->note ? m->note : "";
+}
+
+size_t loa_cls_model_features(const loa_cls_model *m)
+{
+	return m ? m->nfeat : 0;
+}
+
+/* ---- prediction --------------------------------------------------------- */
+
+struct loa_classifier {
+	const loa_cls_model *m;
+	fx x;
+	double *probs;  /* [k] */
+	double *dot;    /* [NBLOCKS][k] */
+	int64_t *idot;  /* [k] per block, integer accumulators */
+};
+
+loa_classifier *loa_classifier_new(const loa_cls_model *m)
+{
+	if (!m)
+		return NULL;
+	loa_classifier *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->m = m;
+	fx_init(&c->x, &m->f);
+	c->probs = calloc(m->k, sizeof *c->probs);
+	c->dot = calloc((size_t)NBLOCKS * m->k, sizeof *c->dot);
+	c->idot = calloc((size_t)NBLOCKS * m->k, sizeof *c->idot);
+	if (!c->probs || !c->dot || !c->idot) {
+		loa_classifier_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void loa_classifier_free(loa_classifier *c)
+{
+	if (!c)
+		return;
+	fx_release(&c->x);
+	free(c->probs);
+	free(c->dot);
+	free(c->idot);
+	free(c);
+}
+
+static void softmax(const double *s, unsigned k, double inv_t, double *p)
+{
+	double mx = s[0];
+	for (unsigned i = 1; i < k; i++)
+		if (s[i] > mx)
+			mx = s[i];
+	double z = 0;
+	for (unsigned i = 0; i < k; i++) {
+		p[i] = exp((s[i] - mx) * inv_t);
+		z += p[i];
+	}
+	for (unsigned i = 0; i < k; i++)
+		p[i] /= z;
+}
+
+int loa_classify(loa_classifier *c, const char *s, size_t n, loa_cls_result *r)
+{
+	if (!c || !r || (!s && n))
+		return LOA_EINVAL;
+	const loa_cls_model *m = c->m;
+	unsigned k = m->k;
+	int rc = fx_run(&c->x, s, n);
+	if (rc)
+		return rc;
+	fx *x = &c->x;
+	double nrm[NBLOCKS] = {0, 0, 0};
+	memset(c->dot, 0, (size_t)NBLOCKS * k * sizeof *c->dot);
+	size_t mask = ((size_t)1 << m->bits) - 1, found = 0;
+	for (size_t i = 0; i < x->nu; i++) {
+		uint64_t h = x->u_hash[i];
+		uint32_t fp = key_fp(h);
+		size_t j = (size_t)h & mask;
+		uint32_t key;
+		while ((key = m->keys[j]) != 0 && key != fp)
+			j = (j + 1) & mask;
+		if (!key)
+			continue;
+		found++;
+		double u = tf_weight(x->u_count[i]) * (m->idf[j] / IDF_SCALE);
+		unsigned b = x->u_block[i];
+		nrm[b] += u * u;
+		const int16_t *w = m->w + j * k;
+		double *d = c->dot + b * k;
+		for (unsigned q = 0; q < k; q++)
+			d[q] += u * w[q];
+	}
+	double tot = 0;
+	for (unsigned b = 0; b < NBLOCKS; b++)
+		if (nrm[b] > 0)
+			tot += (double)m->f.w_blk[b] * m->f.w_blk[b];
+	double *sc = c->probs; /* scores first, then probabilities in place */
+	unsigned bin = len_bin(x->ntok);
+	for (unsigned q = 0; q < k; q++)
+		sc[q] = (double)m->bias[q] + m->lenw[bin * k + q];
+	if (tot > 0) {
+		double inv = 1.0 / sqrt(tot);
+		for (unsigned b = 0; b < NBLOCKS; b++) {
+			if (nrm[b] <= 0)
+				continue;
+			double fac = m->f.w_blk[b] / sqrt(nrm[b]) * inv * m->wscale;
+			for (unsigned q = 0; q < k; q++)
+				sc[q] += fac * c->dot[b * k + q];
+		}
+	}
+	unsigned best = 0;
+	for (unsigned q = 1; q < k; q++)
+		if (sc[q] > sc[best])
+			best = q;
+	double tmp[LOA_CLS_MAX_CLASSES];
+	memcpy(tmp, sc, k * sizeof *tmp);
+	softmax(tmp, k, m->inv_temp, c->probs);
+	r->label = best;
+	r->prob = c->probs[best];
+	r->probs = c->probs;
+	r->features = found;
+	r->truncated = x->truncated;
+	return LOA_OK;
+}
+
+/* ---- the TSV format ------------------------------------------------------- */
+
+int loa_cls_parse_line(const char *line, size_t n, loa_str *label, loa_str *text)
+{
+	if (!line)
+		return LOA_EINVAL;
+	if (n && line[n - 1] == '\n')
+		n--;
+	if (n && line[n - 1] == '\r')
+		n--;
+	const char *tab = memchr(line, '\t', n);
+	if (!tab)
+		return LOA_EPARSE;
+	size_t ln = (size_t)(tab - line);
+	if (ln == 0 || ln > LOA_CLS_LABEL_MAX)
+		return LOA_EPARSE;
+	for (size_t i = 0; i < ln; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f || line[i] == ' ')
+			return LOA_EPARSE;
+	label->p = line;
+	label->n = ln;
+	text->p = tab + 1;
+	text->n = n - ln - 1;
+	return LOA_OK;
+}
+
+double loa_cls_scores(const uint64_t *conf, unsigned k, loa_cls_prf *prf, double *accuracy)
+{
+	uint64_t total = 0, right = 0;
+	double mf = 0;
+	for (unsigned c = 0; c < k; c++) {
+		uint64_t tp = conf[c * k + c], gold = 0, pred = 0;
+		for (unsigned j = 0; j < k; j++) {
+			gold += conf[c * k + j];
+			pred += conf[j * k + c];
+		}
+		total += gold;
+		right += tp;
+		double p = pred ? (double)tp / (double)pred : 0, r = gold ? (double)tp / (double)gold : 0;
+		double f = p + r > 0 ? 2 * p * r / (p + r) : 0;
+		if (prf)
+			prf[c] = (loa_cls_prf){p, r, f, gold};
+		mf += f;
+	}
+	if (accuracy)
+		*accuracy = total ? (double)right / (double)total : 0;
+	return k ? mf / k : 0;
+}
+
+/* ---- training ----------------------------------------------------------- */
+
+void loa_cls_opts_default(loa_cls_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->c = 0.3;
+	o->max_iter = 60;
+	o->min_df = 2;
+	o->folds = 5;
+	o->balanced = true;
+	o->tune_offsets = false;
+	o->word_max = 2;
+	o->char_min = 1;
+	o->char_max = 5;
+	o->fold_min = 2;
+	o->fold_max = 5;
+	o->w_word = 1;
+	o->w_char = 1;
+	o->w_fold = 0.5f;
+	o->len_value = 0.5f;
+	o->seed = 1;
+}
+
+struct loa_cls_trainer {
+	loa_cls_opts o;
+	char *note;
+	char *labels[LOA_CLS_MAX_CLASSES];
+	unsigned nlabels;
+	/* texts, concatenated */
+	loa_buf text;
+	LOA_VEC(size_t) off;  /* start of text i in text.data; text i ends at off[i+1] */
+	LOA_VEC(uint8_t) y;
+};
+
+int loa_cls_trainer_new(loa_cls_trainer **out, const loa_cls_opts *o, loa_err *err)
+{
+	if (!out)
+		return loa_err_set(err, LOA_EINVAL, "tham số không hợp lệ / invalid argument");
+	loa_cls_opts d;
+	if (!o) {
+		loa_cls_opts_default(&d);
+		o = &d;
+	}
+	if (!(o->c > 0) || o->word_max > 3 || o->char_max > 8 || o->fold_max > 8 ||
+	    o->char_min > o->char_max || o->fold_min > o->fold_max ||
+	    (o->char_max && !o->char_min) || (o->fold_max && !o->fold_min) || o->folds > 20 ||
+	    !(o->w_word >= 0) || !(o->w_char >= 0) || !(o->w_fold >= 0) || !(o->len_value >= 0))
+		return loa_err_set(err, LOA_EINVAL,
+				   "tùy chọn huấn luyện không hợp lệ / invalid training options");
+	loa_cls_trainer *t = calloc(1, sizeof *t);
+	if (!t)
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	t->o = *o;
+	if (t->o.max_iter == 0)
+		t->o.max_iter = 60;
+	if (t->o.min_df == 0)
+		t->o.min_df = 1;
+	const char *note = o->note ? o->note : "";
+	size_t nn = strlen(note);
+	if (nn > LOA_CLS_NOTE_MAX)
+		nn = loa_utf8_truncate(note, nn, LOA_CLS_NOTE_MAX);
+	t->note = malloc(nn + 1);
+	if (!t->note) {
+		free(t);
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	}
+	memcpy(t->note, note, nn);
+	t->note[nn] = '\0';
+	t->o.note = t->note;
+	loa_buf_init(&t->text, (size_t)4 << 30);
+	if (loa_vec_push(&t->off, (size_t)0)) {
+		loa_cls_trainer_free(t);
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	}
+	*out = t;
+	return LOA_OK;
+}
+
+void loa_cls_trainer_free(loa_cls_trainer *t)
+{
+	if (!t)
+		return;
+	for (unsigned i = 0; i < t->nlabels; i++)
+		free(t->labels[i]);
+	free(t->note);
+	loa_buf_release(&t->text);
+	loa_vec_release(&t->off);
+	loa_vec_release(&t->y);
+	free(t);
+}
+
+size_t loa_cls_trainer_count(const loa_cls_trainer *t)
+{
+	return t ? t->y.len : 0;
+}
+
+int loa_cls_trainer_add(loa_cls_trainer *t, const char *label, size_t ln, const char *text,
+			size_t tn, loa_err *err)
+{
+	if (!t || !label || (!text && tn))
+		return loa_err_set(err, LOA_EINVAL, "tham số không hợp lệ / invalid argument");
+	if (ln == 0 || ln > LOA_CLS_LABEL_MAX)
+		return loa_err_set(err, LOA_EINVAL, "nhãn rỗng hoặc quá dài / empty or too long label");
+	for (size_t i = 0; i < ln; i++)
+		if ((unsigned char)label[i] < 0x20 || label[i] == 0x7f)
+			return loa_err_set(err, LOA_EINVAL,
+					   "nhãn có ký tự điều khiển / label has control characters");
+	if (t->y.len >= LOA_CLS_MAX_TEXTS)
+		return loa_err_set(err, LOA_ETOOBIG, "quá nhiều văn bản / too many texts");
+	unsigned li;
+	for (li = 0; li < t->nlabels; li++)
+		if (strlen(t->labels[li]) == ln && memcmp(t->labels[li], label, ln) == 0)
+			break;
+	if (li == t->nlabels) {
+		if (t->nlabels == LOA_CLS_MAX_CLASSES)
+			return loa_err_set(err, LOA_ETOOBIG, "quá nhiều nhãn (tối đa %u) / too many labels "
+					   "(at most %u)", LOA_CLS_MAX_CLASSES, LOA_CLS_MAX_CLASSES);
+		char *l = malloc(ln + 1);
+		if (!l)
+			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		memcpy(l, label, ln);
+		l[ln] = '\0';
+		t->labels[t->nlabels++] = l;
+	}
+	if (tn > LOA_CLS_TEXT_MAX)
+		tn = loa_utf8_truncate(text, tn, LOA_CLS_TEXT_MAX);
+	size_t save = t->text.len;
+	if ((tn && loa_buf_append(&t->text, text, tn)) || loa_vec_push(&t->off, t->text.len)) {
+		t->text.len = save;
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	}
+	if (loa_vec_push(&t->y, (uint8_t)li)) {
+		t->off.len--;
+		t->text.len = save;
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	}
+	return LOA_OK;
+}
+
+/* A growing u64 -> u32 hash map (feature hash -> vocabulary id). */
+typedef struct vocab {
+	uint64_t *keys;
+	uint32_t *vals; /* id + 1; 0 = empty */
+	size_t cap, count;
+	LOA_VEC(uint64_t) hash; /* id -> hash */
+	LOA_VEC(uint32_t) df;
+	LOA_VEC(uint8_t) block;
+} vocab;
+
+static int vocab_grow(vocab *v)
+{
+	size_t ncap = v->cap ? v->cap * 2 : 1 << 16;
+	uint64_t *k = calloc(ncap, sizeof *k);
+	uint32_t *a = calloc(ncap, sizeof *a);
+	if (!k || !a) {
+		free(k);
+		free(a);
+		return LOA_ENOMEM;
+	}
+	for (size_t i = 0; i < v->cap; i++) {
+		if (!v->vals[i])
+			continue;
+		size_t j = (size_t)v->keys[i] & (ncap - 1);
+		while (a[j])
+			j = (j + 1) & (ncap - 1);
+		k[j] = v->keys[i];
+		a[j] = v->vals[i];
+	}
+	free(v->keys);
+	free(v->vals);
+	v->keys = k;
+	v->vals = a;
+	v->cap = ncap;
+	return LOA_OK;
+}
+
+/* id of h (added when new), or -1 when out of memory */
+static int64_t vocab_id(vocab *v, uint64_t h, uint8_t blk)
+{
+	if (2 * (v->count + 1) > v->cap && vocab_grow(v))
+		return -1;
+	size_t j = (size_t)h & (v->cap - 1);
+	while (v->vals[j]) {
+		if (v->keys[j] == h)
+			return (int64_t)v->vals[j] - 1;
+		j = (j + 1) & (v->cap - 1);
+	}
+	if (v->count >= UINT32_MAX - 1 || loa_vec_push(&v->hash, h) || loa_vec_push(&v->df, 0u) ||
+	    loa_vec_push(&v->block, blk))
+		return -1;
+	v->keys[j] = h;
+	v->vals[j] = (uint32_t)++v->count;
+	return (int64_t)v->count - 1;
+}
+
+static void vocab_release(vocab *v)
+{
+	free(v->keys);
+	free(v->vals);
+	loa_vec_release(&v->hash);
+	loa_vec_release(&v->df);
+	loa_vec_release(&v->block);
+}
+
+/* The training matrix: rows of (feature, value), CSR. */
+typedef struct csr {
+	size_t rows, dim;
+	size_t *start; /* rows + 1 */
+	uint32_t *idx;
+	float *val;
+	double *sq; /* squared norm of each row */
+} csr;
+
+static void csr_release(csr *x)
+{
+	free(x->start);
+	free(x->idx);
+	free(x->val);
+	free(x->sq);
+}
+
+/* Dual coordinate descent for the L2-regularised L2-loss SVM (liblinear's
+ * solver 1 without shrinking): min_w 1/2 |w|^2 + sum_i C_i max(0, 1 - y_i w.x_i)^2 */
+static void svm_train(const csr *x, const uint32_t *rows, size_t nr, const int8_t *y,
+		      const double *ci, unsigned max_iter, uint64_t *rng, double *w, double *alpha,
+		      uint32_t *order)
+{
+	memset(w, 0, x->dim * sizeof *w);
+	for (size_t i = 0; i < nr; i++) {
+		alpha[i] = 0;
+		order[i] = (uint32_t)i;
+	}
+	const double eps = getenv("LOA_CLS_EPS") ? strtod(getenv("LOA_CLS_EPS"), NULL) : 0.05;
+	for (unsigned it = 0; it < max_iter; it++) {
+		for (size_t i = nr; i > 1; i--) {
+			size_t j = (size_t)(splitmix(rng) % i);
+			uint32_t t = order[i - 1];
+			order[i - 1] = order[j];
+			order[j] = t;
+		}
+		double pgmax = -INFINITY, pgmin = INFINITY;
+		for (size_t oi = 0; oi < nr; oi++) {
+			size_t i = order[oi];
+			size_t r = rows[i];
+			const uint32_t *ix = x->idx + x->start[r];
+			const float *vx = x->val + x->start[r];
+			size_t nn = x->start[r + 1] - x->start[r];
+			double dot = 0;
+			for (size_t q = 0; q < nn; q++)
+				dot += w[ix[q]] * vx[q];
+			double dii = 0.5 / ci[i];
+			double g = y[i] * dot - 1 + dii * alpha[i];
+			double pg = alpha[i] == 0 && g > 0 ? 0 : g;
+			if (pg > pgmax)
+				pgmax = pg;
+			if (pg < pgmin)
+				pgmin = pg;
+			if (fabs(pg) < 1e-12)
+				continue;
+			double old = alpha[i];
+			double na = old - g / (x->sq[r] + dii);
+			alpha[i] = na > 0 ? na : 0;
+			double d = (alpha[i] - old) * y[i];
+			for (size_t q = 0; q < nn; q++)
+				w[ix[q]] += d * vx[q];
+		}
+		if (pgmax - pgmin < eps)
+			break;
+	}
+}
+
+typedef struct train_ctx {
+	loa_cls_trainer *t;
+	csr x;
+	unsigned k;
+	uint8_t *y;       /* label per row (sorted label order) */
+	double cw[LOA_CLS_MAX_CLASSES];
+	/* scratch */
+	uint32_t *rows, *order;
+	int8_t *yb;
+	double *ci, *alpha, *w;
+	uint64_t rng;
+	uint64_t done, total;
+} train_ctx;
+
+static void tick(train_ctx *c)
+{
+	c->done++;
+	if (c->t->o.progress)
+		c->t->o.progress(c->t->o.progress_user, c->done, c->total);
+}
+
+/* Trains K one-vs-rest classifiers on rows[0..nr) into W[dim][k]. */
+static void train_ovr(train_ctx *c, const uint32_t *rows, size_t nr, double cost, double *W)
+{
+	unsigned k = c->k;
+	size_t dim = c->x.dim;
+	for (size_t i = 0; i < nr; i++)
+		c->ci[i] = cost * c->cw[c->y[rows[i]]];
+	for (unsigned q = 0; q < k; q++) {
+		if (k == 2 && q == 0) {
+			tick(c);
+			continue; /* class 0 is the mirror of class 1 */
+		}
+		for (size_t i = 0; i < nr; i++)
+			c->yb[i] = c->y[rows[i]] == q ? 1 : -1;
+		svm_train(&c->x, rows, nr, c->yb, c->ci, c->t->o.max_iter, &c->rng, c->w, c->alpha,
+			  c->order);
+		for (size_t j = 0; j < dim; j++)
+			W[j * k + q] = c->w[j];
+		if (k == 2)
+			for (size_t j = 0; j < dim; j++)
+				W[j * k] = -c->w[j];
+		tick(c);
+	}
+}
+
+static void score_row(const csr *x, size_t r, const double *W, unsigned k, double *s)
+{
+	for (unsigned q = 0; q < k; q++)
+		s[q] = 0;
+	for (size_t p = x->start[r]; p < x->start[r + 1]; p++) {
+		const double *w = W + (size_t)x->idx[p] * k;
+		double v = x->val[p];
+		for (unsigned q = 0; q < k; q++)
+			s[q] += v * w[q];
+	}
+}
+
+static double macro_f1_of(const double *S, const uint8_t *y, size_t n, unsigned k,
+			  const double *off, double *acc)
+{
+	uint64_t conf[LOA_CLS_MAX_CLASSES * LOA_CLS_MAX_CLASSES];
+	memset(conf, 0, sizeof(uint64_t) * k * k);
+	for (size_t i = 0; i < n; i++) {
+		unsigned b = 0;
+		for (unsigned q = 1; q < k; q++)
+			if (S[i * k + q] + off[q] > S[i * k + b] + off[b])
+				b = q;
+		conf[y[i] * k + b]++;
+	}
+	return loa_cls_scores(conf, k, NULL, acc);
+}
+
+static double nll_of(const double *S, const uint8_t *y, size_t n, unsigned k, const double *off,
+		     double inv_t)
+{
+	double tot = 0, s[LOA_CLS_MAX_CLASSES], p[LOA_CLS_MAX_CLASSES];
+	for (size_t i = 0; i < n; i++) {
+		for (unsigned q = 0; q < k; q++)
+			s[q] = S[i * k + q] + off[q];
+		softmax(s, k, inv_t, p);
+		tot -= log(p[y[i]] > 1e-300 ? p[y[i]] : 1e-300);
+	}
+	return n ? tot / (double)n : 0;
+}
+
+/* Builds features, vocabulary and the TF-IDF matrix. */
+static int build_matrix(train_ctx *c, vocab *v, uint64_t **hash_out, uint16_t **idfq_out,
+			size_t *nfeat_out, loa_err *err)
+{
+	loa_cls_trainer *t = c->t;
+	const loa_cls_opts *o = &t->o;
+	size_t n = t->y.len;
+	cls_feat f = {o->word_max, o->char_min, o->char_max, o->fold_min, o->fold_max,
+		      {o->w_word, o->w_char, o->w_fold}, o->len_value};
+	fx x;
+	fx_init(&x, &f);
+	/* pass 1: per-text (feature id, count) lists */
+	LOA_VEC(uint32_t) fid = {0};
+	LOA_VEC(uint32_t) fcnt = {0};
+	size_t *dstart = malloc((n + 1) * sizeof *dstart);
+	size_t *ntok = malloc(n * sizeof *ntok);
+	int rc = LOA_OK;
+	if (!dstart || !ntok)
+		rc = LOA_ENOMEM;
+	for (size_t i = 0; i < n && !rc; i++) {
+		dstart[i] = fid.len;
+		rc = fx_run(&x, t->text.data + t->off.items[i], t->off.items[i + 1] - t->off.items[i]);
+		if (rc)
+			break;
+		ntok[i] = x.ntok;
+		if (loa_vec_reserve(&fid, x.nu) || loa_vec_reserve(&fcnt, x.nu)) {
+			rc = LOA_ENOMEM;
+			break;
+		}
+		for (size_t j = 0; j < x.nu; j++) {
+			int64_t id = vocab_id(v, x.u_hash[j], x.u_block[j]);
+			if (id < 0) {
+				rc = LOA_ENOMEM;
+				break;
+			}
+			v->df.items[id]++;
+			fid.items[fid.len++] = (uint32_t)id;
+			fcnt.items[fcnt.len++] = x.u_count[j];
+		}
+	}
+	fx_release(&x);
+	if (rc)
+		goto out;
+	dstart[n] = fid.len;
+	/* keep features with df >= min_df (the max_features most frequent) */
+	size_t nv = v->count;
+	uint32_t *remap = malloc(nv * sizeof *remap);
+	if (!remap) {
+		rc = LOA_ENOMEM;
+		goto out;
+	}
+	uint32_t cut = o->min_df;
+	if (o->max_features) {
+		/* raise the df cut until at most max_features remain */
+		size_t hist[4097] = {0};
+		for (size_t i = 0; i < nv; i++)
+			hist[v->df.items[i] < 4096 ? v->df.items[i] : 4096]++;
+		size_t keep = 0;
+		uint32_t d = 4096;
+		for (; d >= 1; d--) {
+			if (keep + hist[d] > o->max_features)
+				break;
+			keep += hist[d];
+		}
+		if (d + 1 > cut)
+			cut = d + 1;
+	}
+	size_t nf = 0;
+	for (size_t i = 0; i < nv; i++)
+		remap[i] = v->df.items[i] >= cut ? (uint32_t)nf++ : UINT32_MAX;
+	uint64_t *hash = malloc((nf ? nf : 1) * sizeof *hash);
+	uint16_t *idfq = malloc((nf ? nf : 1) * sizeof *idfq);
+	uint8_t *blk = malloc(nf ? nf : 1);
+	if (!hash || !idfq || !blk) {
+		free(remap);
+		free(hash);
+		free(idfq);
+		free(blk);
+		rc = LOA_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < nv; i++) {
+		if (remap[i] == UINT32_MAX)
+			continue;
+		double idf = log((1.0 + (double)n) / (1.0 + v->df.items[i])) + 1.0;
+		double q = floor(idf * IDF_SCALE + 0.5);
+		idfq[remap[i]] = (uint16_t)(q > 65535 ? 65535 : q);
+		hash[remap[i]] = v->hash.items[i];
+		blk[remap[i]] = v->block.items[i];
+	}
+	/* pass 2: the normalised rows, plus length bin and bias features */
+	csr *m = &c->x;
+	m->rows = n;
+	m->dim = nf + LOA_CLS_LEN_BINS + 1;
+	m->start = malloc((n + 1) * sizeof *m->start);
+	size_t cap = 0;
+	for (size_t i = 0; i < n; i++)
+		cap += dstart[i + 1] - dstart[i];
+	cap += 2 * n;
+	m->idx = malloc(cap * sizeof *m->idx);
+	m->val = malloc(cap * sizeof *m->val);
+	m->sq = malloc(n * sizeof *m->sq);
+	if (!m->start || !m->idx || !m->val || !m->sq) {
+		free(remap);
+		free(hash);
+		free(idfq);
+		free(blk);
+		rc = LOA_ENOMEM;
+		goto out;
+	}
+	size_t p = 0;
+	for (size_t i = 0; i < n; i++) {
+		m->start[i] = p;
+		double nrm[NBLOCKS] = {0, 0, 0};
+		size_t p0 = p;
+		for (size_t j = dstart[i]; j < dstart[i + 1]; j++) {
+			uint32_t id = remap[fid.items[j]];
+			if (id == UINT32_MAX)
+				continue;
+			double u = tf_weight(fcnt.items[j]) * (idfq[id] / IDF_SCALE);
+			nrm[blk[id]] += u * u;
+			m->idx[p] = id;
+			m->val[p] = (float)u;
+			p++;
+		}
+		double tot = 0;
+		for (int b = 0; b < NBLOCKS; b++)
+			if (nrm[b] > 0)
+				tot += (double)f.w_blk[b] * f.w_blk[b];
+		double sq = 0;
+		for (size_t q = p0; q < p; q++) {
+			unsigned b = blk[m->idx[q]];
+			double val = m->val[q] * f.w_blk[b] / sqrt(nrm[b]) / sqrt(tot);
+			m->val[q] = (float)val;
+			sq += val * val;
+		}
+		if (f.len_value > 0) {
+			m->idx[p] = (uint32_t)(nf + len_bin(ntok[i]));
+			m->val[p] = f.len_value;
+			sq += (double)f.len_value * f.len_value;
+			p++;
+		}
+		m->idx[p] = (uint32_t)(nf + LOA_CLS_LEN_BINS);
+		m->val[p] = 1.0f;
+		sq += 1.0;
+		p++;
+		m->sq[i] = sq;
+	}
+	m->start[n] = p;
+	free(remap);
+	free(blk);
+	*hash_out = hash;
+	*idfq_out = idfq;
+	*nfeat_out = nf;
+out:
+	free(dstart);
+	free(ntok);
+	loa_vec_release(&fid);
+	loa_vec_release(&fcnt);
+	if (rc)
+		loa_err_set(err, rc, "hết bộ nhớ khi tạo đặc trưng / out of memory building features");
+	return rc;
+}
+
+/* Cross-validation: out-of-fold scores S[n][k]. */
+static void cross_val(train_ctx *c, unsigned folds, double cost, const uint32_t *fold_of,
+		      double *W, double *S)
+{
+	size_t n = c->x.rows;
+	unsigned k = c->k;
+	for (unsigned fo = 0; fo < folds; fo++) {
+		size_t nr = 0;
+		for (size_t i = 0; i < n; i++)
+			if (fold_of[i] != fo)
+				c->rows[nr++] = (uint32_t)i;
+		train_ovr(c, c->rows, nr, cost, W);
+		for (size_t i = 0; i < n; i++)
+			if (fold_of[i] == fo)
+				score_row(&c->x, i, W, k, S + i * k);
+	}
+}
+
+static void tune_offsets(const double *S, const uint8_t *y, size_t n, unsigned k, double *off)
+{
+	double best = macro_f1_of(S, y, n, k, off, NULL);
+	for (int round = 0; round < 3; round++) {
+		bool moved = false;
+		for (unsigned q = 0; q < k; q++) {
+			double keep = off[q];
+			for (int g = -20; g <= 20; g++) {
+				off[q] = g * 0.05;
+				double f = macro_f1_of(S, y, n, k, off, NULL);
+				if (f > best + 1e-9) {
+					best = f;
+					keep = off[q];
+					moved = true;
+				}
+			}
+			off[q] = keep;
+		}
+		if (!moved)
+			break;
+	}
+}
+
+static double fit_temperature(const double *S, const uint8_t *y, size_t n, unsigned k,
+			      const double *off)
+{
+	/* golden-section search on log T in [log 0.01, log 20] */
+	double a = log(0.01), b = log(20.0);
+	const double gr = 0.6180339887498949;
+	double x1 = b - gr * (b - a), x2 = a + gr * (b - a);
+	double f1 = nll_of(S, y, n, k, off, exp(-x1)), f2 = nll_of(S, y, n, k, off, exp(-x2));
+	for (int it = 0; it < 60; it++) {
+		if (f1 < f2) {
+			b = x2;
+			x2 = x1;
+			f2 = f1;
+			x1 = b - gr * (b - a);
+			f1 = nll_of(S, y, n, k, off, exp(-x1));
+		} else {
+			a = x1;
+			x1 = x2;
+			f1 = f2;
+			x2 = a + gr * (b - a);
+			f2 = nll_of(S, y, n, k, off, exp(-x2));
+		}
+	}
+	return exp((a + b) / 2);
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int build_model(loa_cls_model **out, const loa_cls_trainer *t, char **labels, unsigned k,
+		       const uint64_t *hash, const uint16_t *idfq, size_t nf, const double *W,
+		       const double *off, double temp, loa_err *err)
+{
+	const loa_cls_opts *o = &t->o;
+	unsigned bits = 4;
+	while (((size_t)1 << bits) * 3 < nf * 4 + 4) /* load <= 0.75 */
+		bits++;
+	if (bits > 28)
+		return loa_err_set(err, LOA_ETOOBIG, "quá nhiều đặc trưng / too many features");
+	size_t lb = 0;
+	for (unsigned i = 0; i < k; i++)
+		lb += strlen(labels[i]) + 1;
+	size_t nb = strlen(t->note) + 1;
+	layout l;
+	make_layout(&l, k, bits, lb, nb);
+	unsigned char *d = calloc(1, l.total);
+	if (!d)
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	memcpy(d, CLS_MAGIC, 8);
+	uint32_t v = LOA_CLS_MODEL_VERSION, hb = CLS_HEADER_BYTES;
+	memcpy(d + 8, &v, 4);
+	memcpy(d + 12, &hb, 4);
+	double mx = 0;
+	for (size_t j = 0; j < nf * k; j++)
+		if (fabs(W[j]) > mx)
+			mx = fabs(W[j]);
+	double scale = mx > 0 ? mx / 32767.0 : 1.0;
+	header h = {k, bits, (uint32_t)nf, o->word_max, o->char_min, o->char_max, o->fold_min,
+		    o->fold_max, o->w_word, o->w_char, o->w_fold, o->len_value, (float)scale,
+		    (float)(1.0 / temp), (uint32_t)lb, (uint32_t)nb, LOA_CLS_LEN_BINS, 0};
+	memcpy(d + 16, &h, sizeof h);
+	char *lp = (char *)d + l.labels;
+	for (unsigned i = 0; i < k; i++) {
+		size_t ln = strlen(labels[i]) + 1;
+		memcpy(lp, labels[i], ln);
+		lp += ln;
+	}
+	memcpy(d + l.note, t->note, nb);
+	float *bias = (float *)(d + l.bias);
+	float *lenw = (float *)(d + l.lenw);
+	for (unsigned q = 0; q < k; q++) {
+		bias[q] = (float)(W[(nf + LOA_CLS_LEN_BINS) * k + q] + off[q]);
+		for (unsigned b = 0; b < LOA_CLS_LEN_BINS; b++)
+			lenw[b * k + q] = (float)(o->len_value * W[(nf + b) * k + q]);
+	}
+	uint32_t *keys = (uint32_t *)(d + l.keys);
+	uint16_t *idf = (uint16_t *)(d + l.idf);
+	int16_t *w = (int16_t *)(d + l.w);
+	size_t mask = ((size_t)1 << bits) - 1;
+	for (size_t i = 0; i < nf; i++) {
+		uint32_t fp = key_fp(hash[i]);
+		size_t j = (size_t)hash[i] & mask;
+		while (keys[j] && keys[j] != fp)
+			j = (j + 1) & mask;
+		bool merge = keys[j] == fp; /* a 32-bit fingerprint clash: share the slot */
+		keys[j] = fp;
+		if (!merge || idfq[i] > idf[j])
+			idf[j] = idfq[i];
+		for (unsigned q = 0; q < k; q++) {
+			double qv = floor(W[i * k + q] / scale + 0.5) + (merge ? w[j * k + q] : 0);
+			w[j * k + q] = (int16_t)(qv > 32767 ? 32767 : qv < -32767 ? -32767 : qv);
+		}
+	}
+	uint64_t sum = checksum(d, l.sum);
+	memcpy(d + l.sum, &sum, 8);
+	return model_from_image(out, d, l.total, err);
+}
+
+static const double c_grid[] = {0.1, 0.3, 1.0};
+
+int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv, loa_err *err)
+{
+	if (!t || !out)
+		return loa_err_set(err, LOA_EINVAL, "tham số không hợp lệ / invalid argument");
+	*out = NULL;
+	size_t n = t->y.len;
+	if (t->nlabels < 2)
+		return loa_err_set(err, LOA_EINVAL,
+				   "cần ít nhất hai nhãn / need at least two labels (found %u)",
+				   t->nlabels);
+	unsigned k = t->nlabels;
+	/* labels in sorted order */
+	char *labels[LOA_CLS_MAX_CLASSES];
+	memcpy(labels, t->labels, k * sizeof *labels);
+	qsort(labels, k, sizeof *labels, cmp_label);
+	uint8_t map[LOA_CLS_MAX_CLASSES];
+	for (unsigned i = 0; i < k; i++)
+		for (unsigned j = 0; j < k; j++)
+			if (t->labels[i] == labels[j])
+				map[i] = (uint8_t)j;
+	train_ctx c = {0};
+	c.t = t;
+	c.k = k;
+	c.rng = t->o.seed ? t->o.seed : 1;
+	vocab v = {0};
+	uint64_t *hash = NULL;
+	uint16_t *idfq = NULL;
+	size_t nf = 0;
+	double *W = NULL, *S = NULL;
+	uint32_t *fold_of = NULL;
+	int rc = LOA_OK;
+	c.y = malloc(n);
+	if (!c.y) {
+		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		goto out;
+	}
+	size_t count[LOA_CLS_MAX_CLASSES] = {0};
+	for (size_t i = 0; i < n; i++) {
+		c.y[i] = map[t->y.items[i]];
+		count[c.y[i]]++;
+	}
+	for (unsigned q = 0; q < k; q++)
+		c.cw[q] = t->o.balanced ? (double)n / ((double)k * (double)count[q]) : 1.0;
+	rc = build_matrix(&c, &v, &hash, &idfq, &nf, err);
+	vocab_release(&v);
+	if (rc)
+		goto out;
+	size_t dim = c.x.dim;
+	c.rows = malloc(n * sizeof *c.rows);
+	c.order = malloc(n * sizeof *c.order);
+	c.yb = malloc(n);
+	c.ci = malloc(n * sizeof *c.ci);
+	c.alpha = malloc(n * sizeof *c.alpha);
+	c.w = malloc(dim * sizeof *c.w);
+	W = malloc(dim * k * sizeof *W);
+	S = calloc(n * k, sizeof *S);
+	fold_of = malloc(n * sizeof *fold_of);
+	if (!c.rows || !c.order || !c.yb || !c.ci || !c.alpha || !c.w || !W || !S || !fold_of) {
+		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		goto out;
+	}
+	/* stratified folds: shuffle, then deal each class round-robin */
+	unsigned folds = t->o.folds;
+	if (folds > n)
+		folds = (unsigned)n;
+	double off[LOA_CLS_MAX_CLASSES] = {0};
+	double temp = 1.0, cost = t->o.c;
+	unsigned ngrid = t->o.tune_c ? (unsigned)(sizeof c_grid / sizeof c_grid[0]) : 1;
+	c.total = (uint64_t)k * (folds >= 2 ? (uint64_t)folds * ngrid + 1 : 1);
+	if (folds >= 2) {
+		for (size_t i = 0; i < n; i++)
+			c.rows[i] = (uint32_t)i;
+		for (size_t i = n; i > 1; i--) {
+			size_t j = (size_t)(splitmix(&c.rng) % i);
+			uint32_t tmp = c.rows[i - 1];
+			c.rows[i - 1] = c.rows[j];
+			c.rows[j] = tmp;
+		}
+		unsigned next[LOA_CLS_MAX_CLASSES] = {0};
+		for (size_t i = 0; i < n; i++) {
+			uint32_t r = c.rows[i];
+			fold_of[r] = next[c.y[r]]++ % folds;
+		}
+		double best = -1;
+		double *Sbest = NULL;
+		for (unsigned g = 0; g < ngrid; g++) {
+			double cc = t->o.tune_c ? c_grid[g] : cost;
+			cross_val(&c, folds, cc, fold_of, W, S);
+			double o2[LOA_CLS_MAX_CLASSES] = {0};
+			if (t->o.tune_offsets)
+				tune_offsets(S, c.y, n, k, o2);
+			double f = macro_f1_of(S, c.y, n, k, o2, NULL);
+			if (f > best) {
+				best = f;
+				cost = cc;
+				if (ngrid > 1) {
+					if (!Sbest)
+						Sbest = malloc(n * k * sizeof *Sbest);
+					if (!Sbest) {
+						rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+						goto out;
+					}
+					memcpy(Sbest, S, n * k * sizeof *S);
+				}
+			}
+		}
+		if (Sbest) {
+			memcpy(S, Sbest, n * k * sizeof *S);
+			free(Sbest);
+		}
+		double zero[LOA_CLS_MAX_CLASSES] = {0};
+		if (cv) {
+			cv->folds = folds;
+			cv->macro_f1 = macro_f1_of(S, c.y, n, k, zero, &cv->accuracy);
+		}
+		if (t->o.tune_offsets)
+			tune_offsets(S, c.y, n, k, off);
+		temp = fit_temperature(S, c.y, n, k, off);
+		if (cv) {
+			cv->macro_f1_offsets = macro_f1_of(S, c.y, n, k, off, NULL);
+			cv->temperature = temp;
+			cv->nll = nll_of(S, c.y, n, k, off, 1.0 / temp);
+			cv->c = cost;
+		}
+	} else if (cv) {
+		memset(cv, 0, sizeof *cv);
+		cv->temperature = 1;
+		cv->c = cost;
+	}
+	for (size_t i = 0; i < n; i++)
+		c.rows[i] = (uint32_t)i;
+	train_ovr(&c, c.rows, n, cost, W);
+	rc = build_model(out, t, labels, k, hash, idfq, nf, W, off, temp, err);
+out:
+	free(c.y);
+	csr_release(&c.x);
+	free(c.rows);
+	free(c.order);
+	free(c.yb);
+	free(c.ci);
+	free(c.alpha);
+	free(c.w);
+	free(W);
+	free(S);
+	free(fold_of);
+	free(hash);
+	free(idfq);
+	return rc;
+}

@@ -1,0 +1,30 @@
+/*
+ * cmd_train.h - `loa train MODEL …`: one sub-command per trainable model.
+ * cmd_train.c dispatches on the first argument through the table below;
+ * each room implements its own `int cmd_train_NAME(loa_ctx *, int, char **)`
+ * (argv[0] is NAME; getopt is reset; the common options go through
+ * cli_common_opt() with the "train" command) in its own cmd_*.c file and
+ * adds one line here, in alphabetical order:
+ *   X(NAME, "tóm tắt / summary", "loa train NAME …")
+ * Each ends with a one-line summary on stdout ("train NAME: key=value …"),
+ * shows progress with core/progress.h, and returns an exit status (cli.h).
+ */
+#ifndef LOA_CLI_CMD_TRAIN_H
+#define LOA_CLI_CMD_TRAIN_H
+
+#include "cli/cli.h"
+
+#define LOA_TRAIN_SUBCOMMANDS(X) \
+	X(classify, "Bộ phân loại văn bản / Text classifier", \
+	  "loa train classify --train FILE [--dev FILE] --out MODEL [--c C | --tune-c] [--folds N] [--min-df N] [--offsets]") \
+	X(segment, "Bộ tách từ tiếng Việt / Vietnamese word segmenter", \
+	  "loa train segment --gold FILE… [--dict FILE] [--dev FILE] [--epochs N] --out MODEL")
+
+#define LOA_TRAIN_DECL(name, summary, usage) int cmd_train_##name(loa_ctx *ctx, int argc, char **argv);
+LOA_TRAIN_SUBCOMMANDS(LOA_TRAIN_DECL)
+#undef LOA_TRAIN_DECL
+
+/* Usage line of a train sub-command ("loa train segment …"), or NULL. */
+const char *cmd_train_usage(const char *name);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * app.h - the loa web application: the route table of the JSON API, the
+ * health and metrics endpoints, and the per-thread store handles that
+ * handlers use.
+ *
+ * Ownership: loa_app_new() returns an app owned by the caller, freed with
+ * loa_app_free() after the server using it has stopped. It borrows cfg.
+ */
+#ifndef LOA_HTTP_APP_H
+#define LOA_HTTP_APP_H
+
+#include "core/config.h"
+#include "core/err.h"
+#include "http/http.h"
+#include "store/store.h"
+
+typedef struct loa_app loa_app;
+
+int loa_app_new(const loa_config *cfg, const char *db_path, loa_app **out, loa_err *err);
+void loa_app_free(loa_app *a);
+/* The routes of the application. */
+const loa_http_route *loa_app_routes(size_t *n);
+/* The calling thread's store handle (opened on first use; closed by
+ * loa_app_free). NULL with err filled when the database cannot be opened. */
+loa_store *loa_app_store(loa_app *a, loa_err *err);
+
+#endif

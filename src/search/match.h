@@ -1,0 +1,48 @@
+/*
+ * match.h - streaming match: many saved queries compiled together and
+ * checked against one item at a time.
+ *
+ * The term layer is one vectorscan (Hyperscan) literal database over the
+ * item's terms as the "loa" FTS5 tokenizer emits them (so a match here is
+ * a match in the index: same normalisation, folding, numbers, abbreviations,
+ * positions), written one after another as "\x01term"; a word is the
+ * literal "\x01word\x01", a prefix "\x01pre". Each hit is mapped back to
+ * its token position and field. Above it, each query whose terms were hit
+ * (and each query that can match without any term, e.g. source:x NOT y) is
+ * evaluated as a boolean expression; phrases, NEAR/n and ONEAR/n are
+ * verified on token positions.
+ *
+ * Ownership: a loa_matcher owns its queries (parsed copies), the vectorscan
+ * database and scratch; freed by loa_matcher_free(). The id array returned
+ * by loa_matcher_match() belongs to the matcher and is valid until the next
+ * call. One thread at a time per matcher.
+ */
+#ifndef LOA_SEARCH_MATCH_H
+#define LOA_SEARCH_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/ltime.h"
+#include "search/query.h"
+#include "search/search.h"
+
+#define LOA_MATCH_MAX_QUERIES 100000
+#define LOA_MATCH_MAX_TEXT ((size_t)16 << 20) /* longer items are cut */
+
+typedef struct loa_matcher loa_matcher;
+
+int loa_matcher_new(loa_matcher **out, loa_err *err);
+void loa_matcher_free(loa_matcher *m);
+/* Parses and adds a query under `id` (the caller's key, e.g. the saved
+ * query's id). Parse errors are returned with the parser's message. */
+int loa_matcher_add(loa_matcher *m, int64_t id, const char *query, loa_ms now, loa_err *err);
+/* Compiles the term layer; call after the last add, before matching. */
+int loa_matcher_compile(loa_matcher *m, loa_err *err);
+size_t loa_matcher_count(const loa_matcher *m);
+/* The ids of the queries that match *it (order of addition). */
+int loa_matcher_match(loa_matcher *m, const loa_search_item *it, const int64_t **ids, size_t *n,
+		      loa_err *err);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * fts5_tok.h - the "loa" tokenizer for SQLite FTS5 (v1 fts5_tokenizer API).
+ *
+ *     CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'loa');
+ *
+ * Documents: every syllable is indexed in its matching form (NFC, one tone
+ * placement, lower-case: "hoà"/"Hòa" -> "hòa") and, at the same position
+ * (FTS5_TOKEN_COLOCATED), its folded form ("hoa"); each pair of adjacent
+ * syllables also gets a colocated bigram term "giấy_phép" / "giay_phep" at
+ * the second syllable's position, so that queries for whole words match a
+ * rarer, better-ranking term. Numbers, dates, money, URLs, e-mails are one
+ * term each (multi-word ones such as "ngày 12 tháng 8" are split into their
+ * parts); abbreviations ("TP.HCM") are indexed whole with their parts
+ * colocated; "#tag" and "@name" without the sign. Punctuation is skipped.
+ *
+ * Queries: each syllable becomes its folded form, so a query with or
+ * without diacritics, in either tone placement, finds both. A query string
+ * that starts with '=' (e.g. MATCH '"=hòa bình"') matches the exact
+ * (diacritic-sensitive, placement-insensitive) forms instead. Syllables
+ * joined by '_' in a query ("giay_phep", the segmenter's output format)
+ * become bigram terms: a phrase of bigrams for longer words.
+ *
+ * Offsets passed to FTS5 are byte offsets into the original text, so
+ * highlight() and snippet() work on the display text.
+ *
+ * Ownership: the tokenizer object is owned by FTS5 (created and deleted
+ * through the table); registration keeps no other state.
+ */
+#ifndef LOA_TEXT_FTS5_TOK_H
+#define LOA_TEXT_FTS5_TOK_H
+
+#include <sqlite3.h>
+
+#define LOA_FTS5_TOKENIZER "loa"
+
+/* Registers the tokenizer "loa" on db (call once per connection, e.g. when
+ * the store opens). Returns LOA_OK, LOA_ENOTFOUND (SQLite built without
+ * FTS5) or LOA_EDB. */
+int loa_text_fts5_register(sqlite3 *db);
+
+#endif

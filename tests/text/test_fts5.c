@@ -1,0 +1,154 @@
+/* test_fts5.c - the "loa" FTS5 tokenizer on an in-memory database. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdbool.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "text/fts5_tok.h"
+
+static const char *docs[] = {
+	/* 1 */ "Cấp giấy phép xây dựng nhà ở riêng lẻ tại TP.HCM",
+	/* 2 */ "Hoà bình và phát triển bền vững",
+	/* 3 */ "Hòa giải ở cơ sở",
+	/* 4 */ "Phép thử: xây nhà, dựng lều và giấy tờ",
+	/* 5 */ "Khoẻ mạnh, thuỷ lợi, ngày 12 tháng 8 năm 2023 hỗ trợ 20 triệu đồng #ChuyểnĐổiSố",
+	/* 6 */ "giay phep lai xe (viet khong dau)",
+};
+
+static int setup(void **state)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(loa_text_fts5_register(db), LOA_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(body, tokenize='loa')",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO t(rowid, body) VALUES(?1, ?2)", -1, &st,
+					    NULL),
+			 SQLITE_OK);
+	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+		sqlite3_bind_int(st, 1, (int)i + 1);
+		sqlite3_bind_text(st, 2, docs[i], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	*state = db;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	sqlite3_close(*state);
+	return 0;
+}
+
+/* The rowids matching q, in rowid order (or rank order when ranked), as "1,4". */
+static const char *match_by(sqlite3 *db, const char *q, bool ranked)
+{
+	static char out[256];
+	out[0] = '\0';
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    ranked ? "SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rank"
+						   : "SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t n = strlen(out);
+		snprintf(out + n, sizeof out - n, "%s%d", n ? "," : "", sqlite3_column_int(st, 0));
+	}
+	if (rc != SQLITE_DONE)
+		fail_msg("query %s: %s", q, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return out;
+}
+
+#define match(db, q) match_by((db), (q), false)
+
+static void without_diacritics(void **state)
+{
+	sqlite3 *db = *state;
+	/* doc 4 has the same syllables, apart */
+	assert_string_equal(match(db, "giay phep xay dung"), "1,4");
+	assert_string_equal(match(db, "giấy phép xây dựng"), "1,4");
+	assert_string_equal(match(db, "GIẤY PHÉP"), "1,4,6");
+	/* with the bigram terms, the document holding the words ranks first */
+	assert_string_equal(match_by(db,
+				     "(giay phep xay dung) OR giay_phep OR phep_xay OR xay_dung", true),
+			    "1,4,6");
+}
+
+static void tone_placement(void **state)
+{
+	sqlite3 *db = *state;
+	assert_string_equal(match(db, "\"hoà bình\""), "2");
+	assert_string_equal(match(db, "\"hòa bình\""), "2");
+	assert_string_equal(match(db, "hoa binh"), "2");
+	assert_string_equal(match(db, "khỏe"), "5");
+	assert_string_equal(match(db, "thuy loi"), "5");
+	/* '=': exact, diacritic-sensitive (placement still free) */
+	assert_string_equal(match(db, "\"=hoà\""), "2,3");
+	assert_string_equal(match(db, "\"=giấy phép\""), "1");
+}
+
+static void phrases_and_bigrams(void **state)
+{
+	sqlite3 *db = *state;
+	assert_string_equal(match(db, "\"giay phep xay dung\""), "1");
+	assert_string_equal(match(db, "\"xay nha\""), "4");
+	assert_string_equal(match(db, "\"phep xay\""), "1");
+	assert_string_equal(match(db, "\"giay xay\""), "");
+	/* segmented words as bigram terms */
+	assert_string_equal(match(db, "giay_phep"), "1,6");
+	assert_string_equal(match(db, "giay_phep xay_dung"), "1");
+	assert_string_equal(match(db, "NEAR(giay dung, 3)"), "1");
+	/* prefix queries */
+	assert_string_equal(match(db, "phe*"), "1,6");
+}
+
+static void typed_tokens(void **state)
+{
+	sqlite3 *db = *state;
+	assert_string_equal(match(db, "\"TP.HCM\""), "1");
+	assert_string_equal(match(db, "hcm"), "1");
+	assert_string_equal(match(db, "\"tháng 8\""), "5");
+	assert_string_equal(match(db, "trieu"), "5");
+	assert_string_equal(match(db, "chuyendoiso"), "5");
+}
+
+static void highlight_offsets(void **state)
+{
+	sqlite3 *db = *state;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH "
+					    "'hoa' ORDER BY rowid",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+			    "[Hoà] bình và phát triển bền vững");
+	sqlite3_finalize(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(without_diacritics, setup, teardown),
+		cmocka_unit_test_setup_teardown(tone_placement, setup, teardown),
+		cmocka_unit_test_setup_teardown(phrases_and_bigrams, setup, teardown),
+		cmocka_unit_test_setup_teardown(typed_tokens, setup, teardown),
+		cmocka_unit_test_setup_teardown(highlight_offsets, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
