@@ -19,6 +19,8 @@ static const loa_config_key keys[] = {
 	{"http.max_body", "1048576", "largest accepted request body in bytes"},
 	{"import.batch", "5000", "items per transaction when importing"},
 	{"import.max_line", "16777216", "longest accepted JSON line in bytes"},
+	{"smtp.url", "", "SMTP server for e-mail alerts (smtp://host:port)"},
+	{"smtp.from", "loa@localhost", "sender address of e-mail alerts"},
 	{"fetch.user_agent", "loa/" LOA_VERSION " (+https://loa.invalid/bot)",
 	 "User-Agent of the fetcher"},
 	{NULL, NULL, NULL},

@@ -4,6 +4,7 @@
  * (store_sqlite.c, later store_pg.c) only persist.
  */
 #include "store/store_int.h"
+#include "store/sql.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/str.h"
@@ -18,6 +19,7 @@
 struct loa_store {
 	const loa_store_backend *be;
 	void *impl;
+	loa_map sql_cache; /* static SQL text address -> loa_stmt * (sql.c) */
 	loa_buf scratch; /* normalised url of the item being stored */
 	loa_buf ident;   /* its identity key */
 };
@@ -111,6 +113,7 @@ int loa_store_open_opts(const char *path, const loa_store_opts *opts, loa_store 
 	if (!s)
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	s->be = be;
+	loa_map_init(&s->sql_cache, NULL);
 	loa_buf_init(&s->scratch, LOA_ITEM_URL_MAX + 16);
 	loa_buf_init(&s->ident, LOA_ITEM_URL_MAX + LOA_ITEM_ID_MAX + LOA_SLUG_MAX + 64);
 	int rc = be->open(path, opts, &s->impl, err);
@@ -136,10 +139,20 @@ int loa_store_open_config(const loa_config *cfg, int flags, loa_store **out, loa
 	return loa_store_open_opts(loa_config_get(cfg, "db"), &o, out, err);
 }
 
+void *loa_store_native(loa_store *s, const char *backend)
+{
+	if (!s || !backend || strcmp(backend, s->be->name) != 0 || !s->be->native)
+		return NULL;
+	return s->be->native(s->impl);
+}
+
+loa_map *loa_store__sql_cache(loa_store *s) { return &s->sql_cache; }
+
 void loa_store_close(loa_store *s)
 {
 	if (!s)
 		return;
+	loa_sql__cache_release(s);
 	s->be->close(s->impl);
 	loa_buf_release(&s->scratch);
 	loa_buf_release(&s->ident);

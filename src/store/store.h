@@ -34,7 +34,7 @@
 #include "core/ltime.h"
 
 /* The schema version this program writes and understands. */
-#define LOA_STORE_SCHEMA_VERSION 2
+#define LOA_STORE_SCHEMA_VERSION 3
 
 /* Caps on the fields of records (bytes). Longer input is refused. */
 #define LOA_SLUG_MAX 128

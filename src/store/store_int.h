@@ -43,11 +43,21 @@ typedef struct loa_store_backend {
 			  loa_err *err);
 	int (*item_count_ident)(void *impl, const char *ident, int64_t *n, loa_err *err);
 
+	/* The backend's native handle (sqlite3 *), for sql.c and loa_store_native. */
+	void *(*native)(void *impl);
+
 	int (*audit_append)(void *impl, const loa_audit *a, loa_err *err);
 	int (*audit_each)(void *impl, loa_audit_cb cb, void *arg, loa_err *err);
 } loa_store_backend;
 
 extern const loa_store_backend loa_store_sqlite_backend;
+
+/* sql.c: the statement cache kept on each handle. */
+#include "core/map.h"
+loa_map *loa_store__sql_cache(loa_store *s);
+void loa_sql__cache_release(loa_store *s);
+/* Maps an SQLite result code of db (a sqlite3 *) to a LOA_E* with a message. */
+int loa_store_sqlite_error(void *db, int rc, loa_err *err, const char *what);
 
 /* Shared checks used by store.c and the backends. */
 bool loa_store_slug_ok(const char *s);

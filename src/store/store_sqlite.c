@@ -99,6 +99,11 @@ static const char *const migrations[LOA_STORE_SCHEMA_VERSION] = {
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit\n"
 	"  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;\n"
 	"CREATE INDEX items_parent ON items(parent_ident) WHERE parent_ident IS NOT NULL;\n",
+
+	/* 3: schema versions of the other rooms' tables (store/sql.h) */
+	"CREATE TABLE room_schema(\n"
+	"  room TEXT PRIMARY KEY,\n"
+	"  version INTEGER NOT NULL);\n",
 };
 
 /* ---- statements ------------------------------------------------------- */
@@ -1018,6 +1023,16 @@ static int sq_item_count_ident(void *impl, const char *ident, int64_t *n, loa_er
 	return rc == SQLITE_ROW ? LOA_OK : sq_fail(q, rc, err, "items");
 }
 
+static void *sq_native(void *impl) { return ((sq *)impl)->db; }
+
+int loa_store_sqlite_error(void *db, int rc, loa_err *err, const char *what)
+{
+	sq tmp;
+	memset(&tmp, 0, sizeof tmp);
+	tmp.db = db;
+	return sq_fail(&tmp, rc, err, what);
+}
+
 const loa_store_backend loa_store_sqlite_backend = {
 	.name = "sqlite",
 	.probe = sq_probe,
@@ -1039,6 +1054,7 @@ const loa_store_backend loa_store_sqlite_backend = {
 	.item_upsert = sq_item_upsert,
 	.items_each = sq_items_each,
 	.item_count_ident = sq_item_count_ident,
+	.native = sq_native,
 	.audit_append = sq_audit_append,
 	.audit_each = sq_audit_each,
 };

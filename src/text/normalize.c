@@ -400,21 +400,51 @@ static inline void sc_store(sc_entry *e, size_t n, const uint64_t w[3], unsigned
 	e->w[0] = w[0], e->w[1] = w[1], e->w[2] = w[2];
 }
 
-/* Repair status of the gathered syllable s whose bytes are p[0..n):
- * SC_VALID / SC_CHANGED bits; s is repaired when SC_CHANGED. */
-static unsigned syl_status(syl *s, const unsigned char *p, size_t n, bool need_repair)
+/* Decodes the letters p[0..n) into s; false when there are more than
+ * SYL_MAX or something else than letters. */
+static bool syl_gather(const unsigned char *p, size_t n, syl *s)
+{
+	s->k = 0;
+	s->changed = false;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t l = loa__u8dec(p + i, n - i, &cp);
+		const vi_info *vi = vi_lookup(cp);
+		if (!vi || !vi->letter || s->k >= SYL_MAX)
+			return false;
+		s->lo[s->k] = vi->lower;
+		s->v[s->k] = vi->vowel;
+		s->t[s->k] = vi->tone;
+		s->up[s->k] = vi->upper;
+		s->k++;
+		i += l;
+	}
+	return true;
+}
+
+/* Repair status of the syllable whose letters are p[0..n): SC_VALID /
+ * SC_CHANGED bits. When need_repair and it changes, s holds the repaired
+ * syllable; otherwise s is filled only when *gathered is set. */
+static unsigned syl_status(syl *s, const unsigned char *p, size_t n, bool need_repair,
+			   bool *gathered)
 {
 	bool hit;
 	uint64_t w[3];
+	*gathered = false;
 	sc_entry *e = sc_find(p, n, &hit, w);
 	if (hit) {
-		if ((e->res & SC_CHANGED) && need_repair)
+		if ((e->res & SC_CHANGED) && need_repair) {
+			*gathered = syl_gather(p, n, s);
 			syl_repair(s);
+		}
 		return e->res & (SC_VALID | SC_CHANGED);
 	}
 	unsigned res = 0;
-	if (syl_repair(s))
-		res = SC_VALID | (s->changed ? SC_CHANGED : 0);
+	if (syl_gather(p, n, s)) {
+		*gathered = true;
+		if (syl_repair(s))
+			res = SC_VALID | (s->changed ? SC_CHANGED : 0);
+	}
 	sc_store(e, n, w, res);
 	return res;
 }
@@ -487,6 +517,27 @@ static inline bool ascii_needs_repair(const unsigned char *p, size_t n)
  * which has room for 3n+16 bytes (a letter grows at most from 1 to 3 bytes
  * when a tone mark moves onto it; case mapping grows at most 1.5 times).
  * Returns the bytes written. */
+/* byte classes for the fast loop */
+enum { BC_OTHER = 0, BC_LETTER, BC_SPACE, BC_NUL, BC_HIGH };
+static const uint8_t byte_class[256] = {
+	[0] = BC_NUL, ['\t'] = BC_SPACE, ['\n'] = BC_SPACE, ['\v'] = BC_SPACE, ['\f'] = BC_SPACE,
+	['\r'] = BC_SPACE, [' '] = BC_SPACE,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+#define BC_HI8(x) [x] = BC_HIGH, [x + 1] = BC_HIGH, [x + 2] = BC_HIGH, [x + 3] = BC_HIGH, \
+		  [x + 4] = BC_HIGH, [x + 5] = BC_HIGH, [x + 6] = BC_HIGH, [x + 7] = BC_HIGH
+	BC_HI8(0x80), BC_HI8(0x88), BC_HI8(0x90), BC_HI8(0x98), BC_HI8(0xA0), BC_HI8(0xA8),
+	BC_HI8(0xB0), BC_HI8(0xB8), BC_HI8(0xC0), BC_HI8(0xC8), BC_HI8(0xD0), BC_HI8(0xD8),
+	BC_HI8(0xE0), BC_HI8(0xE8), BC_HI8(0xF0), BC_HI8(0xF8),
+#undef BC_HI8
+};
+
 static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, unsigned char *o,
 			     bool check, size_t *bad)
 {
@@ -498,100 +549,101 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 	*bad = SIZE_MAX;
 	while (i < n) {
 		unsigned char c = p[i];
-		uint32_t cp;
-		size_t l;
-		const vi_info *vi;
-		if (c < 0x80) {
-			cp = c, l = 1;
-			vi = &loa__vi_info_0000[c];
-		} else {
+		uint8_t bc = byte_class[c];
+		uint32_t cp = c;
+		size_t l = 1;
+		if (bc == BC_OTHER) {
+			*o++ = c;
+			i++;
+			continue;
+		}
+		if (bc == BC_SPACE) {
+			*o++ = c;
+			i++;
+			ws_in = i;
+			ws_out = o;
+			continue;
+		}
+		if (bc == BC_NUL) {
+			if (check)
+				goto problem;
+			*o++ = c;
+			i++;
+			continue;
+		}
+		if (bc == BC_HIGH) {
 			l = loa__u8dec(p + i, n - i, &cp);
-			vi = vi_lookup(cp);
+			const vi_info *vi = vi_lookup(cp);
 			if (check && ((cp == 0xFFFD && l == 1) ||
 				      (nfc && !vi && !loa__text_cp_nfc_stable(cp))))
 				goto problem;
-		}
-		bool mark = cp - 0x300u < 0x70u;
-		if (check && mark && nfc)
-			goto problem;
-		if (!(vi && vi->letter) && !mark) {
-			if (c < 0x80) {
-				if (c <= ' ') {
-					if (c == 0 && check)
-						goto problem;
-					if (c == ' ' || (c >= '\t' && c <= '\r')) {
-						ws_in = i + 1;
-						ws_out = o + 1;
-					}
+			bool mark = cp - 0x300u < 0x70u;
+			if (check && mark && nfc)
+				goto problem;
+			if (!(vi && vi->letter) && !mark) {
+				if ((lower || fold) && loa_text_is_letter(cp)) {
+					o += other_emit(cp, flags, o);
+				} else {
+					memcpy(o, p + i, l);
+					o += l;
 				}
-				*o++ = c;
-			} else if ((lower || fold) && loa_text_is_letter(cp)) {
-				o += other_emit(cp, flags, o);
-			} else {
-				memcpy(o, p + i, l);
-				o += l;
+				i += l;
+				continue;
 			}
-			i += l;
-			continue;
 		}
-		/* a run of Latin letters (and combining marks) */
-		syl s;
-		s.k = 0;
-		s.changed = false;
-		size_t j = i;
+		/* a run of Latin letters (and combining marks): find its end */
+		size_t j = i, k = 0;
 		bool marks = false, ascii = true, upper = false;
 		while (j < n) {
-			uint32_t cq;
-			size_t lq;
-			const vi_info *vq;
-			if (p[j] < 0x80) {
-				cq = p[j], lq = 1;
-				vq = &loa__vi_info_0000[cq];
-			} else {
-				lq = loa__u8dec(p + j, n - j, &cq);
-				vq = vi_lookup(cq);
-				ascii = false;
+			unsigned char b = p[j];
+			uint8_t bcl = byte_class[b];
+			if (bcl == BC_LETTER) {
+				upper |= b < 'a';
+				j++;
+				k++;
+				continue;
 			}
-			bool mk = cq - 0x300u < 0x70u;
-			if (!mk && !(vq && vq->letter))
+			if (bcl != BC_HIGH)
 				break;
-			if (mk) {
+			uint32_t cq;
+			size_t lq = loa__u8dec(p + j, n - j, &cq);
+			const vi_info *vq = vi_lookup(cq);
+			if (vq && vq->letter) {
+				upper |= vq->upper;
+				k++;
+			} else if (cq - 0x300u < 0x70u) {
 				if (check && nfc)
 					goto problem;
 				marks = true;
 			} else {
-				if (s.k < SYL_MAX) {
-					s.lo[s.k] = vq->lower;
-					s.v[s.k] = vq->vowel;
-					s.t[s.k] = vq->tone;
-					s.up[s.k] = vq->upper;
-				}
-				upper |= vq->upper;
-				s.k++;
+				break;
 			}
+			ascii = false;
 			j += lq;
 		}
 		bool done = false;
-		if (ascii && !fold && !(lower && upper) && s.k <= SYL_MAX &&
+		if (ascii && !fold && !(lower && upper) && k <= SYL_MAX &&
 		    !(tone && ascii_needs_repair(p + i, j - i))) {
 			memcpy(o, p + i, j - i); /* plain ASCII syllable */
 			o += j - i;
 			done = true;
-		} else if (!marks && s.k <= SYL_MAX) {
-			unsigned st = tone ? syl_status(&s, p + i, j - i, true) : 0;
+		} else if (!marks && k <= SYL_MAX) {
+			syl s;
+			bool gathered = false;
+			unsigned st = tone ? syl_status(&s, p + i, j - i, true, &gathered) : 0;
 			bool ok = st & SC_VALID;
-			s.changed = st & SC_CHANGED;
-			if ((!ok || !s.changed) && !fold && !(lower && upper)) {
+			bool changed = st & SC_CHANGED;
+			if ((!ok || !changed) && !fold && !(lower && upper)) {
 				memcpy(o, p + i, j - i); /* nothing to change */
 				o += j - i;
 				done = true;
-			} else if (ok) {
-				o += syl_emit(&s, flags, o);
-				done = true;
-			} else if (ascii && !fold) {
-				for (size_t q = i; q < j; q++)
-					*o++ = (unsigned char)(p[q] | 0x20); /* letters only */
-				done = true;
+			} else if (ok || ascii) {
+				if (!gathered)
+					syl_gather(p + i, j - i, &s);
+				if (ok || !fold) {
+					o += syl_emit(&s, ok ? flags : (flags & ~LOA_NORM_FOLD), o);
+					done = true;
+				}
 			}
 		}
 		if (!done) {
@@ -775,6 +827,29 @@ int loa_text_normalize_word(const char *s, size_t n, unsigned flags, loa_buf *ou
 	return loa_text_normalize(s, n, flags, out);
 }
 
+int loa__text_norm_piece(const unsigned char *p, size_t n, unsigned flags, loa_buf *out,
+			 loa_buf *tmp)
+{
+	size_t start = out->len;
+	if ((flags & (LOA_NORM_TONE | LOA_NORM_LOWER | LOA_NORM_FOLD)) && n < SIZE_MAX / 4 &&
+	    loa_buf_reserve(out, 3 * n + 16) == LOA_OK) {
+		size_t bad;
+		size_t w = chunk_emit_raw(p, n, flags, (unsigned char *)out->data + out->len, true, &bad);
+		if (bad == SIZE_MAX) {
+			out->len += w;
+			out->data[out->len] = '\0';
+			return LOA_OK;
+		}
+	}
+	int rc = norm_block(p, n, flags, out, tmp);
+	if (rc) {
+		out->len = start;
+		if (out->data)
+			out->data[start] = '\0';
+	}
+	return rc;
+}
+
 bool loa_text_is_normal(const char *s, size_t n, unsigned flags)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -810,7 +885,8 @@ bool loa__text_is_syllable(const unsigned char *p, size_t n)
 		s.k++;
 		i += l;
 	}
-	return s.k && (syl_status(&s, p, n, false) & SC_VALID);
+	bool gathered;
+	return s.k && (syl_status(&s, p, n, false, &gathered) & SC_VALID);
 }
 
 size_t loa__text_word_scan(const unsigned char *p, size_t lim, size_t i, unsigned *flags,

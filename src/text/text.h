@@ -132,6 +132,15 @@ int loa_tokstream_feed(loa_tokstream *ts, const char *s, size_t n);
 int loa_tokstream_finish(loa_tokstream *ts);
 void loa_tokstream_release(loa_tokstream *ts);
 
+/* Tokens with their normalised text: like loa_text_tokenize, and each
+ * token's bytes normalised with `flags` (LOA_NORM_*) are passed as norm
+ * (NUL-terminated, norm_len bytes, valid only during the call). One pass,
+ * the fast way to index: offsets still point into the original text. */
+typedef int (*loa_tok_norm_fn)(void *user, const loa_token *tok, const char *text,
+			       const char *norm, size_t norm_len);
+int loa_text_tokenize_norm(const char *s, size_t n, unsigned flags, loa_tok_norm_fn fn,
+			   void *user);
+
 /* Syllables: calls fn for each WORD token that is made of letters only
  * (the unit the segmenter and the FTS tokenizer use); other token types
  * are passed too so callers can keep numbers etc. as single units. Same

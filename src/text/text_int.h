@@ -82,4 +82,10 @@ bool loa__text_is_syllable(const unsigned char *p, size_t n);
 size_t loa__text_word_scan(const unsigned char *p, size_t lim, size_t i, unsigned *flags,
 			   size_t *n_upper);
 
+/* loa_text_normalize for a short piece (a token): appends to out, using
+ * tmp (caller-owned, reused) for text that needs repair or NFC. */
+struct loa_buf;
+int loa__text_norm_piece(const unsigned char *p, size_t n, unsigned flags, struct loa_buf *out,
+			 struct loa_buf *tmp);
+
 #endif

@@ -1066,6 +1066,46 @@ int loa_text_syllables(const char *s, size_t n, loa_tok_fn fn, void *user)
 	return loa_text_tokenize(s, n, fn, user);
 }
 
+/* ---- tokens with their normalised text ---------------------------------- */
+
+typedef struct norm_ctx {
+	loa_tok_norm_fn fn;
+	void *user;
+	unsigned flags;
+	loa_buf out, tmp;
+	int err;
+} norm_ctx;
+
+static int norm_tok(void *user, const loa_token *t, const char *text)
+{
+	norm_ctx *c = user;
+	size_t n = t->end - t->start;
+	loa_buf_reset(&c->out);
+	int rc = loa__text_norm_piece((const unsigned char *)text, n, c->flags, &c->out, &c->tmp);
+	if (rc) {
+		c->err = rc;
+		return rc;
+	}
+	return c->fn(c->user, t, text, c->out.data ? c->out.data : "", c->out.len);
+}
+
+int loa_text_tokenize_norm(const char *s, size_t n, unsigned flags, loa_tok_norm_fn fn, void *user)
+{
+	norm_ctx c;
+	c.fn = fn;
+	c.user = user;
+	c.flags = flags;
+	c.err = 0;
+	/* a token is at most LOA_TOK_MAX_LEN bytes (composite ones a little
+	 * more); its normal form at most 3 times that */
+	loa_buf_init(&c.out, 4 * (size_t)LOA_TOK_MAX_LEN + 1024);
+	loa_buf_init(&c.tmp, 4 * (size_t)LOA_TOK_MAX_LEN + 1024);
+	int rc = loa_text_tokenize(s, n, norm_tok, &c);
+	loa_buf_release(&c.out);
+	loa_buf_release(&c.tmp);
+	return rc;
+}
+
 /* ---- streaming ---------------------------------------------------------- */
 
 void loa_tokstream_init(loa_tokstream *ts, loa_tok_fn fn, void *user)

@@ -3370,6 +3370,7 @@ CMakeFiles/loa_lib.dir/src/store/store.c.o: /work/main/src/store/store.c \
   /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
   /work/main/src/core/err.h \
   /work/main/src/core/ltime.h \
+  /work/main/src/core/map.h \
   /work/main/src/core/config.h \
   /work/main/src/core/str.h \
   /usr/include/string.h \
@@ -3535,8 +3536,8 @@ CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o: /work/main/src/store/store_sq
   /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
   /work/main/src/core/err.h \
   /work/main/src/core/ltime.h \
-  /work/main/src/core/log.h \
   /work/main/src/core/map.h \
+  /work/main/src/core/log.h \
   /work/main/src/core/str.h \
   /usr/include/string.h \
   /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
