@@ -18,7 +18,10 @@ if [ ! -f "$DATA" ]; then
 fi
 # The articles are the publishers' copyright: benchmarks only (SOURCE.txt).
 sed -n '1p;/^Source/,/^Citation/p' "$SHARED/data/vntc/SOURCE.txt" | head -6 >&2
-cmake --build "$BUILD" --target bench_text >/dev/null
+if ! cmake --build "$BUILD" --target bench_text >/dev/null 2>&1; then
+  [ -x "$BUILD/bench_text" ] || { echo "bench/text.sh: không dựng được / cannot build bench_text" >&2; exit 1; }
+  echo "bench/text.sh: dùng bench_text đã dựng / using the existing bench_text" >&2
+fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/loa-bench-text.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 # one article a line, as found (not NFC, mixed tone placement)

@@ -78,16 +78,17 @@ typedef struct cls_feat {
 	float len_value;
 } cls_feat;
 
-static double tf_weight(uint32_t tf)
+static double tf_tab[64];
+
+__attribute__((constructor)) static void tf_tab_init(void)
 {
-	static double tab[64];
-	static int init;
-	if (!init) { /* benign race: every thread writes the same values */
-		for (int i = 1; i < 64; i++)
-			tab[i] = 1.0 + log((double)i);
-		init = 1;
-	}
-	return tf < 64 ? tab[tf] : 1.0 + log((double)tf);
+	for (int i = 1; i < 64; i++)
+		tf_tab[i] = 1.0 + log((double)i);
+}
+
+static inline double tf_weight(uint32_t tf)
+{
+	return tf < 64 ? tf_tab[tf] : 1.0 + log((double)tf);
 }
 
 static unsigned len_bin(size_t ntok)
@@ -103,6 +104,7 @@ typedef struct fx {
 	cls_feat f;
 	loa_buf norm;
 	uint32_t *cps;     /* code points of the normalised text, spaces collapsed */
+	uint32_t *fcps;    /* the same, folded */
 	size_t ncps;
 	uint32_t *tab;     /* open addressing: index+1 into the unique arrays */
 	size_t tabcap;     /* allocated slots */
@@ -130,6 +132,7 @@ static void fx_release(fx *x)
 {
 	loa_buf_release(&x->norm);
 	free(x->cps);
+	free(x->fcps);
 	free(x->tab);
 	free(x->u_hash);
 	free(x->u_count);
@@ -139,7 +142,10 @@ static void fx_release(fx *x)
 
 static inline void fx_emit(fx *x, uint64_t h, unsigned blk)
 {
-	h = fmix64(h ^ seed_blk[blk]);
+	h = (h ^ seed_blk[blk]) * 0x9e3779b97f4a7c15ull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
 	size_t i = (size_t)h & x->mask;
 	for (;;) {
 		uint32_t e = x->tab[i];
@@ -234,15 +240,12 @@ static inline bool is_space_cp(uint32_t cp)
 
 static void fx_chars(fx *x, unsigned blk, unsigned nmin, unsigned nmax, bool fold)
 {
-	const uint32_t *c = x->cps;
+	const uint32_t *c = fold ? x->fcps : x->cps;
 	size_t n = x->ncps;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t h = 0xcbf29ce484222325ull;
 		for (unsigned k = 1; k <= nmax && i + k <= n; k++) {
-			uint32_t cp = c[i + k - 1];
-			if (fold)
-				cp = loa_text_fold_cp(cp);
-			h = (h ^ cp) * FNV_PRIME;
+			h = (h ^ c[i + k - 1]) * FNV_PRIME;
 			if (k >= nmin)
 				fx_emit(x, h + k, blk);
 		}
@@ -271,7 +274,8 @@ static int fx_run(fx *x, const char *s, size_t n)
 	/* code points, whitespace runs collapsed to one space, ends trimmed */
 	if (!x->cps) {
 		x->cps = malloc((LOA_CLS_TEXT_MAX + 1) * sizeof *x->cps);
-		if (!x->cps)
+		x->fcps = malloc((LOA_CLS_TEXT_MAX + 1) * sizeof *x->fcps);
+		if (!x->cps || !x->fcps)
 			return LOA_ENOMEM;
 	}
 	size_t nc = 0;
@@ -291,6 +295,9 @@ static int fx_run(fx *x, const char *s, size_t n)
 	if (nc && x->cps[nc - 1] == ' ')
 		nc--;
 	x->ncps = nc;
+	if (x->f.fold_max)
+		for (size_t i = 0; i < nc; i++)
+			x->fcps[i] = x->cps[i] < 0x80 ? x->cps[i] : loa_text_fold_cp(x->cps[i]);
 	/* every token is at least one byte: pn bounds the tokens */
 	size_t emits = pn * (x->f.word_max ? x->f.word_max : 0);
 	if (x->f.char_max)
@@ -322,9 +329,8 @@ struct loa_cls_model {
 	const char *note;
 	const float *bias;   /* [k] */
 	const float *lenw;   /* [LEN_BINS][k] */
-	const uint32_t *keys; /* [S] */
-	const uint16_t *idf; /* [S] */
-	const int16_t *w;    /* [S][k] */
+	const unsigned char *recs; /* [S] records of stride bytes: u32 key, u16 idf, i16 w[k] */
+	size_t stride;
 	unsigned char *data; /* the file image (owned) */
 	size_t size;
 };
@@ -347,8 +353,14 @@ static uint64_t checksum(const unsigned char *p, size_t n)
 	return fmix64(h ^ n);
 }
 
+/* one table record: u32 key, u16 idf, i16 w[k], padded to 4 bytes */
+static size_t rec_stride(unsigned k)
+{
+	return (6 + 2 * (size_t)k + 3) & ~(size_t)3;
+}
+
 typedef struct layout {
-	size_t labels, note, bias, lenw, keys, idf, w, sum, total;
+	size_t labels, note, bias, lenw, recs, stride, sum, total;
 } layout;
 
 static void make_layout(layout *l, unsigned k, unsigned bits, size_t labels_bytes,
@@ -364,12 +376,9 @@ static void make_layout(layout *l, unsigned k, unsigned bits, size_t labels_byte
 	o += pad8((size_t)k * 4);
 	l->lenw = o;
 	o += pad8((size_t)LOA_CLS_LEN_BINS * k * 4);
-	l->keys = o;
-	o += pad8(s * 4);
-	l->idf = o;
-	o += pad8(s * 2);
-	l->w = o;
-	o += pad8(s * k * 2);
+	l->recs = o;
+	l->stride = rec_stride(k);
+	o += pad8(s * l->stride);
 	l->sum = o;
 	l->total = o + 8;
 }
@@ -467,9 +476,8 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 	m->note = note;
 	m->bias = (const float *)(data + l.bias);
 	m->lenw = (const float *)(data + l.lenw);
-	m->keys = (const uint32_t *)(data + l.keys);
-	m->idf = (const uint16_t *)(data + l.idf);
-	m->w = (const int16_t *)(data + l.w);
+	m->recs = data + l.recs;
+	m->stride = l.stride;
 	m->data = data;
 	m->size = n;
 	*out = m;
@@ -679,20 +687,36 @@ int loa_classify(loa_classifier *c, const char *s, size_t n, loa_cls_result *r)
 	double nrm[NBLOCKS] = {0, 0, 0};
 	memset(c->dot, 0, (size_t)NBLOCKS * k * sizeof *c->dot);
 	size_t mask = ((size_t)1 << m->bits) - 1, found = 0;
+	const unsigned char *recs = m->recs;
+	size_t stride = m->stride;
+	/* prefetch the first records, then walk with a fixed look-ahead */
+	enum { AHEAD = 8 };
+	for (size_t i = 0; i < x->nu && i < AHEAD; i++)
+		__builtin_prefetch(recs + ((size_t)x->u_hash[i] & mask) * stride);
 	for (size_t i = 0; i < x->nu; i++) {
+		if (i + AHEAD < x->nu)
+			__builtin_prefetch(recs + ((size_t)x->u_hash[i + AHEAD] & mask) * stride);
 		uint64_t h = x->u_hash[i];
 		uint32_t fp = key_fp(h);
 		size_t j = (size_t)h & mask;
+		const unsigned char *rec;
 		uint32_t key;
-		while ((key = m->keys[j]) != 0 && key != fp)
+		for (;;) {
+			rec = recs + j * stride;
+			memcpy(&key, rec, 4);
+			if (!key || key == fp)
+				break;
 			j = (j + 1) & mask;
+		}
 		if (!key)
 			continue;
 		found++;
-		double u = tf_weight(x->u_count[i]) * (m->idf[j] / IDF_SCALE);
+		uint16_t iq;
+		memcpy(&iq, rec + 4, 2);
+		double u = tf_weight(x->u_count[i]) * (iq * (1.0 / IDF_SCALE));
 		unsigned b = x->u_block[i];
 		nrm[b] += u * u;
-		const int16_t *w = m->w + j * k;
+		const int16_t *w = (const int16_t *)(rec + 6);
 		double *d = c->dot + b * k;
 		for (unsigned q = 0; q < k; q++)
 			d[q] += u * w[q];
@@ -1418,22 +1442,30 @@ static int build_model(loa_cls_model **out, const loa_cls_trainer *t, char **lab
 		for (unsigned b = 0; b < LOA_CLS_LEN_BINS; b++)
 			lenw[b * k + q] = (float)(o->len_value * W[(nf + b) * k + q]);
 	}
-	uint32_t *keys = (uint32_t *)(d + l.keys);
-	uint16_t *idf = (uint16_t *)(d + l.idf);
-	int16_t *w = (int16_t *)(d + l.w);
+	unsigned char *recs = d + l.recs;
 	size_t mask = ((size_t)1 << bits) - 1;
 	for (size_t i = 0; i < nf; i++) {
 		uint32_t fp = key_fp(hash[i]);
 		size_t j = (size_t)hash[i] & mask;
-		while (keys[j] && keys[j] != fp)
+		unsigned char *rec;
+		uint32_t key;
+		for (;;) {
+			rec = recs + j * l.stride;
+			memcpy(&key, rec, 4);
+			if (!key || key == fp)
+				break;
 			j = (j + 1) & mask;
-		bool merge = keys[j] == fp; /* a 32-bit fingerprint clash: share the slot */
-		keys[j] = fp;
-		if (!merge || idfq[i] > idf[j])
-			idf[j] = idfq[i];
+		}
+		bool merge = key == fp; /* a 32-bit fingerprint clash: share the slot */
+		memcpy(rec, &fp, 4);
+		uint16_t old_idf;
+		memcpy(&old_idf, rec + 4, 2);
+		if (!merge || idfq[i] > old_idf)
+			memcpy(rec + 4, &idfq[i], 2);
+		int16_t *w = (int16_t *)(rec + 6);
 		for (unsigned q = 0; q < k; q++) {
-			double qv = floor(W[i * k + q] / scale + 0.5) + (merge ? w[j * k + q] : 0);
-			w[j * k + q] = (int16_t)(qv > 32767 ? 32767 : qv < -32767 ? -32767 : qv);
+			double qv = floor(W[i * k + q] / scale + 0.5) + (merge ? w[q] : 0);
+			w[q] = (int16_t)(qv > 32767 ? 32767 : qv < -32767 ? -32767 : qv);
 		}
 	}
 	uint64_t sum = checksum(d, l.sum);

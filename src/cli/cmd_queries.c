@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/ltime.h"
 #include "core/str.h"
+#include "core/vec.h"
 #include "search/match.h"
 #include "search/search.h"
 #include "store/item_json.h"

@@ -13,8 +13,10 @@
 #include "http/app.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "auth/auth.h"
 
 #include <curl/curl.h>
+#include <sodium.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
@@ -64,7 +66,7 @@ static int start_server(loa_ctx *ctx, const char *db, const char *listen, server
 	if (rc)
 		return rc;
 	size_t nroutes;
-	const loa_http_route *routes = loa_app_routes(&nroutes);
+	const loa_http_route *routes = loa_app_routes(r->app, &nroutes);
 	char webdir[4096];
 	loa_http_opts o = {
 		.listen = listen,
@@ -74,6 +76,7 @@ static int start_server(loa_ctx *ctx, const char *db, const char *listen, server
 		.routes = routes,
 		.nroutes = nroutes,
 		.app = r->app,
+		.authorize = loa_app_authorize(),
 	};
 	rc = loa_http_start(&o, &r->srv, err);
 	if (rc) {
@@ -206,11 +209,23 @@ int cmd_serve(loa_ctx *ctx, int argc, char **argv)
 	loa_store *s;
 	if (loa_store_open(db, 0, &s, &err))
 		return cli_fail("serve", "%s", loa_err_msg(&err));
+	char pw[32];
+	bool created = false;
+	if (loa_auth_ensure_admin(s, pw, &created, &err)) {
+		loa_store_close(s);
+		return cli_fail("serve", "%s", loa_err_msg(&err));
+	}
 	loa_store_close(s);
+	if (created)
+		printf("Đã tạo quản trị viên / created the administrator: admin\n"
+		       "Mật khẩu một lần (hãy đổi: loa users passwd admin) / one-time password "
+		       "(change it: loa users passwd admin): %s\n", pw);
 	return serve_until_signal(ctx, "serve", db, check ? "127.0.0.1:0" : loa_config_get(ctx->cfg, "listen"), check);
 }
 
 /* ---- demo ---- */
+
+
 
 static int print_org(void *arg, const loa_org *o)
 {
@@ -332,6 +347,20 @@ int cmd_demo(loa_ctx *ctx, int argc, char **argv)
 		return cli_fail("demo", "nhập dữ liệu mẫu thất bại / importing the sample failed");
 	if (loa_store_open(db, 0, &s, &err))
 		return cli_fail("demo", "%s", loa_err_msg(&err));
+	/* the demo database is the demo's own: a fresh admin password each run */
+	char pw[32];
+	bool created = false;
+	if (loa_auth_ensure_admin(s, pw, &created, &err) == LOA_OK && !created) {
+		static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
+		for (int i = 0; i < 16; i++)
+			pw[i] = alpha[randombytes_uniform(sizeof alpha - 1)];
+		pw[16] = '\0';
+		loa_user u;
+		if (loa_user_get(s, "admin", &u, &err) == LOA_OK)
+			loa_user_passwd(s, "admin", pw, "demo", &err);
+		else
+			loa_user_add(s, "admin", "Quản trị viên", LOA_ROLE_ADMIN, NULL, pw, "demo", NULL, &err);
+	}
 	loa_store_status ss;
 	int norgs = 0;
 	loa_store_orgs_each(s, print_org, &norgs, &err);
@@ -343,6 +372,7 @@ int cmd_demo(loa_ctx *ctx, int argc, char **argv)
 		printf("  tin, bài / items:        %s\n", loa_fmt_count((uint64_t)ss.items, b));
 		printf("  nhật ký / audit entries: %s\n", loa_fmt_count((uint64_t)ss.audit, d));
 	}
+	printf("Đăng nhập / login: admin  mật khẩu / password: %s\n", pw);
 	loa_store_close(s);
 	return serve_until_signal(ctx, "demo", db, check ? "127.0.0.1:0" : loa_config_get(ctx->cfg, "listen"), check);
 }

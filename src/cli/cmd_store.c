@@ -172,7 +172,8 @@ int cmd_export(loa_ctx *ctx, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const loa_cmd *self = loa_cli_find("export");
-	loa_item_filter f = {LOA_TIME_NONE, LOA_TIME_NONE, NULL, 0, 0};
+	loa_item_filter f;
+	loa_item_filter_init(&f);
 	const char *format = "jsonl";
 	int c;
 	opterr = 0;

@@ -22,6 +22,11 @@
 
 /* ---- loa normalize -------------------------------------------------------- */
 
+static bool is_ascii_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 static int write_all(const char *p, size_t n)
 {
 	return fwrite(p, 1, n, stdout) == n ? 0 : -1;
@@ -51,7 +56,7 @@ static int normalize_stream(FILE *in, unsigned flags, const char *cmd)
 		size_t cut = carry.len;
 		if (!eof) {
 			/* the last ASCII whitespace; the rest waits for more input */
-			while (cut > 0 && !strchr(" \t\n\r\f\v", carry.data[cut - 1]))
+			while (cut > 0 && !is_ascii_space((unsigned char)carry.data[cut - 1]))
 				cut--;
 			if (cut == 0 && carry.len >= CARRY_MAX)
 				cut = loa_utf8_truncate(carry.data, carry.len, carry.len - 4);

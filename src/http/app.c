@@ -1,59 +1,53 @@
 /*
- * app.c - the routes of loa's HTTP API that belong to no other room:
- * /healthz, /metrics, and the per-thread store handles.
+ * app.c - the loa web application: the route table assembled from the API
+ * files, authentication and authorisation of every request (sessions in
+ * cookies with CSRF checks, or API tokens), per-thread store handles, and
+ * the endpoints that belong to no other file: /healthz, /metrics,
+ * /api/v1/openapi.json.
  */
 #include "http/app.h"
+#include "http/app_int.h"
 #include "core/log.h"
+#include "core/map.h"
 #include "core/metrics.h"
+#include "core/str.h"
 
 #include <jansson.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/banned.h"
 
 #define MAX_HANDLES 256
+#define MAX_ROUTES 256
+#define LOGIN_FAILS_MAX 5
+#define LOGIN_LOCK_MS (15 * 60 * 1000)
+
+extern const char loa_openapi_json[];
+
+typedef struct fail_rec {
+	int count;
+	loa_ms first, locked_until;
+} fail_rec;
 
 struct loa_app {
 	const loa_config *cfg;
 	char *db_path;
 	pthread_key_t key;
 	pthread_mutex_t mu;
-	loa_store *handles[MAX_HANDLES]; /* every handle opened, closed at free */
+	loa_store *handles[MAX_HANDLES];
 	int nhandles;
 	loa_ms started;
+	loa_http_route routes[MAX_ROUTES];
+	size_t nroutes;
+	loa_map fails; /* peer -> fail_rec */
+	loa_ms session_ttl;
+	int secure_cookies;
 };
 
-int loa_app_new(const loa_config *cfg, const char *db_path, loa_app **out, loa_err *err)
-{
-	loa_app *a = calloc(1, sizeof *a);
-	if (!a)
-		return loa_err_set(err, LOA_ENOMEM, "out of memory");
-	a->cfg = cfg;
-	a->db_path = strdup(db_path);
-	if (!a->db_path || pthread_key_create(&a->key, NULL) != 0) {
-		free(a->db_path);
-		free(a);
-		return loa_err_set(err, LOA_ENOMEM, "out of memory");
-	}
-	pthread_mutex_init(&a->mu, NULL);
-	a->started = loa_now_ms();
-	*out = a;
-	return LOA_OK;
-}
-
-void loa_app_free(loa_app *a)
-{
-	if (!a)
-		return;
-	for (int i = 0; i < a->nhandles; i++)
-		loa_store_close(a->handles[i]);
-	pthread_key_delete(a->key);
-	pthread_mutex_destroy(&a->mu);
-	free(a->db_path);
-	free(a);
-}
+/* ---- store handles ---- */
 
 loa_store *loa_app_store(loa_app *a, loa_err *err)
 {
@@ -75,6 +69,210 @@ loa_store *loa_app_store(loa_app *a, loa_err *err)
 	pthread_setspecific(a->key, s);
 	return s;
 }
+
+loa_store *api_store(loa_app *a, loa_http_resp *w)
+{
+	loa_err err;
+	loa_err_clear(&err);
+	loa_store *s = loa_app_store(a, &err);
+	if (!s)
+		loa_http_error(w, 503, "unavailable", "cơ sở dữ liệu không sẵn sàng / database unavailable: %s",
+			       loa_err_msg(&err));
+	return s;
+}
+
+/* ---- helpers for handlers ---- */
+
+json_t *api_body_object(loa_http_req *r, loa_http_resp *w)
+{
+	const char *ct = loa_http_header(r, "Content-Type");
+	if (!ct || strncmp(ct, "application/json", 16) != 0) {
+		loa_http_error(w, 415, "unsupported_media_type",
+			       "cần Content-Type: application/json / expected application/json");
+		return NULL;
+	}
+	size_t n;
+	const char *body = loa_http_body(r, &n);
+	json_error_t je;
+	json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &je);
+	if (!j) {
+		loa_http_error(w, 400, "bad_json", "JSON không hợp lệ / malformed JSON at %d:%d: %s",
+			       je.line, je.column, je.text);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		loa_http_error(w, 400, "bad_request", "cần một đối tượng JSON / expected a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+int api_query_int(loa_http_req *r, loa_http_resp *w, const char *name, int64_t def, int64_t lo,
+		  int64_t hi, int64_t *out)
+{
+	const char *v = loa_http_query(r, name);
+	if (!v) {
+		*out = def;
+		return 0;
+	}
+	if (loa_parse_i64(v, out) || *out < lo || *out > hi) {
+		loa_http_error(w, 400, "bad_parameter", "tham số %s không hợp lệ / %s must be an integer "
+			       "in [%lld, %lld]", name, name, (long long)lo, (long long)hi);
+		return -1;
+	}
+	return 0;
+}
+
+int api_query_time(loa_http_req *r, loa_http_resp *w, const char *name, loa_ms *out)
+{
+	const char *v = loa_http_query(r, name);
+	*out = LOA_TIME_NONE;
+	if (!v)
+		return 0;
+	size_t n = strlen(v);
+	if (loa_time_parse_rfc3339(v, n, out) == LOA_OK)
+		return 0;
+	int64_t y, m, d;
+	if (n == 10 && v[4] == '-' && v[7] == '-' && !loa_parse_i64n((loa_str){v, 4}, &y) &&
+	    !loa_parse_i64n((loa_str){v + 5, 2}, &m) && !loa_parse_i64n((loa_str){v + 8, 2}, &d) &&
+	    m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+		*out = (loa_days_from_civil(y, (unsigned)m, (unsigned)d) * 86400 - LOA_VN_OFFSET_MIN * 60) * 1000;
+		return 0;
+	}
+	loa_http_error(w, 400, "bad_parameter", "thời gian %s không hợp lệ / %s must be RFC 3339 or "
+		       "YYYY-MM-DD", name, name);
+	return -1;
+}
+
+json_t *api_user_json(const loa_user *u)
+{
+	char t[LOA_TIME_STR_MAX];
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:b,s:s}", "id", (json_int_t)u->id, "login",
+			 u->login, "name", u->name, "role", loa_role_name(u->role), "role_vi",
+			 loa_role_name_vi(u->role), "org", u->org[0] ? u->org : NULL, "disabled",
+			 u->disabled, "created_at", loa_time_format_rfc3339(u->created_at, t));
+}
+
+/* ---- login throttling ---- */
+
+int loa_app_login_locked(loa_app *a, const char *peer)
+{
+	pthread_mutex_lock(&a->mu);
+	fail_rec *f = loa_map_get(&a->fails, peer, strlen(peer));
+	int locked = f && f->locked_until > loa_now_ms();
+	pthread_mutex_unlock(&a->mu);
+	return locked;
+}
+
+void loa_app_login_result(loa_app *a, const char *peer, int ok)
+{
+	pthread_mutex_lock(&a->mu);
+	size_t n = strlen(peer);
+	if (ok) {
+		loa_map_del(&a->fails, peer, n);
+	} else {
+		fail_rec *f = loa_map_get(&a->fails, peer, n);
+		loa_ms now = loa_now_ms();
+		if (!f && a->fails.count < 100000 && (f = calloc(1, sizeof *f)) &&
+		    loa_map_set(&a->fails, peer, n, f)) {
+			free(f);
+			f = NULL;
+		}
+		if (f) {
+			if (now - f->first > LOGIN_LOCK_MS) {
+				f->count = 0;
+				f->first = now;
+			}
+			if (++f->count >= LOGIN_FAILS_MAX)
+				f->locked_until = now + LOGIN_LOCK_MS;
+		}
+	}
+	pthread_mutex_unlock(&a->mu);
+}
+
+loa_ms loa_app_session_ttl(loa_app *a) { return a->session_ttl; }
+int loa_app_secure_cookies(loa_app *a) { return a->secure_cookies; }
+
+/* ---- authorisation of every request ---- */
+
+static int is_unsafe(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	       strcmp(method, "OPTIONS") != 0;
+}
+
+static int authorize(loa_http_req *r, const loa_http_route *route, loa_http_resp *w, void *app)
+{
+	loa_app *a = app;
+	loa_err err;
+	loa_err_clear(&err);
+	loa_user u;
+	int have = 0, via_cookie = 0;
+	char csrf[LOA_CSRF_HEX + 1] = "";
+	const char *auth = loa_http_header(r, "Authorization");
+	const char *cookie = loa_http_cookie(r, "loa_session");
+	if ((auth || cookie) && route->roles != 0) {
+		loa_store *s = api_store(a, w);
+		if (!s)
+			return -1;
+		if (auth) {
+			if (strncmp(auth, "Bearer ", 7) != 0 || loa_auth_token(s, auth + 7, &u, &err) != LOA_OK) {
+				loa_warn("auth.denied", "peer=%s path=%s reason=bad_token", loa_http_peer(r),
+					 loa_http_path(r));
+				loa_http_add_header(w, "WWW-Authenticate", "Bearer");
+				loa_http_error(w, 401, "unauthorized", "%s", loa_err_msg(&err));
+				return -1;
+			}
+			have = 1;
+		} else if (loa_auth_session(s, cookie, &u, csrf, &err) == LOA_OK) {
+			have = 1;
+			via_cookie = 1;
+		}
+	}
+	if (route->roles == 0 || route->roles == LOA_ROLES_ANY) {
+		if (have) {
+			loa_user *copy = malloc(sizeof *copy);
+			if (copy) {
+				*copy = u;
+				loa_http_set_user(r, copy);
+			}
+		}
+		return 0;
+	}
+	if (!have) {
+		loa_warn("auth.denied", "peer=%s path=%s reason=anonymous", loa_http_peer(r), loa_http_path(r));
+		loa_http_error(w, 401, "unauthorized", "cần đăng nhập / login required");
+		return -1;
+	}
+	if (via_cookie && is_unsafe(loa_http_method(r))) {
+		const char *sent = loa_http_header(r, "X-CSRF-Token");
+		if (!sent || strlen(sent) != LOA_CSRF_HEX ||
+		    sodium_memcmp(sent, csrf, LOA_CSRF_HEX) != 0) {
+			loa_warn("auth.denied", "peer=%s path=%s user=%s reason=csrf", loa_http_peer(r),
+				 loa_http_path(r), u.login);
+			loa_http_error(w, 403, "csrf", "thiếu hoặc sai mã CSRF / missing or wrong X-CSRF-Token");
+			return -1;
+		}
+	}
+	if (!loa_role_allowed(route->roles, &u)) {
+		loa_warn("auth.denied", "peer=%s path=%s user=%s role=%s reason=role", loa_http_peer(r),
+			 loa_http_path(r), u.login, loa_role_name(u.role));
+		loa_http_error(w, 403, "forbidden", "vai trò %s không được phép / role %s may not do this",
+			       loa_role_name_vi(u.role), loa_role_name(u.role));
+		return -1;
+	}
+	loa_user *copy = malloc(sizeof *copy);
+	if (!copy) {
+		loa_http_error(w, 500, "internal", "out of memory");
+		return -1;
+	}
+	*copy = u;
+	loa_http_set_user(r, copy);
+	return 0;
+}
+
+/* ---- core endpoints ---- */
 
 static int h_healthz(loa_http_req *req, loa_http_resp *w, void *app)
 {
@@ -115,13 +313,84 @@ static int h_metrics(loa_http_req *req, loa_http_resp *w, void *app)
 	return LOA_OK;
 }
 
-static const loa_http_route routes[] = {
-	{"GET", "/healthz", h_healthz},
-	{"GET", "/metrics", h_metrics},
+static int h_openapi(loa_http_req *req, loa_http_resp *w, void *app)
+{
+	loa_buf *b = loa_http_body_buf(w);
+	if (loa_buf_puts(b, loa_openapi_json))
+		return loa_http_error(w, 500, "internal", "out of memory");
+	loa_http_status(w, 200);
+	loa_http_content_type(w, "application/json; charset=utf-8");
+	return LOA_OK;
+}
+
+static const loa_http_route core_routes[] = {
+	{"GET", "/healthz", h_healthz, 0},
+	{"GET", "/metrics", h_metrics, 0},
+	{"GET", "/api/v1/openapi.json", h_openapi, 0},
 };
 
-const loa_http_route *loa_app_routes(size_t *n)
+/* ---- life cycle ---- */
+
+typedef const loa_http_route *(*route_table_fn)(size_t *n);
+
+static int add_routes(loa_app *a, const loa_http_route *t, size_t n, loa_err *err)
 {
-	*n = sizeof routes / sizeof routes[0];
-	return routes;
+	if (a->nroutes + n > MAX_ROUTES)
+		return loa_err_set(err, LOA_ETOOBIG, "too many routes");
+	memcpy(a->routes + a->nroutes, t, n * sizeof *t);
+	a->nroutes += n;
+	return LOA_OK;
 }
+
+int loa_app_new(const loa_config *cfg, const char *db_path, loa_app **out, loa_err *err)
+{
+	loa_app *a = calloc(1, sizeof *a);
+	if (!a)
+		return loa_err_set(err, LOA_ENOMEM, "out of memory");
+	a->cfg = cfg;
+	a->db_path = strdup(db_path);
+	if (!a->db_path || pthread_key_create(&a->key, NULL) != 0) {
+		free(a->db_path);
+		free(a);
+		return loa_err_set(err, LOA_ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&a->mu, NULL);
+	loa_map_init(&a->fails, free);
+	a->started = loa_now_ms();
+	a->session_ttl = loa_config_get_i64(cfg, "http.session_hours", 12) * 3600 * 1000;
+	a->secure_cookies = loa_config_get_i64(cfg, "http.secure_cookies", 0) != 0;
+	static const route_table_fn tables[] = {loa_api_auth_routes, loa_api_items_routes};
+	int rc = add_routes(a, core_routes, sizeof core_routes / sizeof core_routes[0], err);
+	for (size_t i = 0; rc == LOA_OK && i < sizeof tables / sizeof tables[0]; i++) {
+		size_t n;
+		const loa_http_route *t = tables[i](&n);
+		rc = add_routes(a, t, n, err);
+	}
+	if (rc) {
+		loa_app_free(a);
+		return rc;
+	}
+	*out = a;
+	return LOA_OK;
+}
+
+void loa_app_free(loa_app *a)
+{
+	if (!a)
+		return;
+	for (int i = 0; i < a->nhandles; i++)
+		loa_store_close(a->handles[i]);
+	loa_map_release(&a->fails);
+	pthread_key_delete(a->key);
+	pthread_mutex_destroy(&a->mu);
+	free(a->db_path);
+	free(a);
+}
+
+const loa_http_route *loa_app_routes(loa_app *a, size_t *n)
+{
+	*n = a->nroutes;
+	return a->routes;
+}
+
+loa_http_authorize loa_app_authorize(void) { return authorize; }

@@ -18,8 +18,12 @@ typedef struct loa_app loa_app;
 
 int loa_app_new(const loa_config *cfg, const char *db_path, loa_app **out, loa_err *err);
 void loa_app_free(loa_app *a);
-/* The routes of the application. */
-const loa_http_route *loa_app_routes(size_t *n);
+/* The routes of the application (owned by the app). */
+const loa_http_route *loa_app_routes(loa_app *a, size_t *n);
+/* The hook that authenticates and authorises each request (sessions in
+ * the loa_session cookie with X-CSRF-Token on unsafe methods, or
+ * "Authorization: Bearer loa_…" API tokens), for loa_http_opts.authorize. */
+loa_http_authorize loa_app_authorize(void);
 /* The calling thread's store handle (opened on first use; closed by
  * loa_app_free). NULL with err filled when the database cannot be opened. */
 loa_store *loa_app_store(loa_app *a, loa_err *err);

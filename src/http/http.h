@@ -34,7 +34,15 @@ typedef struct loa_http_route {
 	const char *method;  /* "GET", "POST", "PUT", "DELETE", "PATCH" */
 	const char *pattern; /* "/api/v1/items/{id}": {name} matches one segment */
 	loa_http_handler fn;
+	unsigned roles;      /* who may call it (auth/auth.h LOA_ROLES_*, bits of
+				LOA_ROLE_BIT); 0 = anyone */
 } loa_http_route;
+
+/* Called before a matched route's handler. Returns 0 to go on, or fills an
+ * error response (401, 403…) and returns non-zero. It may attach the
+ * caller's identity with loa_http_set_user(). */
+typedef int (*loa_http_authorize)(loa_http_req *req, const loa_http_route *route,
+				  loa_http_resp *resp, void *app);
 
 typedef struct loa_http_opts {
 	const char *listen;      /* "127.0.0.1:8080", "[::1]:0", ":8080"; port 0 = any */
@@ -44,7 +52,7 @@ typedef struct loa_http_opts {
 	const loa_http_route *routes;
 	size_t nroutes;
 	void *app;               /* passed to handlers */
-	void (*thread_end)(void *app); /* unused for now; reserved */
+	loa_http_authorize authorize; /* NULL = every route is open */
 } loa_http_opts;
 
 int loa_http_start(const loa_http_opts *o, loa_http_server **out, loa_err *err);
@@ -66,6 +74,14 @@ const char *loa_http_param(const loa_http_req *r, const char *name);
 const char *loa_http_body(const loa_http_req *r, size_t *len);
 /* The client's address as text. */
 const char *loa_http_peer(const loa_http_req *r);
+/* A cookie sent by the client; NULL when absent. */
+const char *loa_http_cookie(const loa_http_req *r, const char *name);
+/* The identity attached by the authorize hook (owned by the request: it is
+ * freed with free() when the request ends). */
+void loa_http_set_user(loa_http_req *r, void *user);
+void *loa_http_user(const loa_http_req *r);
+/* True when the request came over TLS. */
+int loa_http_is_tls(const loa_http_req *r);
 
 /* ---- responses ---- */
 void loa_http_status(loa_http_resp *w, unsigned status);

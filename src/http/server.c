@@ -49,6 +49,7 @@ struct loa_http_req {
 	char *pvals[MAX_PARAMS];
 	int nparams;
 	char peer[64];
+	void *user;
 };
 
 struct loa_http_resp {
@@ -91,6 +92,21 @@ const char *loa_http_body(const loa_http_req *r, size_t *len)
 }
 
 const char *loa_http_peer(const loa_http_req *r) { return r->peer; }
+
+const char *loa_http_cookie(const loa_http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+void loa_http_set_user(loa_http_req *r, void *user)
+{
+	free(r->user);
+	r->user = user;
+}
+
+void *loa_http_user(const loa_http_req *r) { return r->user; }
+
+int loa_http_is_tls(const loa_http_req *r) { return 0; }
 
 /* ---- responses ---- */
 
@@ -278,6 +294,7 @@ static struct MHD_Response *static_file(loa_http_server *s, const char *path, un
 
 static void req_free(loa_http_req *r)
 {
+	free(r->user);
 	loa_buf_release(&r->body);
 	for (int i = 0; i < r->nparams; i++)
 		free(r->pvals[i]);
@@ -396,6 +413,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (match) {
 		route_name = match->pattern;
+		if (s->o.authorize && s->o.authorize(r, match, &w, s->o.app) != 0) {
+			if (!w.status)
+				loa_http_error(&w, 403, "forbidden", "không có quyền / forbidden");
+			goto done;
+		}
 		int rc = match->fn(r, &w, s->o.app);
 		if (!w.status) {
 			if (rc)

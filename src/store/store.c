@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/banned.h"
 
@@ -274,6 +275,105 @@ int loa_store_sources_each(loa_store *s, loa_source_cb cb, void *arg, loa_err *e
 	return s->be->sources_each(s->impl, cb, arg, err);
 }
 
+static int canonical_url(const char *u, loa_buf *out);
+
+static const char *const source_types[] = {"feed", "page", "social", "api", NULL};
+static const char *const source_outlets[] = {"press", "portal", "social", "agency", NULL};
+
+static bool state_ok(const char *st)
+{
+	size_t n = 0;
+	for (; st[n]; n++)
+		if (st[n] < 'a' || st[n] > 'z')
+			return false;
+	return n > 0 && n <= LOA_KIND_MAX;
+}
+
+static bool http_url(const char *u)
+{
+	return strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0;
+}
+
+int loa_store_source_add(loa_store *s, const loa_source *src, int64_t *id, loa_err *err)
+{
+	if (!src->slug || !source_slug_ok(src->slug))
+		return loa_err_set(err, LOA_EINVAL, "mã nguồn không hợp lệ / bad source slug");
+	if (!src->type || !loa_store_in_list(src->type, source_types))
+		return loa_err_set(err, LOA_EINVAL, "loại nguồn không hợp lệ / bad source type '%s'",
+				   src->type ? src->type : "");
+	if (src->outlet && !loa_store_in_list(src->outlet, source_outlets))
+		return loa_err_set(err, LOA_EINVAL,
+				   "loại cơ quan không hợp lệ (press, portal, social, agency) / "
+				   "bad outlet kind '%s'", src->outlet);
+	if (src->platform && !loa_store_in_list(src->platform, loa_item_platforms))
+		return loa_err_set(err, LOA_EINVAL, "nền tảng không hợp lệ / bad platform '%s'",
+				   src->platform);
+	if (src->org && !loa_store_slug_ok(src->org))
+		return loa_err_set(err, LOA_EINVAL, "mã tổ chức không hợp lệ / bad org slug '%s'",
+				   src->org);
+	if (src->state && !state_ok(src->state))
+		return loa_err_set(err, LOA_EINVAL, "trạng thái không hợp lệ / bad state '%s'",
+				   src->state);
+	if (src->name && strlen(src->name) > LOA_NAME_MAX)
+		return loa_err_set(err, LOA_EINVAL, "tên quá dài / name too long");
+	loa_source c = *src;
+	if (!c.platform)
+		c.platform = "web";
+	if (!c.state)
+		c.state = LOA_SOURCE_ACTIVE;
+	if (c.name && !*c.name)
+		c.name = NULL;
+	if (c.url && *c.url) {
+		if (!http_url(c.url))
+			return loa_err_set(err, LOA_EINVAL,
+					   "chỉ nhận URL http hoặc https / only http(s) URLs: %.200s",
+					   c.url);
+		loa_buf_reset(&s->scratch);
+		if (canonical_url(c.url, &s->scratch))
+			return loa_err_set(err, LOA_EINVAL, "url quá dài / url too long");
+		c.url = s->scratch.data;
+	} else {
+		c.url = NULL;
+	}
+	return s->be->source_add(s->impl, &c, id, err);
+}
+
+int loa_store_source_get(loa_store *s, const char *slug, loa_source_rec *out, loa_err *err)
+{
+	return s->be->source_get(s->impl, slug, NULL, out, err);
+}
+
+int loa_store_source_by_url(loa_store *s, const char *url, loa_source_rec *out, loa_err *err)
+{
+	loa_buf_reset(&s->scratch);
+	if (canonical_url(url, &s->scratch))
+		return loa_err_set(err, LOA_EINVAL, "url quá dài / url too long");
+	return s->be->source_get(s->impl, NULL, s->scratch.data, out, err);
+}
+
+int loa_store_source_update(loa_store *s, const char *slug, const char *url, const char *state,
+			    loa_err *err)
+{
+	if (state && !state_ok(state))
+		return loa_err_set(err, LOA_EINVAL, "trạng thái không hợp lệ / bad state '%s'", state);
+	if (url) {
+		if (!http_url(url))
+			return loa_err_set(err, LOA_EINVAL,
+					   "chỉ nhận URL http hoặc https / only http(s) URLs: %.200s",
+					   url);
+		loa_buf_reset(&s->scratch);
+		if (canonical_url(url, &s->scratch))
+			return loa_err_set(err, LOA_EINVAL, "url quá dài / url too long");
+		url = s->scratch.data;
+	}
+	return s->be->source_update(s->impl, slug, url, state, err);
+}
+
+int loa_store_source_remove(loa_store *s, const char *slug, bool *deleted, loa_err *err)
+{
+	return s->be->source_remove(s->impl, slug, deleted, err);
+}
+
 /* ---- items ------------------------------------------------------------ */
 
 void loa_item_init(loa_item *it)
@@ -295,7 +395,25 @@ static int check_len(const char *s, size_t max, const char *field, loa_err *err)
 	return LOA_OK;
 }
 
-/* Lower-cases the scheme and host and drops the fragment. */
+/* Query parameters that only track a click, never select content. */
+static bool tracking_param(const char *k, size_t n)
+{
+	static const char *const names[] = {
+		"fbclid", "gclid",  "dclid",  "gbraid", "wbraid",  "msclkid", "yclid",
+		"igshid", "mc_cid", "mc_eid", "_ga",    "_gl",     "_hsenc",  "_hsmi",
+		"mkt_tok", "zarsrc", "gidzl", "ocid",   "cmpid",   "spm",     NULL,
+	};
+	if (n > 4 && strncasecmp(k, "utm_", 4) == 0)
+		return true;
+	for (size_t i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && strncasecmp(k, names[i], n) == 0)
+			return true;
+	return false;
+}
+
+/* Lower-cases the scheme and host, drops the fragment, and for http(s) the
+ * default port, tracking parameters and an empty query. The result is
+ * never longer than the input. */
 static int canonical_url(const char *u, loa_buf *out)
 {
 	size_t n = strlen(u);
@@ -314,24 +432,58 @@ static int canonical_url(const char *u, loa_buf *out)
 		if (u[i] == '/' || u[i] == '?')
 			break;
 	}
-	size_t lower_end = 0;
+	size_t lower_end = 0, host = 0;
 	if (sep) {
-		size_t host = (size_t)(sep - u) + 3;
+		host = (size_t)(sep - u) + 3;
 		lower_end = host;
 		while (lower_end < n && u[lower_end] != '/' && u[lower_end] != '?')
 			lower_end++;
 	}
 	char *d = out->data + out->len;
-	for (size_t i = 0; i < n; i++) {
+	size_t o = 0;
+	for (size_t i = 0; i < lower_end; i++) {
 		char c = u[i];
-		if (i < lower_end && c >= 'A' && c <= 'Z')
-			c = (char)(c + 32);
-		d[i] = c;
+		d[o++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 	}
-	out->len += n;
+	bool http = sep && (size_t)(sep - u) == 4 && strncasecmp(u, "http", 4) == 0;
+	bool https = sep && (size_t)(sep - u) == 5 && strncasecmp(u, "https", 5) == 0;
+	if (http && o >= host + 3 && memcmp(d + o - 3, ":80", 3) == 0)
+		o -= 3;
+	else if (https && o >= host + 4 && memcmp(d + o - 4, ":443", 4) == 0)
+		o -= 4;
+	const char *q = memchr(u + lower_end, '?', n - lower_end);
+	size_t path_end = q ? (size_t)(q - u) : n;
+	memcpy(d + o, u + lower_end, path_end - lower_end);
+	o += path_end - lower_end;
+	if (q && !(http || https)) {
+		memcpy(d + o, q, n - path_end);
+		o += n - path_end;
+	} else if (q) {
+		/* Keep the remaining parameters in their order. */
+		size_t qstart = o;
+		size_t i = path_end + 1;
+		while (i <= n) {
+			size_t j = i;
+			while (j < n && u[j] != '&')
+				j++;
+			size_t klen = 0;
+			while (i + klen < j && u[i + klen] != '=')
+				klen++;
+			if (j > i && !tracking_param(u + i, klen)) {
+				char c = o == qstart ? '?' : '&';
+				d[o++] = c;
+				memcpy(d + o, u + i, j - i);
+				o += j - i;
+			}
+			i = j + 1;
+		}
+	}
+	out->len += o;
 	out->data[out->len] = '\0';
 	return LOA_OK;
 }
+
+int loa_url_canonical(const char *url, loa_buf *out) { return canonical_url(url, out); }
 
 int loa_item_normalize(const loa_item *it, loa_item *norm, loa_buf *scratch, loa_err *err)
 {
@@ -506,8 +658,18 @@ int loa_store_item_upsert(loa_store *s, const loa_item *it, int *result, loa_err
 int loa_store_items_each(loa_store *s, const loa_item_filter *f, loa_item_cb cb, void *arg,
 			 loa_err *err)
 {
-	static const loa_item_filter all = {LOA_TIME_NONE, LOA_TIME_NONE, NULL, 0, 0};
+	loa_item_filter all;
+	loa_item_filter_init(&all);
 	return s->be->items_each(s->impl, f ? f : &all, cb, arg, err);
+}
+
+int loa_store_item_find_url(loa_store *s, const char *url, loa_buf *ident, loa_buf *source,
+			    loa_err *err)
+{
+	loa_buf_reset(&s->scratch);
+	if (canonical_url(url, &s->scratch))
+		return loa_err_set(err, LOA_EINVAL, "url quá dài / url too long");
+	return s->be->item_find_url(s->impl, s->scratch.data, ident, source, err);
 }
 
 int loa_store_item_count_ident(loa_store *s, const char *ident, int64_t *n, loa_err *err)
@@ -530,4 +692,10 @@ int loa_store_audit_append(loa_store *s, const loa_audit *a, loa_err *err)
 int loa_store_audit_each(loa_store *s, loa_audit_cb cb, void *arg, loa_err *err)
 {
 	return s->be->audit_each(s->impl, cb, arg, err);
+}
+
+void loa_item_filter_init(loa_item_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->since = f->until = f->before_time = LOA_TIME_NONE;
 }

@@ -34,7 +34,7 @@
 #include "core/ltime.h"
 
 /* The schema version this program writes and understands. */
-#define LOA_STORE_SCHEMA_VERSION 3
+#define LOA_STORE_SCHEMA_VERSION 4
 
 /* Caps on the fields of records (bytes). Longer input is refused. */
 #define LOA_SLUG_MAX 128
@@ -157,7 +157,27 @@ typedef struct loa_source {
 	const char *platform; /* web | facebook | zalo | youtube | tiktok | other */
 	loa_ms created_at;
 	int64_t items;        /* out (iteration): number of items */
+	const char *name;     /* display name, or NULL (schema 4) */
 } loa_source;
+
+/* Source states written by the store itself; the feed room adds its
+ * health states (new, ok, erroring, silent, redirected, gone). */
+#define LOA_SOURCE_ACTIVE "active"
+#define LOA_SOURCE_REMOVED "removed"
+
+/* A caller-owned copy of one source. */
+typedef struct loa_source_rec {
+	int64_t id;
+	char slug[LOA_SLUG_MAX + 1];
+	char type[LOA_KIND_MAX + 1];
+	char outlet[LOA_KIND_MAX + 1];   /* "" = none */
+	char org[LOA_SLUG_MAX + 1];      /* "" = none */
+	char url[LOA_ITEM_URL_MAX + 1];  /* "" = none */
+	char state[LOA_KIND_MAX + 1];
+	char platform[LOA_KIND_MAX + 1];
+	char name[LOA_NAME_MAX + 1];     /* "" = none */
+	loa_ms created_at;
+} loa_source_rec;
 
 typedef int (*loa_source_cb)(void *arg, const loa_source *src);
 
@@ -167,6 +187,24 @@ typedef int (*loa_source_cb)(void *arg, const loa_source *src);
 int loa_store_source_ensure(loa_store *s, const char *slug, const char *platform, int64_t *id,
 			    bool *created, loa_err *err);
 int loa_store_sources_each(loa_store *s, loa_source_cb cb, void *arg, loa_err *err);
+/* Adds a source with every field given (slug, type required; platform
+ * NULL = "web", state NULL = "active"; url, when given, must be http(s) and
+ * is stored as loa_url_canonical() makes it; org must exist). LOA_EEXIST
+ * when the slug is taken, or when another source has the same URL (err
+ * names it). Appends "source.add" to the audit log. */
+int loa_store_source_add(loa_store *s, const loa_source *src, int64_t *id, loa_err *err);
+/* LOA_ENOTFOUND when there is no such source. */
+int loa_store_source_get(loa_store *s, const char *slug, loa_source_rec *out, loa_err *err);
+/* The source whose URL is url (canonicalised first); LOA_ENOTFOUND if none. */
+int loa_store_source_by_url(loa_store *s, const char *url, loa_source_rec *out, loa_err *err);
+/* Changes a source's URL (NULL = keep; audited as "source.url") and/or its
+ * state (NULL = keep; [a-z] word, not audited: health changes often). */
+int loa_store_source_update(loa_store *s, const char *slug, const char *url, const char *state,
+			    loa_err *err);
+/* Removes a source: deleted when it has no items, else kept with state
+ * "removed" (its items still resolve; fetchers skip it). *deleted (may be
+ * NULL) tells which. Audited as "source.remove". */
+int loa_store_source_remove(loa_store *s, const char *slug, bool *deleted, loa_err *err);
 
 /* ---- items ------------------------------------------------------------ */
 
@@ -211,6 +249,15 @@ int loa_item_normalize(const loa_item *it, loa_item *norm, loa_buf *scratch, loa
  *   "h:<32 hex>"               else BLAKE2b-128 of (source, published_at,
  *                              text, or title when there is no text). */
 int loa_item_ident(const loa_item *norm, loa_buf *out);
+/* The canonical form of a URL, appended to out (its cap applies): scheme and
+ * host lower-cased, the default port (:80 for http, :443 for https) and
+ * the fragment dropped, tracking parameters removed from the query (utm_*,
+ * fbclid, gclid, dclid, gbraid, wbraid, msclkid, yclid, igshid, mc_cid,
+ * mc_eid, _ga, _gl, _hsenc, _hsmi, mkt_tok, zarsrc, gidzl, ocid, cmpid,
+ * spm), an empty query dropped; the order of the remaining parameters is
+ * kept (it can matter to a site). Items' URLs are stored in this form. */
+int loa_url_canonical(const char *url, loa_buf *out);
+
 /* A 64-bit BLAKE2b of every stored field except fetched_at: equal hashes
  * mean "unchanged". */
 uint64_t loa_item_content_hash(const loa_item *norm);
@@ -226,7 +273,17 @@ typedef struct loa_item_filter {
 	const char *source; /* slug or NULL */
 	int64_t after_rowid; /* > 0: only rowid > after (paging) */
 	int64_t limit;       /* 0 = all */
+	/* Newest first, for the monitoring views: (published_at, rowid)
+	 * descending; with before_time != LOA_TIME_NONE only items strictly
+	 * before (before_time, before_rowid) — keyset paging. */
+	bool newest_first;
+	loa_ms before_time;
+	int64_t before_rowid;
+	int64_t rowid;       /* > 0: only this item */
 } loa_item_filter;
+
+/* A filter that matches everything (no bounds, oldest first). */
+void loa_item_filter_init(loa_item_filter *f);
 
 typedef int (*loa_item_cb)(void *arg, const loa_item *it);
 
@@ -234,6 +291,12 @@ typedef int (*loa_item_cb)(void *arg, const loa_item *it);
  * order; a non-zero return of cb stops the iteration and is returned. */
 int loa_store_items_each(loa_store *s, const loa_item_filter *f, loa_item_cb cb, void *arg,
 			 loa_err *err);
+/* The item whose canonical URL is url (canonicalised first), oldest first
+ * when several sources carry it: its identity key and source slug are
+ * copied into ident and source (either may be NULL). LOA_ENOTFOUND when
+ * none. Used to store an article seen in several feeds once. */
+int loa_store_item_find_url(loa_store *s, const char *url, loa_buf *ident, loa_buf *source,
+			    loa_err *err);
 /* Number of items with that identity key (0 or 1); for tests and tools. */
 int loa_store_item_count_ident(loa_store *s, const char *ident, int64_t *n, loa_err *err);
 

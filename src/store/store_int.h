@@ -36,12 +36,23 @@ typedef struct loa_store_backend {
 	int (*source_ensure)(void *impl, const char *slug, const char *platform, int64_t *id,
 			     bool *created, loa_err *err);
 	int (*sources_each)(void *impl, loa_source_cb cb, void *arg, loa_err *err);
+	/* src is checked; url canonical. */
+	int (*source_add)(void *impl, const loa_source *src, int64_t *id, loa_err *err);
+	/* by slug when slug != NULL, else by (canonical) url */
+	int (*source_get)(void *impl, const char *slug, const char *url, loa_source_rec *out,
+			  loa_err *err);
+	int (*source_update)(void *impl, const char *slug, const char *url, const char *state,
+			     loa_err *err);
+	int (*source_remove)(void *impl, const char *slug, bool *deleted, loa_err *err);
 
 	/* norm is normalised; ident and content_hash are set in it. */
 	int (*item_upsert)(void *impl, const loa_item *norm, int *result, loa_err *err);
 	int (*items_each)(void *impl, const loa_item_filter *f, loa_item_cb cb, void *arg,
 			  loa_err *err);
 	int (*item_count_ident)(void *impl, const char *ident, int64_t *n, loa_err *err);
+	/* url is canonical */
+	int (*item_find_url)(void *impl, const char *url, loa_buf *ident, loa_buf *source,
+			     loa_err *err);
 
 	/* The backend's native handle (sqlite3 *), for sql.c and loa_store_native. */
 	void *(*native)(void *impl);

@@ -104,6 +104,12 @@ static const char *const migrations[LOA_STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE room_schema(\n"
 	"  room TEXT PRIMARY KEY,\n"
 	"  version INTEGER NOT NULL);\n",
+
+	/* 4: sources managed by hand (name, lookup by URL); items found by
+	 * canonical URL, so an article seen in several feeds is stored once */
+	"ALTER TABLE sources ADD COLUMN name TEXT;\n"
+	"CREATE INDEX sources_url ON sources(url) WHERE url IS NOT NULL;\n"
+	"CREATE INDEX items_url ON items(url) WHERE url IS NOT NULL;\n",
 };
 
 /* ---- statements ------------------------------------------------------- */
@@ -120,8 +126,19 @@ enum {
 	ST_ORG_SUCCEED,
 	ST_AUDIT_INSERT,
 	ST_COUNT_IDENT,
+	ST_SRC_ADD,
+	ST_SRC_BY_SLUG,
+	ST_SRC_BY_URL,
+	ST_SRC_UPDATE,
+	ST_SRC_ITEMS,
+	ST_SRC_DELETE,
+	ST_ITEM_BY_URL,
 	ST__N
 };
+
+#define SRC_COLS \
+	"s.id, s.slug, s.type, s.outlet, o.slug, s.url, s.state, s.platform, s.created_at, s.name " \
+	"FROM sources s LEFT JOIN organisations o ON o.id = s.org_id "
 
 #define ITEM_COLS \
 	"ident, source_id, kind, platform, external_id, url, title, text, html, author, lang, " \
@@ -154,6 +171,16 @@ static const char *const sql_text[ST__N] = {
 	[ST_AUDIT_INSERT] = "INSERT INTO audit(at, actor, action, target, detail) "
 			    "VALUES(?1, ?2, ?3, ?4, ?5)",
 	[ST_COUNT_IDENT] = "SELECT count(*) FROM items WHERE ident = ?1",
+	[ST_SRC_ADD] = "INSERT INTO sources(slug, type, outlet, org_id, url, state, platform, "
+		       "created_at, name) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_SRC_BY_SLUG] = "SELECT " SRC_COLS "WHERE s.slug = ?1",
+	[ST_SRC_BY_URL] = "SELECT " SRC_COLS "WHERE s.url = ?1 ORDER BY s.id LIMIT 1",
+	[ST_SRC_UPDATE] = "UPDATE sources SET url = coalesce(?2, url), state = coalesce(?3, state) "
+			  "WHERE slug = ?1",
+	[ST_SRC_ITEMS] = "SELECT count(*) FROM items WHERE source_id = ?1",
+	[ST_SRC_DELETE] = "DELETE FROM sources WHERE id = ?1",
+	[ST_ITEM_BY_URL] = "SELECT i.ident, s.slug FROM items i JOIN sources s ON s.id = i.source_id "
+			   "WHERE i.url = ?1 ORDER BY i.id LIMIT 1",
 };
 
 typedef struct sq {
@@ -828,7 +855,7 @@ static int sq_sources_each(void *impl, loa_source_cb cb, void *arg, loa_err *err
 	int rc = sqlite3_prepare_v2(q->db,
 				    "SELECT s.id, s.slug, s.type, s.outlet, o.slug, s.url, s.state, "
 				    "s.platform, s.created_at, "
-				    "(SELECT count(*) FROM items i WHERE i.source_id = s.id) "
+				    "(SELECT count(*) FROM items i WHERE i.source_id = s.id), s.name "
 				    "FROM sources s LEFT JOIN organisations o ON o.id = s.org_id "
 				    "ORDER BY s.slug", -1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -838,7 +865,7 @@ static int sq_sources_each(void *impl, loa_source_cb cb, void *arg, loa_err *err
 		loa_source s = {sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
 				col_text(st, 3), col_text(st, 4), col_text(st, 5), col_text(st, 6),
 				col_text(st, 7), sqlite3_column_int64(st, 8),
-				sqlite3_column_int64(st, 9)};
+				sqlite3_column_int64(st, 9), col_text(st, 10)};
 		if ((out = cb(arg, &s)))
 			break;
 	}
@@ -846,6 +873,167 @@ static int sq_sources_each(void *impl, loa_source_cb cb, void *arg, loa_err *err
 		out = sq_fail(q, rc, err, "sources");
 	sqlite3_finalize(st);
 	return out;
+}
+
+static int sq_source_add(void *impl, const loa_source *src, int64_t *id, loa_err *err)
+{
+	sq *q = impl;
+	int64_t org = -1;
+	int rc;
+	if (src->org) {
+		if ((rc = org_id(q, src->org, &org, err)))
+			return rc;
+		if (org < 0)
+			return loa_err_set(err, LOA_ENOTFOUND, "không có tổ chức / no such organisation: %s",
+					   src->org);
+	}
+	sqlite3_stmt *st;
+	if (src->url) {
+		if (!(st = stmt(q, ST_SRC_BY_URL, err)))
+			return err ? err->code : LOA_EDB;
+		bind_text(st, 1, src->url);
+		int s = sqlite3_step(st);
+		if (s == SQLITE_ROW) {
+			rc = loa_err_set(err, LOA_EEXIST,
+					 "URL đã thuộc nguồn / URL already belongs to source %s",
+					 col_text(st, 1));
+			done(st);
+			return rc;
+		}
+		done(st);
+		if (s != SQLITE_DONE)
+			return sq_fail(q, s, err, "source");
+	}
+	if ((rc = sp_begin(q, err)))
+		return rc;
+	if (!(st = stmt(q, ST_SRC_ADD, err)))
+		return sp_end(q, err ? err->code : LOA_EDB, err);
+	bind_text(st, 1, src->slug);
+	bind_text(st, 2, src->type);
+	bind_text(st, 3, src->outlet);
+	bind_opt_i64(st, 4, org, -1);
+	bind_text(st, 5, src->url);
+	bind_text(st, 6, src->state);
+	bind_text(st, 7, src->platform);
+	sqlite3_bind_int64(st, 8, src->created_at > 0 ? src->created_at : loa_now_ms());
+	bind_text(st, 9, src->name);
+	int s = sqlite3_step(st);
+	done(st);
+	if (s != SQLITE_DONE) {
+		if (s == SQLITE_CONSTRAINT_UNIQUE)
+			rc = loa_err_set(err, LOA_EEXIST, "nguồn đã có / source exists: %s", src->slug);
+		else
+			rc = sq_fail(q, s, err, "source");
+		return sp_end(q, rc, err);
+	}
+	int64_t nid = sqlite3_last_insert_rowid(q->db);
+	rc = audit_simple(q, "source.add", src->slug,
+			  json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "type", src->type, "outlet",
+				    src->outlet, "org", src->org, "url", src->url, "name", src->name),
+			  err);
+	rc = sp_end(q, rc, err);
+	if (rc == LOA_OK && id)
+		*id = nid;
+	return rc;
+}
+
+static int sq_source_get(void *impl, const char *slug, const char *url, loa_source_rec *out,
+			 loa_err *err)
+{
+	sq *q = impl;
+	sqlite3_stmt *st = stmt(q, slug ? ST_SRC_BY_SLUG : ST_SRC_BY_URL, err);
+	if (!st)
+		return err ? err->code : LOA_EDB;
+	bind_text(st, 1, slug ? slug : url);
+	int rc = sqlite3_step(st), r = LOA_OK;
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		copy_field(out->slug, sizeof out->slug, col_text(st, 1));
+		copy_field(out->type, sizeof out->type, col_text(st, 2));
+		copy_field(out->outlet, sizeof out->outlet, col_text(st, 3));
+		copy_field(out->org, sizeof out->org, col_text(st, 4));
+		copy_field(out->url, sizeof out->url, col_text(st, 5));
+		copy_field(out->state, sizeof out->state, col_text(st, 6));
+		copy_field(out->platform, sizeof out->platform, col_text(st, 7));
+		out->created_at = sqlite3_column_int64(st, 8);
+		copy_field(out->name, sizeof out->name, col_text(st, 9));
+	} else if (rc == SQLITE_DONE) {
+		r = loa_err_set(err, LOA_ENOTFOUND, "không có nguồn / no such source: %s",
+				slug ? slug : url);
+	} else {
+		r = sq_fail(q, rc, err, "source");
+	}
+	done(st);
+	return r;
+}
+
+static int sq_source_update(void *impl, const char *slug, const char *url, const char *state,
+			    loa_err *err)
+{
+	sq *q = impl;
+	int rc;
+	if ((rc = sp_begin(q, err)))
+		return rc;
+	sqlite3_stmt *st = stmt(q, ST_SRC_UPDATE, err);
+	if (!st)
+		return sp_end(q, err ? err->code : LOA_EDB, err);
+	bind_text(st, 1, slug);
+	bind_text(st, 2, url);
+	bind_text(st, 3, state);
+	int s = sqlite3_step(st);
+	done(st);
+	if (s != SQLITE_DONE)
+		return sp_end(q, sq_fail(q, s, err, "source"), err);
+	if (sqlite3_changes(q->db) == 0)
+		return sp_end(q, loa_err_set(err, LOA_ENOTFOUND, "không có nguồn / no such source: %s",
+					     slug), err);
+	if (url)
+		rc = audit_simple(q, "source.url", slug, json_pack("{s:s}", "url", url), err);
+	return sp_end(q, rc, err);
+}
+
+static int sq_source_remove(void *impl, const char *slug, bool *deleted, loa_err *err)
+{
+	sq *q = impl;
+	loa_source_rec r;
+	int rc = sq_source_get(q, slug, NULL, &r, err);
+	if (rc)
+		return rc;
+	if ((rc = sp_begin(q, err)))
+		return rc;
+	sqlite3_stmt *st = stmt(q, ST_SRC_ITEMS, err);
+	if (!st)
+		return sp_end(q, err ? err->code : LOA_EDB, err);
+	sqlite3_bind_int64(st, 1, r.id);
+	int s = sqlite3_step(st);
+	int64_t n = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	done(st);
+	if (s != SQLITE_ROW)
+		return sp_end(q, sq_fail(q, s, err, "source"), err);
+	if (n == 0) {
+		if (!(st = stmt(q, ST_SRC_DELETE, err)))
+			return sp_end(q, err ? err->code : LOA_EDB, err);
+		sqlite3_bind_int64(st, 1, r.id);
+	} else {
+		if (!(st = stmt(q, ST_SRC_UPDATE, err)))
+			return sp_end(q, err ? err->code : LOA_EDB, err);
+		bind_text(st, 1, slug);
+		sqlite3_bind_null(st, 2);
+		bind_text(st, 3, LOA_SOURCE_REMOVED);
+	}
+	s = sqlite3_step(st);
+	done(st);
+	if (s != SQLITE_DONE)
+		return sp_end(q, sq_fail(q, s, err, "source"), err);
+	rc = audit_simple(q, "source.remove", slug,
+			  json_pack("{s:b, s:I}", "deleted", n == 0, "items", (json_int_t)n), err);
+	rc = sp_end(q, rc, err);
+	if (rc == LOA_OK) {
+		loa_map_del(&q->src_cache, slug, strlen(slug));
+		if (deleted)
+			*deleted = n == 0;
+	}
+	return rc;
 }
 
 /* ---- items ------------------------------------------------------------ */
@@ -959,7 +1147,14 @@ static int sq_items_each(void *impl, const loa_item_filter *f, loa_item_cb cb, v
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND s.slug = ?3");
 	if (f->after_rowid > 0)
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND i.id > ?4");
-	n += snprintf(sql + n, sizeof sql - (size_t)n, " ORDER BY i.published_at, i.id");
+	if (f->rowid > 0)
+		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND i.id = ?6");
+	if (f->newest_first && f->before_time != LOA_TIME_NONE)
+		n += snprintf(sql + n, sizeof sql - (size_t)n,
+			      " AND (i.published_at < ?7 OR (i.published_at = ?7 AND i.id < ?8))");
+	n += snprintf(sql + n, sizeof sql - (size_t)n,
+		      f->newest_first ? " ORDER BY i.published_at DESC, i.id DESC"
+				      : " ORDER BY i.published_at, i.id");
 	if (f->limit > 0)
 		snprintf(sql + n, sizeof sql - (size_t)n, " LIMIT ?5");
 	sqlite3_stmt *st;
@@ -976,6 +1171,12 @@ static int sq_items_each(void *impl, const loa_item_filter *f, loa_item_cb cb, v
 		sqlite3_bind_int64(st, 4, f->after_rowid);
 	if (f->limit > 0)
 		sqlite3_bind_int64(st, 5, f->limit);
+	if (f->rowid > 0)
+		sqlite3_bind_int64(st, 6, f->rowid);
+	if (f->newest_first && f->before_time != LOA_TIME_NONE) {
+		sqlite3_bind_int64(st, 7, f->before_time);
+		sqlite3_bind_int64(st, 8, f->before_rowid);
+	}
 	int out = LOA_OK;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		loa_item it;
@@ -1023,6 +1224,35 @@ static int sq_item_count_ident(void *impl, const char *ident, int64_t *n, loa_er
 	return rc == SQLITE_ROW ? LOA_OK : sq_fail(q, rc, err, "items");
 }
 
+static int sq_item_find_url(void *impl, const char *url, loa_buf *ident, loa_buf *source,
+			    loa_err *err)
+{
+	sq *q = impl;
+	sqlite3_stmt *st = stmt(q, ST_ITEM_BY_URL, err);
+	if (!st)
+		return err ? err->code : LOA_EDB;
+	bind_text(st, 1, url);
+	int rc = sqlite3_step(st), r = LOA_OK;
+	if (rc == SQLITE_ROW) {
+		if (ident) {
+			loa_buf_reset(ident);
+			r = loa_buf_puts(ident, col_text(st, 0));
+		}
+		if (!r && source) {
+			loa_buf_reset(source);
+			r = loa_buf_puts(source, col_text(st, 1));
+		}
+		if (r)
+			r = loa_err_set(err, r, "item_find_url: %s", loa_strerror(r));
+	} else if (rc == SQLITE_DONE) {
+		r = LOA_ENOTFOUND;
+	} else {
+		r = sq_fail(q, rc, err, "items");
+	}
+	done(st);
+	return r;
+}
+
 static void *sq_native(void *impl) { return ((sq *)impl)->db; }
 
 int loa_store_sqlite_error(void *db, int rc, loa_err *err, const char *what)
@@ -1051,9 +1281,14 @@ const loa_store_backend loa_store_sqlite_backend = {
 	.orgs_each = sq_orgs_each,
 	.source_ensure = sq_source_ensure,
 	.sources_each = sq_sources_each,
+	.source_add = sq_source_add,
+	.source_get = sq_source_get,
+	.source_update = sq_source_update,
+	.source_remove = sq_source_remove,
 	.item_upsert = sq_item_upsert,
 	.items_each = sq_items_each,
 	.item_count_ident = sq_item_count_ident,
+	.item_find_url = sq_item_find_url,
 	.native = sq_native,
 	.audit_append = sq_audit_append,
 	.audit_each = sq_audit_each,

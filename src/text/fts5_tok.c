@@ -3,6 +3,7 @@
  */
 #include "text/fts5_tok.h"
 #include "text/text.h"
+#include "text/text_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@ typedef struct tctx {
 	bool query;
 	bool exact; /* query mode: exact forms (string started with '=') */
 	int rc;
-	loa_buf nb; /* scratch for normalisation */
+	loa_buf nb, tmp; /* scratch for normalisation */
 	/* previous syllable for bigrams */
 	bool have_prev;
 	term prev_exact, prev_fold;
@@ -70,6 +71,38 @@ static int norm_term(tctx *c, const char *s, size_t n, unsigned flags, term *t)
 	return LOA_OK;
 }
 
+/* Sets t to the bytes p[0..n) cut to TERM_MAX at a UTF-8 boundary. */
+static void set_term(term *t, const char *p, size_t n)
+{
+	if (n > TERM_MAX) {
+		n = TERM_MAX;
+		while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(t->s, p, n);
+	t->s[n] = '\0';
+	t->n = n;
+}
+
+/* The folded form of an already normalised (MATCH) term. */
+static int fold_term(tctx *c, const term *ex, term *fo)
+{
+	bool ascii = true;
+	for (size_t i = 0; i < ex->n && ascii; i++)
+		ascii = (unsigned char)ex->s[i] < 0x80;
+	if (ascii) {
+		*fo = *ex;
+		return LOA_OK;
+	}
+	loa_buf_reset(&c->nb);
+	int rc = loa__text_norm_piece((const unsigned char *)ex->s, ex->n,
+				      LOA_NORM_LOWER | LOA_NORM_FOLD, &c->nb, &c->tmp);
+	if (rc)
+		return rc;
+	set_term(fo, c->nb.data ? c->nb.data : "", c->nb.len);
+	return LOA_OK;
+}
+
 static int put(tctx *c, int colocated, const term *t, size_t start, size_t end)
 {
 	if (t->n == 0)
@@ -107,12 +140,11 @@ static int put_pair(tctx *c, const char *s, size_t n, size_t start, size_t end, 
 	return rc;
 }
 
-static int on_word(tctx *c, const loa_token *t, const char *text)
+static int on_word(tctx *c, const loa_token *t, const char *norm, size_t norm_len)
 {
-	size_t n = t->end - t->start;
 	term ex, fo, bg;
-	if (norm_term(c, text, n, LOA_NORM_MATCH, &ex) ||
-	    norm_term(c, text, n, LOA_NORM_MATCH | LOA_NORM_FOLD, &fo))
+	set_term(&ex, norm, norm_len);
+	if (fold_term(c, &ex, &fo))
 		return SQLITE_NOMEM;
 	int rc = SQLITE_OK;
 	if (c->query) {
@@ -169,7 +201,8 @@ static int flush_prev(tctx *c)
 	return put(c, 0, cur, 0, 0);
 }
 
-static int on_token(void *user, const loa_token *t, const char *text)
+static int on_token(void *user, const loa_token *t, const char *text, const char *norm,
+		    size_t norm_len)
 {
 	tctx *c = user;
 	size_t n = t->end - t->start;
@@ -182,14 +215,14 @@ static int on_token(void *user, const loa_token *t, const char *text)
 			return 0;
 		}
 		if (t->type == LOA_TOK_WORD && c->have_prev && c->joined && c->under_end == t->start)
-			return on_word(c, t, text) != SQLITE_OK;
+			return on_word(c, t, norm, norm_len) != SQLITE_OK;
 		rc = flush_prev(c);
 		if (rc != SQLITE_OK)
 			return 1;
 	}
 	switch (t->type) {
 	case LOA_TOK_WORD:
-		rc = on_word(c, t, text);
+		rc = on_word(c, t, norm, norm_len);
 		break;
 	case LOA_TOK_PUNCT:
 	case LOA_TOK_SYMBOL:
@@ -253,14 +286,15 @@ static int xTokenize(Fts5Tokenizer *tok, void *pCtx, int flags, const char *pTex
 	c->query = (flags & FTS5_TOKENIZE_QUERY) != 0;
 	c->exact = c->query && pText[0] == '=';
 	c->rc = SQLITE_OK;
-	loa_buf_init(&c->nb, 4 * (size_t)TERM_MAX + 64 > (size_t)nText * 4 + 64
-				     ? 4 * (size_t)TERM_MAX + 64
-				     : (size_t)nText * 4 + 64);
-	int r = loa_text_tokenize(pText, (size_t)nText, on_token, c);
+	/* terms come from tokens (at most LOA_TOK_MAX_LEN bytes and a little) */
+	loa_buf_init(&c->nb, 4 * (size_t)LOA_TOK_MAX_LEN + 1024);
+	loa_buf_init(&c->tmp, 4 * (size_t)LOA_TOK_MAX_LEN + 1024);
+	int r = loa_text_tokenize_norm(pText, (size_t)nText, LOA_NORM_MATCH, on_token, c);
 	if (r == 0 && c->rc == SQLITE_OK)
 		flush_prev(c);
 	int rc = c->rc != SQLITE_OK ? c->rc : (r ? SQLITE_NOMEM : SQLITE_OK);
 	loa_buf_release(&c->nb);
+	loa_buf_release(&c->tmp);
 	free(c);
 	return rc;
 }

@@ -16,6 +16,7 @@
 
 #include "core/utf8.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -34,12 +35,6 @@ enum { VI_A, VI_AW, VI_AA, VI_E, VI_EE, VI_I, VI_O, VI_OO, VI_OW, VI_U, VI_UW, V
 #define TONE_ON_FIRST_FOR_OA_OE_UY 1
 
 #define vi_lookup loa__vi_lookup
-
-static inline bool is_latin_letter(uint32_t cp)
-{
-	const vi_info *vi = vi_lookup(cp);
-	return vi && vi->letter;
-}
 
 uint32_t loa_text_lower_cp(uint32_t cp)
 {
@@ -335,14 +330,49 @@ static inline bool syl_repair(syl *s)
 /* A per-thread cache of syllables seen: their bytes -> whether they are
  * Vietnamese syllables and whether repair changes them. Most text reuses a
  * few thousand syllables, so this skips most parsing. */
-#define SC_SIZE 8192u /* entries of 32 bytes: 256 KiB a thread */
+#define SC_SIZE 8192u /* entries of 32 bytes: 256 KiB a thread, on the heap */
 #define SC_BYTES 24u
 enum { SC_VALID = 1, SC_CHANGED = 2, SC_KNOWN = 4 };
 typedef struct sc_entry {
 	uint64_t w[3]; /* the bytes, by overlapping loads (with n: one-to-one) */
 	uint8_t n, res;
 } sc_entry;
-static _Thread_local sc_entry sc_tab[SC_SIZE];
+/* Each thread's table is allocated on first use (not static TLS, which
+ * would take its size out of every thread's stack) and freed when the
+ * thread ends. Without memory the cache is simply not used. */
+static _Thread_local sc_entry *sc_tab;
+static pthread_key_t sc_tab_key;
+static pthread_once_t sc_tab_once = PTHREAD_ONCE_INIT;
+static bool sc_tab_key_ok;
+
+static void sc_tab_free(void *t)
+{
+	free(t);
+}
+
+static void sc_tab_key_init(void)
+{
+	sc_tab_key_ok = pthread_key_create(&sc_tab_key, sc_tab_free) == 0;
+}
+
+static sc_entry *sc_table(void)
+{
+	if (sc_tab)
+		return sc_tab;
+	pthread_once(&sc_tab_once, sc_tab_key_init);
+	if (!sc_tab_key_ok)
+		return NULL;
+	sc_entry *t = aligned_alloc(64, SC_SIZE * sizeof *t);
+	if (!t)
+		return NULL;
+	memset(t, 0, SC_SIZE * sizeof *t);
+	if (pthread_setspecific(sc_tab_key, t) != 0) {
+		free(t);
+		return NULL;
+	}
+	sc_tab = t;
+	return t;
+}
 
 static inline uint64_t ld8(const unsigned char *p)
 {
@@ -378,10 +408,13 @@ static inline sc_entry *sc_find(const unsigned char *p, size_t n, bool *hit, uin
 	*hit = false;
 	if (n > SC_BYTES || n == 0)
 		return NULL;
+	sc_entry *tab = sc_table();
+	if (!tab)
+		return NULL;
 	sc_key(p, n, w);
 	uint64_t h = (w[0] * 0x9E3779B97F4A7C15ull) ^ (w[1] * 0xC2B2AE3D27D4EB4Full) ^
 		     (w[2] * 0x165667B19E3779F9ull) ^ n;
-	sc_entry *e = &sc_tab[((h >> 40) & (SC_SIZE / 2 - 1)) * 2];
+	sc_entry *e = &tab[((h >> 40) & (SC_SIZE / 2 - 1)) * 2];
 	for (int k = 0; k < 2; k++)
 		if (e[k].n == n && e[k].w[0] == w[0] && e[k].w[1] == w[1] && e[k].w[2] == w[2]) {
 			*hit = true;
@@ -503,6 +536,16 @@ static size_t other_emit(uint32_t cp, unsigned flags, unsigned char *o)
 
 /* An all-ASCII syllable can only need "ngh"/"gh" before a, o, u or
  * "qui" -> "quy": true when it has "gh" or starts with "qu". */
+bool loa__text_ascii_needs_repair(const unsigned char *p, size_t n)
+{
+	if (n >= 3 && (p[0] | 0x20) == 'q' && (p[1] | 0x20) == 'u')
+		return true;
+	for (size_t j = 0; j + 1 < n; j++)
+		if ((p[j] | 0x20) == 'g' && (p[j + 1] | 0x20) == 'h')
+			return true;
+	return false;
+}
+
 static inline bool ascii_needs_repair(const unsigned char *p, size_t n)
 {
 	if (n >= 3 && (p[0] | 0x20) == 'q' && (p[1] | 0x20) == 'u')
@@ -894,28 +937,38 @@ size_t loa__text_word_scan(const unsigned char *p, size_t lim, size_t i, unsigne
 {
 	size_t j = i, letters = 0, uppers = 0;
 	unsigned f = 0;
-	bool latin = true;
+	bool latin = true, ascii = true;
 	while (j < lim) {
 		uint32_t cp;
 		size_t l;
 		const vi_info *vi;
-		if (p[j] < 0x80) {
-			cp = p[j], l = 1;
-			vi = &loa__vi_info_0000[cp];
-		} else {
-			l = loa__u8dec(p + j, lim - j, &cp);
-			vi = vi_lookup(cp);
+		unsigned char b = p[j];
+		if (b < 0x80) {
+			if ((unsigned)((b | 0x20) - 'a') > 25u)
+				break;
+			bool up = b < 'a';
+			if (letters == 0 && up)
+				f |= LOA_TOKF_CAPITAL;
+			letters++;
+			uppers += up;
+			j++;
+			continue;
 		}
+		l = loa__u8dec(p + j, lim - j, &cp);
+		vi = vi_lookup(cp);
 		bool up;
 		if (vi) {
 			if (!vi->letter)
 				break;
 			up = vi->upper;
+			if (cp >= 0x80)
+				ascii = false;
 			if (cp >= 0x80 && vi->vowel != VI_NONE &&
 			    (vi->tone || vi->vowel == VI_DD || vi->fold != vi->lower))
 				f |= LOA_TOKF_DIACRITIC;
 		} else if (cp != 0xFFFD && loa_text_is_letter(cp)) {
 			latin = false;
+			ascii = false;
 			up = cp <= 0x10FFFF &&
 			     utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
 		} else {
@@ -929,6 +982,10 @@ size_t loa__text_word_scan(const unsigned char *p, size_t lim, size_t i, unsigne
 	}
 	if (letters >= 2 && uppers == letters)
 		f |= LOA_TOKF_UPPER;
+	if (ascii)
+		f |= LOA_TOKF_ASCII;
+	if (uppers)
+		f |= LOA_TOKF_ANY_UPPER;
 	(void)latin;
 	*flags = f;
 	*n_upper = uppers;
@@ -938,4 +995,12 @@ size_t loa__text_word_scan(const unsigned char *p, size_t lim, size_t i, unsigne
 bool loa_text_is_syllable(const char *s, size_t n)
 {
 	return loa__text_is_syllable((const unsigned char *)s, n);
+}
+
+unsigned loa__text_word_status(const unsigned char *p, size_t n)
+{
+	syl s;
+	bool gathered;
+	unsigned st = syl_status(&s, p, n, false, &gathered);
+	return (st & SC_VALID ? 1u : 0u) | (st & SC_CHANGED ? 2u : 0u);
 }

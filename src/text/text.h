@@ -90,6 +90,8 @@ typedef enum {
 #define LOA_TOKF_CAPITAL 4u   /* first letter upper-case */
 #define LOA_TOKF_UPPER 8u     /* all letters upper-case (and >= 2 letters) */
 #define LOA_TOKF_SPACE_BEFORE 32u /* whitespace (or text start) precedes the token */
+#define LOA_TOKF_ASCII 64u        /* a WORD made of ASCII letters only */
+#define LOA_TOKF_ANY_UPPER 128u   /* a WORD with some upper-case letter */
 
 typedef struct loa_token {
 	loa_tok_type type;
@@ -134,8 +136,9 @@ void loa_tokstream_release(loa_tokstream *ts);
 
 /* Tokens with their normalised text: like loa_text_tokenize, and each
  * token's bytes normalised with `flags` (LOA_NORM_*) are passed as norm
- * (NUL-terminated, norm_len bytes, valid only during the call). One pass,
- * the fast way to index: offsets still point into the original text. */
+ * (norm_len bytes, not NUL-terminated, valid only during the call; it may
+ * be `text` itself when nothing changes). One pass, the fast way to
+ * index: offsets still point into the original text. */
 typedef int (*loa_tok_norm_fn)(void *user, const loa_token *tok, const char *text,
 			       const char *norm, size_t norm_len);
 int loa_text_tokenize_norm(const char *s, size_t n, unsigned flags, loa_tok_norm_fn fn,

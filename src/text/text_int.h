@@ -82,6 +82,14 @@ bool loa__text_is_syllable(const unsigned char *p, size_t n);
 size_t loa__text_word_scan(const unsigned char *p, size_t lim, size_t i, unsigned *flags,
 			   size_t *n_upper);
 
+/* An all-ASCII syllable that tone repair may change ("ngh"/"gh" before a,
+ * o, u; "qui"). */
+bool loa__text_ascii_needs_repair(const unsigned char *p, size_t n);
+
+/* For the letters of a word: bit 1 = a Vietnamese syllable, bit 2 = tone
+ * repair changes it (cached per thread). */
+unsigned loa__text_word_status(const unsigned char *p, size_t n);
+
 /* loa_text_normalize for a short piece (a token): appends to out, using
  * tmp (caller-owned, reused) for text that needs repair or NFC. */
 struct loa_buf;

@@ -1080,6 +1080,26 @@ static int norm_tok(void *user, const loa_token *t, const char *text)
 {
 	norm_ctx *c = user;
 	size_t n = t->end - t->start;
+	/* lower-case ASCII words without "gh"/"qu": normal already */
+	if (n == 1 && (unsigned char)text[0] < 0x80 && !(text[0] >= 'A' && text[0] <= 'Z'))
+		return c->fn(c->user, t, text, text, 1); /* punctuation, a letter */
+	if (t->type == LOA_TOK_WORD && !(t->flags & LOA_TOKF_ASCII) &&
+	    !(t->flags & LOA_TOKF_ANY_UPPER) && !(c->flags & LOA_NORM_FOLD) &&
+	    (c->flags & LOA_NORM_TONE) && n <= 24 &&
+	    loa__text_word_status((const unsigned char *)text, n) == 1)
+		return c->fn(c->user, t, text, text, n); /* a syllable in normal form */
+	if ((t->flags & LOA_TOKF_ASCII) || t->type != LOA_TOK_WORD) {
+		bool plain = true;
+		if (t->flags & LOA_TOKF_ASCII) {
+			plain = !(t->flags & LOA_TOKF_ANY_UPPER);
+		} else {
+			for (size_t j = 0; j < n && plain; j++)
+				plain = (unsigned char)text[j] < 0x80 && !(text[j] >= 'A' && text[j] <= 'Z');
+		}
+		if (plain && !(n > 1 && (c->flags & LOA_NORM_TONE) &&
+			       loa__text_ascii_needs_repair((const unsigned char *)text, n)))
+			return c->fn(c->user, t, text, text, n);
+	}
 	loa_buf_reset(&c->out);
 	int rc = loa__text_norm_piece((const unsigned char *)text, n, c->flags, &c->out, &c->tmp);
 	if (rc) {

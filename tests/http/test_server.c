@@ -30,9 +30,9 @@ static int h_echo(loa_http_req *req, loa_http_resp *w, void *app)
 static int h_fail(loa_http_req *req, loa_http_resp *w, void *app) { return -1; }
 
 static const loa_http_route routes[] = {
-	{"GET", "/hello/{name}", h_hello},
-	{"POST", "/echo", h_echo},
-	{"GET", "/fail", h_fail},
+	{"GET", "/hello/{name}", h_hello, 0},
+	{"POST", "/echo", h_echo, 0},
+	{"GET", "/fail", h_fail, 0},
 };
 
 static loa_http_server *srv;

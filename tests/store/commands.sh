@@ -41,14 +41,14 @@ expect_grep err 'not a database'
 
 # db migrate / status
 expect_status 0 "$LOA" --db "$TMP/m.db" db migrate
-expect_grep out '^db: migrated from=0 to=3 applied=3$'
+expect_grep out '^db: migrated from=0 to=4 applied=4$'
 expect_status 0 "$LOA" --db "$TMP/m.db" db migrate
 expect_grep out 'applied=0'
 rm -f "$DB" "$DB"-wal "$DB"-shm
 expect_status 0 "$LOA" --db "$DB" db migrate
 expect_status 0 "$LOA" --db "$DB" db status
-expect_grep out 'lược đồ / schema version: +3'
-expect_grep out '^db: schema=3 program=3 pending=0 orgs=0 sources=0 items=0 audit=0 '
+expect_grep out 'lược đồ / schema version: +4'
+expect_grep out '^db: schema=4 program=4 pending=0 orgs=0 sources=0 items=0 audit=0 '
 expect_grep out '\(sqlite, wal\)'
 expect_status 0 "$LOA" --db "$DB" db check
 expect_grep out '^db: check=ok$'
@@ -95,7 +95,7 @@ if command -v sqlite3 >/dev/null; then
   for cmd in "db status" "db migrate" "import s.jsonl" "export" "orgs list" "sources list"; do
     # shellcheck disable=SC2086
     expect_status 1 "$LOA" --db "$DB" $cmd
-    expect_grep err 'schema version 99 is newer than this program knows \(3\)'
+    expect_grep err 'schema version 99 is newer than this program knows \(4\)'
   done
   expect_eq "newer database unchanged" "$(cat "$DB" "$DB"-wal 2>/dev/null | cksum)" "$sum"
 else

@@ -415,7 +415,8 @@ static void test_items_filter(void **state)
 	}
 	assert_int_equal(loa_store_commit(s, NULL), LOA_OK);
 	seen x = {0};
-	loa_item_filter f = {LOA_TIME_NONE, LOA_TIME_NONE, NULL, 0, 0};
+	loa_item_filter f;
+	loa_item_filter_init(&f);
 	assert_int_equal(loa_store_items_each(s, &f, seen_cb, &x, NULL), LOA_OK);
 	assert_int_equal(x.n, 10);
 	assert_string_equal(x.last, "odd/9");

@@ -447,10 +447,38 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_store.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.s
 
+CMakeFiles/loa_lib.dir/src/auth/auth.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/auth/auth.c.o: /work/main/src/auth/auth.c
+CMakeFiles/loa_lib.dir/src/auth/auth.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_28) "Building C object CMakeFiles/loa_lib.dir/src/auth/auth.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/auth/auth.c.o -MF CMakeFiles/loa_lib.dir/src/auth/auth.c.o.d -o CMakeFiles/loa_lib.dir/src/auth/auth.c.o -c /work/main/src/auth/auth.c
+
+CMakeFiles/loa_lib.dir/src/auth/auth.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/auth/auth.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/auth/auth.c > CMakeFiles/loa_lib.dir/src/auth/auth.c.i
+
+CMakeFiles/loa_lib.dir/src/auth/auth.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/auth/auth.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/auth/auth.c -o CMakeFiles/loa_lib.dir/src/auth/auth.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o: /work/main/src/cli/cmd_users.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_29) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o -c /work/main/src/cli/cmd_users.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_users.c > CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_users.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.s
+
 CMakeFiles/loa_lib.dir/src/feed/charset.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/charset.c.o: /work/main/src/feed/charset.c
 CMakeFiles/loa_lib.dir/src/feed/charset.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_28) "Building C object CMakeFiles/loa_lib.dir/src/feed/charset.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_30) "Building C object CMakeFiles/loa_lib.dir/src/feed/charset.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/charset.c.o -MF CMakeFiles/loa_lib.dir/src/feed/charset.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/charset.c.o -c /work/main/src/feed/charset.c
 
 CMakeFiles/loa_lib.dir/src/feed/charset.c.i: cmake_force
@@ -464,7 +492,7 @@ CMakeFiles/loa_lib.dir/src/feed/charset.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/date.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/date.c.o: /work/main/src/feed/date.c
 CMakeFiles/loa_lib.dir/src/feed/date.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_29) "Building C object CMakeFiles/loa_lib.dir/src/feed/date.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_31) "Building C object CMakeFiles/loa_lib.dir/src/feed/date.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/date.c.o -MF CMakeFiles/loa_lib.dir/src/feed/date.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/date.c.o -c /work/main/src/feed/date.c
 
 CMakeFiles/loa_lib.dir/src/feed/date.c.i: cmake_force
@@ -478,7 +506,7 @@ CMakeFiles/loa_lib.dir/src/feed/date.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/extract.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/extract.c.o: /work/main/src/feed/extract.c
 CMakeFiles/loa_lib.dir/src/feed/extract.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_30) "Building C object CMakeFiles/loa_lib.dir/src/feed/extract.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_32) "Building C object CMakeFiles/loa_lib.dir/src/feed/extract.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/extract.c.o -MF CMakeFiles/loa_lib.dir/src/feed/extract.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/extract.c.o -c /work/main/src/feed/extract.c
 
 CMakeFiles/loa_lib.dir/src/feed/extract.c.i: cmake_force
@@ -492,7 +520,7 @@ CMakeFiles/loa_lib.dir/src/feed/extract.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/feed.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/feed.c.o: /work/main/src/feed/feed.c
 CMakeFiles/loa_lib.dir/src/feed/feed.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_31) "Building C object CMakeFiles/loa_lib.dir/src/feed/feed.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_33) "Building C object CMakeFiles/loa_lib.dir/src/feed/feed.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/feed.c.o -MF CMakeFiles/loa_lib.dir/src/feed/feed.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/feed.c.o -c /work/main/src/feed/feed.c
 
 CMakeFiles/loa_lib.dir/src/feed/feed.c.i: cmake_force
@@ -506,7 +534,7 @@ CMakeFiles/loa_lib.dir/src/feed/feed.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/html.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/html.c.o: /work/main/src/feed/html.c
 CMakeFiles/loa_lib.dir/src/feed/html.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_32) "Building C object CMakeFiles/loa_lib.dir/src/feed/html.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_34) "Building C object CMakeFiles/loa_lib.dir/src/feed/html.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/html.c.o -MF CMakeFiles/loa_lib.dir/src/feed/html.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/html.c.o -c /work/main/src/feed/html.c
 
 CMakeFiles/loa_lib.dir/src/feed/html.c.i: cmake_force
@@ -520,7 +548,7 @@ CMakeFiles/loa_lib.dir/src/feed/html.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/json.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/json.c.o: /work/main/src/feed/json.c
 CMakeFiles/loa_lib.dir/src/feed/json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_33) "Building C object CMakeFiles/loa_lib.dir/src/feed/json.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_35) "Building C object CMakeFiles/loa_lib.dir/src/feed/json.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/json.c.o -MF CMakeFiles/loa_lib.dir/src/feed/json.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/json.c.o -c /work/main/src/feed/json.c
 
 CMakeFiles/loa_lib.dir/src/feed/json.c.i: cmake_force
@@ -534,7 +562,7 @@ CMakeFiles/loa_lib.dir/src/feed/json.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/uri.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/uri.c.o: /work/main/src/feed/uri.c
 CMakeFiles/loa_lib.dir/src/feed/uri.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_34) "Building C object CMakeFiles/loa_lib.dir/src/feed/uri.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_36) "Building C object CMakeFiles/loa_lib.dir/src/feed/uri.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/uri.c.o -MF CMakeFiles/loa_lib.dir/src/feed/uri.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/uri.c.o -c /work/main/src/feed/uri.c
 
 CMakeFiles/loa_lib.dir/src/feed/uri.c.i: cmake_force
@@ -548,7 +576,7 @@ CMakeFiles/loa_lib.dir/src/feed/uri.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/xml.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/xml.c.o: /work/main/src/feed/xml.c
 CMakeFiles/loa_lib.dir/src/feed/xml.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_35) "Building C object CMakeFiles/loa_lib.dir/src/feed/xml.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_37) "Building C object CMakeFiles/loa_lib.dir/src/feed/xml.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/xml.c.o -MF CMakeFiles/loa_lib.dir/src/feed/xml.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/xml.c.o -c /work/main/src/feed/xml.c
 
 CMakeFiles/loa_lib.dir/src/feed/xml.c.i: cmake_force
@@ -562,7 +590,7 @@ CMakeFiles/loa_lib.dir/src/feed/xml.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: /work/main/src/cli/cmd_feeds.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_36) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_38) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o -c /work/main/src/cli/cmd_feeds.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.i: cmake_force
@@ -576,7 +604,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: /work/main/src/analyze/classify.c
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_37) "Building C object CMakeFiles/loa_lib.dir/src/analyze/classify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_39) "Building C object CMakeFiles/loa_lib.dir/src/analyze/classify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/classify.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/classify.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/classify.c.o -c /work/main/src/analyze/classify.c
 
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.i: cmake_force
@@ -587,10 +615,38 @@ CMakeFiles/loa_lib.dir/src/analyze/classify.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/classify.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/classify.c -o CMakeFiles/loa_lib.dir/src/analyze/classify.c.s
 
+CMakeFiles/loa_lib.dir/src/analyze/lang.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/analyze/lang.c.o: /work/main/src/analyze/lang.c
+CMakeFiles/loa_lib.dir/src/analyze/lang.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_40) "Building C object CMakeFiles/loa_lib.dir/src/analyze/lang.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/lang.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/lang.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/lang.c.o -c /work/main/src/analyze/lang.c
+
+CMakeFiles/loa_lib.dir/src/analyze/lang.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/analyze/lang.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/analyze/lang.c > CMakeFiles/loa_lib.dir/src/analyze/lang.c.i
+
+CMakeFiles/loa_lib.dir/src/analyze/lang.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/lang.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/lang.c -o CMakeFiles/loa_lib.dir/src/analyze/lang.c.s
+
+CMakeFiles/loa_lib.dir/src/analyze/story.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/analyze/story.c.o: /work/main/src/analyze/story.c
+CMakeFiles/loa_lib.dir/src/analyze/story.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_41) "Building C object CMakeFiles/loa_lib.dir/src/analyze/story.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/story.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/story.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/story.c.o -c /work/main/src/analyze/story.c
+
+CMakeFiles/loa_lib.dir/src/analyze/story.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/analyze/story.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/analyze/story.c > CMakeFiles/loa_lib.dir/src/analyze/story.c.i
+
+CMakeFiles/loa_lib.dir/src/analyze/story.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/story.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/story.c -o CMakeFiles/loa_lib.dir/src/analyze/story.c.s
+
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: /work/main/src/cli/cmd_classify.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_38) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_42) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -c /work/main/src/cli/cmd_classify.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.i: cmake_force
@@ -604,7 +660,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/query.c.o: /work/main/src/search/query.c
 CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_39) "Building C object CMakeFiles/loa_lib.dir/src/search/query.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_43) "Building C object CMakeFiles/loa_lib.dir/src/search/query.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/query.c.o -MF CMakeFiles/loa_lib.dir/src/search/query.c.o.d -o CMakeFiles/loa_lib.dir/src/search/query.c.o -c /work/main/src/search/query.c
 
 CMakeFiles/loa_lib.dir/src/search/query.c.i: cmake_force
@@ -618,7 +674,7 @@ CMakeFiles/loa_lib.dir/src/search/query.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/index.c.o: /work/main/src/search/index.c
 CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_40) "Building C object CMakeFiles/loa_lib.dir/src/search/index.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_44) "Building C object CMakeFiles/loa_lib.dir/src/search/index.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/index.c.o -MF CMakeFiles/loa_lib.dir/src/search/index.c.o.d -o CMakeFiles/loa_lib.dir/src/search/index.c.o -c /work/main/src/search/index.c
 
 CMakeFiles/loa_lib.dir/src/search/index.c.i: cmake_force
@@ -632,7 +688,7 @@ CMakeFiles/loa_lib.dir/src/search/index.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/search.c.o: /work/main/src/search/search.c
 CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_41) "Building C object CMakeFiles/loa_lib.dir/src/search/search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_45) "Building C object CMakeFiles/loa_lib.dir/src/search/search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/search.c.o -MF CMakeFiles/loa_lib.dir/src/search/search.c.o.d -o CMakeFiles/loa_lib.dir/src/search/search.c.o -c /work/main/src/search/search.c
 
 CMakeFiles/loa_lib.dir/src/search/search.c.i: cmake_force
@@ -646,7 +702,7 @@ CMakeFiles/loa_lib.dir/src/search/search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/match.c.o: /work/main/src/search/match.c
 CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_42) "Building C object CMakeFiles/loa_lib.dir/src/search/match.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_46) "Building C object CMakeFiles/loa_lib.dir/src/search/match.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/match.c.o -MF CMakeFiles/loa_lib.dir/src/search/match.c.o.d -o CMakeFiles/loa_lib.dir/src/search/match.c.o -c /work/main/src/search/match.c
 
 CMakeFiles/loa_lib.dir/src/search/match.c.i: cmake_force
@@ -660,7 +716,7 @@ CMakeFiles/loa_lib.dir/src/search/match.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: /work/main/src/search/alert.c
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_43) "Building C object CMakeFiles/loa_lib.dir/src/search/alert.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_47) "Building C object CMakeFiles/loa_lib.dir/src/search/alert.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/alert.c.o -MF CMakeFiles/loa_lib.dir/src/search/alert.c.o.d -o CMakeFiles/loa_lib.dir/src/search/alert.c.o -c /work/main/src/search/alert.c
 
 CMakeFiles/loa_lib.dir/src/search/alert.c.i: cmake_force
@@ -674,7 +730,7 @@ CMakeFiles/loa_lib.dir/src/search/alert.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: /work/main/src/cli/cmd_search.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_44) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_48) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -c /work/main/src/cli/cmd_search.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.i: cmake_force
@@ -685,10 +741,38 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_search.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.s
 
+CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: /work/main/src/cli/cmd_queries.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_49) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o -c /work/main/src/cli/cmd_queries.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_queries.c > CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_queries.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: /work/main/src/cli/cmd_alerts.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_50) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o -c /work/main/src/cli/cmd_alerts.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_alerts.c > CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_alerts.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s
+
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_45) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_51) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/app.c.o -MF CMakeFiles/loa_lib.dir/src/http/app.c.o.d -o CMakeFiles/loa_lib.dir/src/http/app.c.o -c /work/main/src/http/app.c
 
 CMakeFiles/loa_lib.dir/src/http/app.c.i: cmake_force
@@ -699,10 +783,38 @@ CMakeFiles/loa_lib.dir/src/http/app.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/app.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/app.c -o CMakeFiles/loa_lib.dir/src/http/app.c.s
 
+CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: /work/main/src/http/api_auth.c
+CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_52) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_auth.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -c /work/main/src/http/api_auth.c
+
+CMakeFiles/loa_lib.dir/src/http/api_auth.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/http/api_auth.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/http/api_auth.c > CMakeFiles/loa_lib.dir/src/http/api_auth.c.i
+
+CMakeFiles/loa_lib.dir/src/http/api_auth.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/api_auth.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/api_auth.c -o CMakeFiles/loa_lib.dir/src/http/api_auth.c.s
+
+CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/http/api_items.c.o: /work/main/src/http/api_items.c
+CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_53) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_items.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_items.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_items.c.o -c /work/main/src/http/api_items.c
+
+CMakeFiles/loa_lib.dir/src/http/api_items.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/http/api_items.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/http/api_items.c > CMakeFiles/loa_lib.dir/src/http/api_items.c.i
+
+CMakeFiles/loa_lib.dir/src/http/api_items.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/api_items.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/api_items.c -o CMakeFiles/loa_lib.dir/src/http/api_items.c.s
+
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/server.c.o: /work/main/src/http/server.c
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_46) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_54) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/server.c.o -MF CMakeFiles/loa_lib.dir/src/http/server.c.o.d -o CMakeFiles/loa_lib.dir/src/http/server.c.o -c /work/main/src/http/server.c
 
 CMakeFiles/loa_lib.dir/src/http/server.c.i: cmake_force
@@ -713,10 +825,24 @@ CMakeFiles/loa_lib.dir/src/http/server.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/server.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/server.c -o CMakeFiles/loa_lib.dir/src/http/server.c.s
 
+CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: generated/openapi_json.c
+CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_55) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -MF CMakeFiles/loa_lib.dir/generated/openapi_json.c.o.d -o CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -c /work/main/build/generated/openapi_json.c
+
+CMakeFiles/loa_lib.dir/generated/openapi_json.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/generated/openapi_json.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/build/generated/openapi_json.c > CMakeFiles/loa_lib.dir/generated/openapi_json.c.i
+
+CMakeFiles/loa_lib.dir/generated/openapi_json.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/generated/openapi_json.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/build/generated/openapi_json.c -o CMakeFiles/loa_lib.dir/generated/openapi_json.c.s
+
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: /work/main/src/cli/cli.c
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_47) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_56) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cli.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cli.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cli.c.o -c /work/main/src/cli/cli.c
 
 CMakeFiles/loa_lib.dir/src/cli/cli.c.i: cmake_force
@@ -730,7 +856,7 @@ CMakeFiles/loa_lib.dir/src/cli/cli.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: /work/main/src/cli/cmd_serve.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_48) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_57) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -c /work/main/src/cli/cmd_serve.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.i: cmake_force
@@ -770,6 +896,8 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/store/item_json.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o" \
+"CMakeFiles/loa_lib.dir/src/auth/auth.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o" \
 "CMakeFiles/loa_lib.dir/src/feed/charset.c.o" \
 "CMakeFiles/loa_lib.dir/src/feed/date.c.o" \
 "CMakeFiles/loa_lib.dir/src/feed/extract.c.o" \
@@ -780,6 +908,8 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/feed/xml.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o" \
 "CMakeFiles/loa_lib.dir/src/analyze/classify.c.o" \
+"CMakeFiles/loa_lib.dir/src/analyze/lang.c.o" \
+"CMakeFiles/loa_lib.dir/src/analyze/story.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o" \
 "CMakeFiles/loa_lib.dir/src/search/query.c.o" \
 "CMakeFiles/loa_lib.dir/src/search/index.c.o" \
@@ -787,8 +917,13 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/search/match.c.o" \
 "CMakeFiles/loa_lib.dir/src/search/alert.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/app.c.o" \
+"CMakeFiles/loa_lib.dir/src/http/api_auth.c.o" \
+"CMakeFiles/loa_lib.dir/src/http/api_items.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/server.c.o" \
+"CMakeFiles/loa_lib.dir/generated/openapi_json.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cli.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
 
@@ -822,6 +957,8 @@ libloa.a: CMakeFiles/loa_lib.dir/src/store/sql.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/store/item_json.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/auth/auth.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/feed/charset.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/feed/date.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/feed/extract.c.o
@@ -832,6 +969,8 @@ libloa.a: CMakeFiles/loa_lib.dir/src/feed/uri.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/feed/xml.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/classify.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/analyze/lang.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/analyze/story.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/query.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/index.c.o
@@ -839,13 +978,18 @@ libloa.a: CMakeFiles/loa_lib.dir/src/search/search.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/match.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/alert.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/app.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/http/api_auth.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/http/api_items.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/server.c.o
+libloa.a: CMakeFiles/loa_lib.dir/generated/openapi_json.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cli.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o
 libloa.a: CMakeFiles/loa_lib.dir/build.make
 libloa.a: CMakeFiles/loa_lib.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_49) "Linking C static library libloa.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_58) "Linking C static library libloa.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/loa_lib.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/loa_lib.dir/link.txt --verbose=$(VERBOSE)
 

@@ -125,6 +125,300 @@ CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: /work/main/src/analyze/classify
   /usr/include/linux/close_range.h \
   /work/main/src/core/banned.h
 
+CMakeFiles/loa_lib.dir/src/analyze/lang.c.o: /work/main/src/analyze/lang.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/analyze/lang.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/buf.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /work/main/src/core/err.h \
+  /work/main/src/core/utf8.h \
+  /work/main/src/text/text.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /usr/include/string.h \
+  /usr/include/strings.h \
+  /work/main/src/core/banned.h
+
+CMakeFiles/loa_lib.dir/src/analyze/story.c.o: /work/main/src/analyze/story.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/analyze/story.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/analyze/lang.h \
+  /work/main/src/core/buf.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /work/main/src/core/err.h \
+  /work/main/src/core/ltime.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /usr/include/string.h \
+  /usr/include/strings.h \
+  /work/main/src/core/banned.h
+
+CMakeFiles/loa_lib.dir/src/auth/auth.c.o: /work/main/src/auth/auth.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/auth/auth.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/err.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /work/main/src/core/ltime.h \
+  /work/main/src/store/store.h \
+  /work/main/src/core/buf.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /work/main/src/core/log.h \
+  /work/main/src/core/str.h \
+  /usr/include/string.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/strings.h \
+  /work/main/src/store/sql.h \
+  /usr/include/jansson.h \
+  /usr/include/stdio.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /usr/include/jansson_config.h \
+  /usr/include/sodium.h \
+  /usr/include/sodium/version.h \
+  /usr/include/sodium/export.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/limits.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/syslimits.h \
+  /usr/include/limits.h \
+  /usr/include/x86_64-linux-gnu/bits/posix1_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/local_lim.h \
+  /usr/include/linux/limits.h \
+  /usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h \
+  /usr/include/x86_64-linux-gnu/bits/posix2_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/xopen_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/uio_lim.h \
+  /usr/include/sodium/core.h \
+  /usr/include/sodium/crypto_aead_aes256gcm.h \
+  /usr/include/sodium/crypto_aead_chacha20poly1305.h \
+  /usr/include/sodium/crypto_aead_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_auth.h \
+  /usr/include/sodium/crypto_auth_hmacsha512256.h \
+  /usr/include/sodium/crypto_auth_hmacsha512.h \
+  /usr/include/sodium/crypto_hash_sha512.h \
+  /usr/include/sodium/crypto_auth_hmacsha256.h \
+  /usr/include/sodium/crypto_hash_sha256.h \
+  /usr/include/sodium/crypto_auth_hmacsha512.h \
+  /usr/include/sodium/crypto_auth_hmacsha512256.h \
+  /usr/include/sodium/crypto_box.h \
+  /usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_stream_xsalsa20.h \
+  /usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_core_hsalsa20.h \
+  /usr/include/sodium/crypto_core_hchacha20.h \
+  /usr/include/sodium/crypto_core_salsa20.h \
+  /usr/include/sodium/crypto_core_salsa2012.h \
+  /usr/include/sodium/crypto_core_salsa208.h \
+  /usr/include/sodium/crypto_generichash.h \
+  /usr/include/sodium/crypto_generichash_blake2b.h \
+  /usr/include/sodium/crypto_generichash_blake2b.h \
+  /usr/include/sodium/crypto_hash.h \
+  /usr/include/sodium/crypto_hash_sha256.h \
+  /usr/include/sodium/crypto_hash_sha512.h \
+  /usr/include/sodium/crypto_kdf.h \
+  /usr/include/sodium/crypto_kdf_blake2b.h \
+  /usr/include/sodium/crypto_kdf_blake2b.h \
+  /usr/include/sodium/crypto_kx.h \
+  /usr/include/sodium/crypto_onetimeauth.h \
+  /usr/include/sodium/crypto_onetimeauth_poly1305.h \
+  /usr/include/sodium/crypto_onetimeauth_poly1305.h \
+  /usr/include/sodium/crypto_pwhash.h \
+  /usr/include/sodium/crypto_pwhash_argon2i.h \
+  /usr/include/sodium/crypto_pwhash_argon2id.h \
+  /usr/include/sodium/crypto_pwhash_argon2i.h \
+  /usr/include/sodium/crypto_scalarmult.h \
+  /usr/include/sodium/crypto_scalarmult_curve25519.h \
+  /usr/include/sodium/crypto_scalarmult_curve25519.h \
+  /usr/include/sodium/crypto_secretbox.h \
+  /usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_secretstream_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_aead_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_stream_chacha20.h \
+  /usr/include/sodium/crypto_shorthash.h \
+  /usr/include/sodium/crypto_shorthash_siphash24.h \
+  /usr/include/sodium/crypto_shorthash_siphash24.h \
+  /usr/include/sodium/crypto_sign.h \
+  /usr/include/sodium/crypto_sign_ed25519.h \
+  /usr/include/sodium/crypto_sign_ed25519.h \
+  /usr/include/sodium/crypto_stream.h \
+  /usr/include/sodium/crypto_stream_chacha20.h \
+  /usr/include/sodium/crypto_stream_salsa20.h \
+  /usr/include/sodium/crypto_stream_xsalsa20.h \
+  /usr/include/sodium/crypto_verify_16.h \
+  /usr/include/sodium/crypto_verify_32.h \
+  /usr/include/sodium/crypto_verify_64.h \
+  /usr/include/sodium/randombytes.h \
+  /usr/include/sodium/randombytes_internal_random.h \
+  /usr/include/sodium/randombytes.h \
+  /usr/include/sodium/randombytes_sysrandom.h \
+  /usr/include/sodium/runtime.h \
+  /usr/include/sodium/utils.h \
+  /usr/include/sodium/crypto_box_curve25519xchacha20poly1305.h \
+  /usr/include/sodium/crypto_stream_xchacha20.h \
+  /usr/include/sodium/crypto_core_ed25519.h \
+  /usr/include/sodium/crypto_core_ristretto255.h \
+  /usr/include/sodium/crypto_scalarmult_ed25519.h \
+  /usr/include/sodium/crypto_scalarmult_ristretto255.h \
+  /usr/include/sodium/crypto_secretbox_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_pwhash_scryptsalsa208sha256.h \
+  /usr/include/sodium/crypto_stream_salsa2012.h \
+  /usr/include/sodium/crypto_stream_salsa208.h \
+  /usr/include/sodium/crypto_stream_xchacha20.h \
+  /work/main/src/core/banned.h
+
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: /work/main/src/cli/cli.c \
   /usr/include/stdc-predef.h \
   /work/main/src/cli/cli.h \
@@ -207,6 +501,60 @@ CMakeFiles/loa_lib.dir/src/cli/cli.c.o: /work/main/src/cli/cli.c \
   /usr/include/x86_64-linux-gnu/bits/getopt_posix.h \
   /usr/include/x86_64-linux-gnu/bits/unistd_ext.h \
   /usr/include/linux/close_range.h \
+  /work/main/src/core/banned.h
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: /work/main/src/cli/cmd_alerts.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/cli/cli.h \
+  /usr/include/getopt.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/include/x86_64-linux-gnu/bits/getopt_core.h \
+  /usr/include/x86_64-linux-gnu/bits/getopt_ext.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /work/main/src/core/config.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/err.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /work/main/src/cli/commands.def \
+  /work/main/src/core/ltime.h \
+  /work/main/src/core/str.h \
+  /usr/include/string.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/strings.h \
+  /work/main/src/search/alert.h \
+  /work/main/src/search/search.h \
+  /work/main/src/search/query.h \
+  /work/main/src/core/arena.h \
+  /usr/include/inttypes.h \
+  /usr/include/stdio.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
   /work/main/src/core/banned.h
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: /work/main/src/cli/cmd_classify.c \
@@ -586,6 +934,94 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o: /work/main/src/cli/cmd_import.c \
   /usr/include/x86_64-linux-gnu/bits/getopt_posix.h \
   /usr/include/x86_64-linux-gnu/bits/unistd_ext.h \
   /usr/include/linux/close_range.h \
+  /work/main/src/core/banned.h
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: /work/main/src/cli/cmd_queries.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/cli/cli.h \
+  /usr/include/getopt.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/include/x86_64-linux-gnu/bits/getopt_core.h \
+  /usr/include/x86_64-linux-gnu/bits/getopt_ext.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /work/main/src/core/config.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/err.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /work/main/src/cli/commands.def \
+  /work/main/src/core/buf.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /work/main/src/core/ltime.h \
+  /work/main/src/core/str.h \
+  /usr/include/string.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/strings.h \
+  /work/main/src/core/vec.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /work/main/src/search/match.h \
+  /work/main/src/search/query.h \
+  /work/main/src/core/arena.h \
+  /work/main/src/search/search.h \
+  /work/main/src/store/item_json.h \
+  /usr/include/jansson.h \
+  /usr/include/stdio.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/include/jansson_config.h \
+  /work/main/src/store/store.h \
+  /usr/include/inttypes.h \
   /work/main/src/core/banned.h
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: /work/main/src/cli/cmd_search.c \
@@ -1145,6 +1581,183 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o: /work/main/src/cli/cmd_train.c \
   /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
   /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
   /usr/include/strings.h \
+  /work/main/src/core/banned.h
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o: /work/main/src/cli/cmd_users.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/auth/auth.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/err.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /work/main/src/core/ltime.h \
+  /work/main/src/store/store.h \
+  /work/main/src/core/buf.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /work/main/src/cli/cli.h \
+  /usr/include/getopt.h \
+  /usr/include/x86_64-linux-gnu/bits/getopt_core.h \
+  /usr/include/x86_64-linux-gnu/bits/getopt_ext.h \
+  /work/main/src/core/config.h \
+  /work/main/src/cli/commands.def \
+  /work/main/src/core/str.h \
+  /usr/include/string.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/strings.h \
+  /usr/include/sodium.h \
+  /usr/include/sodium/version.h \
+  /usr/include/sodium/export.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/limits.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/syslimits.h \
+  /usr/include/limits.h \
+  /usr/include/x86_64-linux-gnu/bits/posix1_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/local_lim.h \
+  /usr/include/linux/limits.h \
+  /usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h \
+  /usr/include/x86_64-linux-gnu/bits/posix2_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/xopen_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/uio_lim.h \
+  /usr/include/sodium/core.h \
+  /usr/include/sodium/crypto_aead_aes256gcm.h \
+  /usr/include/sodium/crypto_aead_chacha20poly1305.h \
+  /usr/include/sodium/crypto_aead_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_auth.h \
+  /usr/include/sodium/crypto_auth_hmacsha512256.h \
+  /usr/include/sodium/crypto_auth_hmacsha512.h \
+  /usr/include/sodium/crypto_hash_sha512.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /usr/include/sodium/crypto_auth_hmacsha256.h \
+  /usr/include/sodium/crypto_hash_sha256.h \
+  /usr/include/sodium/crypto_auth_hmacsha512.h \
+  /usr/include/sodium/crypto_auth_hmacsha512256.h \
+  /usr/include/sodium/crypto_box.h \
+  /usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_stream_xsalsa20.h \
+  /usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_core_hsalsa20.h \
+  /usr/include/sodium/crypto_core_hchacha20.h \
+  /usr/include/sodium/crypto_core_salsa20.h \
+  /usr/include/sodium/crypto_core_salsa2012.h \
+  /usr/include/sodium/crypto_core_salsa208.h \
+  /usr/include/sodium/crypto_generichash.h \
+  /usr/include/sodium/crypto_generichash_blake2b.h \
+  /usr/include/sodium/crypto_generichash_blake2b.h \
+  /usr/include/sodium/crypto_hash.h \
+  /usr/include/sodium/crypto_hash_sha256.h \
+  /usr/include/sodium/crypto_hash_sha512.h \
+  /usr/include/sodium/crypto_kdf.h \
+  /usr/include/sodium/crypto_kdf_blake2b.h \
+  /usr/include/sodium/crypto_kdf_blake2b.h \
+  /usr/include/sodium/crypto_kx.h \
+  /usr/include/sodium/crypto_onetimeauth.h \
+  /usr/include/sodium/crypto_onetimeauth_poly1305.h \
+  /usr/include/stdio.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/include/sodium/crypto_onetimeauth_poly1305.h \
+  /usr/include/sodium/crypto_pwhash.h \
+  /usr/include/sodium/crypto_pwhash_argon2i.h \
+  /usr/include/sodium/crypto_pwhash_argon2id.h \
+  /usr/include/sodium/crypto_pwhash_argon2i.h \
+  /usr/include/sodium/crypto_scalarmult.h \
+  /usr/include/sodium/crypto_scalarmult_curve25519.h \
+  /usr/include/sodium/crypto_scalarmult_curve25519.h \
+  /usr/include/sodium/crypto_secretbox.h \
+  /usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_secretstream_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_aead_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_stream_chacha20.h \
+  /usr/include/sodium/crypto_shorthash.h \
+  /usr/include/sodium/crypto_shorthash_siphash24.h \
+  /usr/include/sodium/crypto_shorthash_siphash24.h \
+  /usr/include/sodium/crypto_sign.h \
+  /usr/include/sodium/crypto_sign_ed25519.h \
+  /usr/include/sodium/crypto_sign_ed25519.h \
+  /usr/include/sodium/crypto_stream.h \
+  /usr/include/sodium/crypto_stream_chacha20.h \
+  /usr/include/sodium/crypto_stream_salsa20.h \
+  /usr/include/sodium/crypto_stream_xsalsa20.h \
+  /usr/include/sodium/crypto_verify_16.h \
+  /usr/include/sodium/crypto_verify_32.h \
+  /usr/include/sodium/crypto_verify_64.h \
+  /usr/include/sodium/randombytes.h \
+  /usr/include/sodium/randombytes_internal_random.h \
+  /usr/include/sodium/randombytes.h \
+  /usr/include/sodium/randombytes_sysrandom.h \
+  /usr/include/sodium/runtime.h \
+  /usr/include/sodium/utils.h \
+  /usr/include/sodium/crypto_box_curve25519xchacha20poly1305.h \
+  /usr/include/sodium/crypto_stream_xchacha20.h \
+  /usr/include/sodium/crypto_core_ed25519.h \
+  /usr/include/sodium/crypto_core_ristretto255.h \
+  /usr/include/sodium/crypto_scalarmult_ed25519.h \
+  /usr/include/sodium/crypto_scalarmult_ristretto255.h \
+  /usr/include/sodium/crypto_secretbox_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_pwhash_scryptsalsa208sha256.h \
+  /usr/include/sodium/crypto_stream_salsa2012.h \
+  /usr/include/sodium/crypto_stream_salsa208.h \
+  /usr/include/sodium/crypto_stream_xchacha20.h \
+  /usr/include/unistd.h \
+  /usr/include/x86_64-linux-gnu/bits/posix_opt.h \
+  /usr/include/x86_64-linux-gnu/bits/environments.h \
+  /usr/include/x86_64-linux-gnu/bits/confname.h \
+  /usr/include/x86_64-linux-gnu/bits/getopt_posix.h \
+  /usr/include/x86_64-linux-gnu/bits/unistd_ext.h \
+  /usr/include/linux/close_range.h \
   /work/main/src/core/banned.h
 
 CMakeFiles/loa_lib.dir/src/core/arena.c.o: /work/main/src/core/arena.c \
@@ -2703,6 +3316,169 @@ CMakeFiles/loa_lib.dir/src/feed/xml.c.o: /work/main/src/feed/xml.c \
   /work/main/src/core/vec.h \
   /work/main/src/core/banned.h
 
+CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: /work/main/src/http/api_auth.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/http/app_int.h \
+  /usr/include/jansson.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /usr/include/stdio.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /usr/include/jansson_config.h \
+  /work/main/src/auth/auth.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/err.h \
+  /work/main/src/core/ltime.h \
+  /work/main/src/store/store.h \
+  /work/main/src/core/buf.h \
+  /work/main/src/http/app.h \
+  /work/main/src/core/config.h \
+  /work/main/src/http/http.h \
+  /work/main/src/core/log.h \
+  /usr/include/string.h \
+  /usr/include/strings.h \
+  /work/main/src/core/banned.h
+
+CMakeFiles/loa_lib.dir/src/http/api_items.c.o: /work/main/src/http/api_items.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/http/app_int.h \
+  /usr/include/jansson.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /usr/include/stdio.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /usr/include/jansson_config.h \
+  /work/main/src/auth/auth.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/err.h \
+  /work/main/src/core/ltime.h \
+  /work/main/src/store/store.h \
+  /work/main/src/core/buf.h \
+  /work/main/src/http/app.h \
+  /work/main/src/core/config.h \
+  /work/main/src/http/http.h \
+  /work/main/src/core/log.h \
+  /work/main/src/core/str.h \
+  /usr/include/string.h \
+  /usr/include/strings.h \
+  /work/main/src/store/item_json.h \
+  /usr/include/inttypes.h \
+  /work/main/src/core/banned.h
+
 CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c \
   /usr/include/stdc-predef.h \
   /work/main/src/http/app.h \
@@ -2732,8 +3508,7 @@ CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c \
   /work/main/src/store/store.h \
   /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
   /work/main/src/core/ltime.h \
-  /work/main/src/core/log.h \
-  /work/main/src/core/metrics.h \
+  /work/main/src/http/app_int.h \
   /usr/include/jansson.h \
   /usr/include/stdio.h \
   /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
@@ -2778,6 +3553,13 @@ CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c \
   /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
   /usr/include/jansson_config.h \
+  /work/main/src/auth/auth.h \
+  /work/main/src/core/log.h \
+  /work/main/src/core/map.h \
+  /work/main/src/core/metrics.h \
+  /work/main/src/core/str.h \
+  /usr/include/string.h \
+  /usr/include/strings.h \
   /usr/include/pthread.h \
   /usr/include/sched.h \
   /usr/include/x86_64-linux-gnu/bits/sched.h \
@@ -2791,8 +3573,95 @@ CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c \
   /usr/include/x86_64-linux-gnu/bits/setjmp.h \
   /usr/include/x86_64-linux-gnu/bits/types/struct___jmp_buf_tag.h \
   /usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h \
-  /usr/include/string.h \
-  /usr/include/strings.h \
+  /usr/include/sodium.h \
+  /usr/include/sodium/version.h \
+  /usr/include/sodium/export.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/limits.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/syslimits.h \
+  /usr/include/limits.h \
+  /usr/include/x86_64-linux-gnu/bits/posix1_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/local_lim.h \
+  /usr/include/linux/limits.h \
+  /usr/include/x86_64-linux-gnu/bits/posix2_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/xopen_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/uio_lim.h \
+  /usr/include/sodium/core.h \
+  /usr/include/sodium/crypto_aead_aes256gcm.h \
+  /usr/include/sodium/crypto_aead_chacha20poly1305.h \
+  /usr/include/sodium/crypto_aead_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_auth.h \
+  /usr/include/sodium/crypto_auth_hmacsha512256.h \
+  /usr/include/sodium/crypto_auth_hmacsha512.h \
+  /usr/include/sodium/crypto_hash_sha512.h \
+  /usr/include/sodium/crypto_auth_hmacsha256.h \
+  /usr/include/sodium/crypto_hash_sha256.h \
+  /usr/include/sodium/crypto_auth_hmacsha512.h \
+  /usr/include/sodium/crypto_auth_hmacsha512256.h \
+  /usr/include/sodium/crypto_box.h \
+  /usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_stream_xsalsa20.h \
+  /usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_core_hsalsa20.h \
+  /usr/include/sodium/crypto_core_hchacha20.h \
+  /usr/include/sodium/crypto_core_salsa20.h \
+  /usr/include/sodium/crypto_core_salsa2012.h \
+  /usr/include/sodium/crypto_core_salsa208.h \
+  /usr/include/sodium/crypto_generichash.h \
+  /usr/include/sodium/crypto_generichash_blake2b.h \
+  /usr/include/sodium/crypto_generichash_blake2b.h \
+  /usr/include/sodium/crypto_hash.h \
+  /usr/include/sodium/crypto_hash_sha256.h \
+  /usr/include/sodium/crypto_hash_sha512.h \
+  /usr/include/sodium/crypto_kdf.h \
+  /usr/include/sodium/crypto_kdf_blake2b.h \
+  /usr/include/sodium/crypto_kdf_blake2b.h \
+  /usr/include/sodium/crypto_kx.h \
+  /usr/include/sodium/crypto_onetimeauth.h \
+  /usr/include/sodium/crypto_onetimeauth_poly1305.h \
+  /usr/include/sodium/crypto_onetimeauth_poly1305.h \
+  /usr/include/sodium/crypto_pwhash.h \
+  /usr/include/sodium/crypto_pwhash_argon2i.h \
+  /usr/include/sodium/crypto_pwhash_argon2id.h \
+  /usr/include/sodium/crypto_pwhash_argon2i.h \
+  /usr/include/sodium/crypto_scalarmult.h \
+  /usr/include/sodium/crypto_scalarmult_curve25519.h \
+  /usr/include/sodium/crypto_scalarmult_curve25519.h \
+  /usr/include/sodium/crypto_secretbox.h \
+  /usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_secretstream_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_aead_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_stream_chacha20.h \
+  /usr/include/sodium/crypto_shorthash.h \
+  /usr/include/sodium/crypto_shorthash_siphash24.h \
+  /usr/include/sodium/crypto_shorthash_siphash24.h \
+  /usr/include/sodium/crypto_sign.h \
+  /usr/include/sodium/crypto_sign_ed25519.h \
+  /usr/include/sodium/crypto_sign_ed25519.h \
+  /usr/include/sodium/crypto_stream.h \
+  /usr/include/sodium/crypto_stream_chacha20.h \
+  /usr/include/sodium/crypto_stream_salsa20.h \
+  /usr/include/sodium/crypto_stream_xsalsa20.h \
+  /usr/include/sodium/crypto_verify_16.h \
+  /usr/include/sodium/crypto_verify_32.h \
+  /usr/include/sodium/crypto_verify_64.h \
+  /usr/include/sodium/randombytes.h \
+  /usr/include/sodium/randombytes_internal_random.h \
+  /usr/include/sodium/randombytes.h \
+  /usr/include/sodium/randombytes_sysrandom.h \
+  /usr/include/sodium/runtime.h \
+  /usr/include/sodium/utils.h \
+  /usr/include/sodium/crypto_box_curve25519xchacha20poly1305.h \
+  /usr/include/sodium/crypto_stream_xchacha20.h \
+  /usr/include/sodium/crypto_core_ed25519.h \
+  /usr/include/sodium/crypto_core_ristretto255.h \
+  /usr/include/sodium/crypto_scalarmult_ed25519.h \
+  /usr/include/sodium/crypto_scalarmult_ristretto255.h \
+  /usr/include/sodium/crypto_secretbox_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_pwhash_scryptsalsa208sha256.h \
+  /usr/include/sodium/crypto_stream_salsa2012.h \
+  /usr/include/sodium/crypto_stream_salsa208.h \
+  /usr/include/sodium/crypto_stream_xchacha20.h \
   /work/main/src/core/banned.h
 
 CMakeFiles/loa_lib.dir/src/http/server.c.o: /work/main/src/http/server.c \
@@ -2938,6 +3807,224 @@ CMakeFiles/loa_lib.dir/src/http/server.c.o: /work/main/src/http/server.c \
   /usr/include/x86_64-linux-gnu/bits/statx-generic.h \
   /usr/include/x86_64-linux-gnu/bits/types/struct_statx_timestamp.h \
   /usr/include/x86_64-linux-gnu/bits/types/struct_statx.h \
+  /work/main/src/core/banned.h
+
+CMakeFiles/loa_lib.dir/src/search/alert.c.o: /work/main/src/search/alert.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/search/alert.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/err.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /work/main/src/core/ltime.h \
+  /work/main/src/search/search.h \
+  /work/main/src/search/query.h \
+  /work/main/src/core/arena.h \
+  /work/main/src/search/match.h \
+  /work/main/src/search/search_int.h \
+  /usr/include/sqlite3.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /work/main/src/core/buf.h \
+  /work/main/src/core/log.h \
+  /work/main/src/core/str.h \
+  /usr/include/string.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/strings.h \
+  /work/main/src/core/utf8.h \
+  /work/main/src/core/vec.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /usr/include/x86_64-linux-gnu/curl/curl.h \
+  /usr/include/x86_64-linux-gnu/curl/curlver.h \
+  /usr/include/x86_64-linux-gnu/curl/system.h \
+  /usr/include/x86_64-linux-gnu/sys/socket.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_iovec.h \
+  /usr/include/x86_64-linux-gnu/bits/socket.h \
+  /usr/include/x86_64-linux-gnu/bits/socket_type.h \
+  /usr/include/x86_64-linux-gnu/bits/sockaddr.h \
+  /usr/include/x86_64-linux-gnu/asm/socket.h \
+  /usr/include/asm-generic/socket.h \
+  /usr/include/linux/posix_types.h \
+  /usr/include/linux/stddef.h \
+  /usr/include/x86_64-linux-gnu/asm/posix_types.h \
+  /usr/include/x86_64-linux-gnu/asm/posix_types_64.h \
+  /usr/include/asm-generic/posix_types.h \
+  /usr/include/x86_64-linux-gnu/asm/bitsperlong.h \
+  /usr/include/asm-generic/bitsperlong.h \
+  /usr/include/x86_64-linux-gnu/asm/sockios.h \
+  /usr/include/asm-generic/sockios.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_osockaddr.h \
+  /usr/include/stdio.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/limits.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/syslimits.h \
+  /usr/include/limits.h \
+  /usr/include/x86_64-linux-gnu/bits/posix1_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/local_lim.h \
+  /usr/include/linux/limits.h \
+  /usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h \
+  /usr/include/x86_64-linux-gnu/bits/posix2_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/xopen_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/uio_lim.h \
+  /usr/include/time.h \
+  /usr/include/x86_64-linux-gnu/bits/time.h \
+  /usr/include/x86_64-linux-gnu/bits/timex.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_tm.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h \
+  /usr/include/x86_64-linux-gnu/sys/time.h \
+  /usr/include/x86_64-linux-gnu/curl/easy.h \
+  /usr/include/x86_64-linux-gnu/curl/multi.h \
+  /usr/include/x86_64-linux-gnu/curl/curl.h \
+  /usr/include/x86_64-linux-gnu/curl/urlapi.h \
+  /usr/include/x86_64-linux-gnu/curl/options.h \
+  /usr/include/x86_64-linux-gnu/curl/header.h \
+  /usr/include/x86_64-linux-gnu/curl/websockets.h \
+  /usr/include/x86_64-linux-gnu/curl/typecheck-gcc.h \
+  /usr/include/jansson.h \
+  /usr/include/jansson_config.h \
+  /usr/include/math.h \
+  /usr/include/x86_64-linux-gnu/bits/math-vector.h \
+  /usr/include/x86_64-linux-gnu/bits/libm-simd-decl-stubs.h \
+  /usr/include/x86_64-linux-gnu/bits/flt-eval-method.h \
+  /usr/include/x86_64-linux-gnu/bits/fp-logb.h \
+  /usr/include/x86_64-linux-gnu/bits/fp-fast.h \
+  /usr/include/x86_64-linux-gnu/bits/mathcalls-helper-functions.h \
+  /usr/include/x86_64-linux-gnu/bits/mathcalls.h \
+  /usr/include/x86_64-linux-gnu/bits/mathcalls-narrow.h \
+  /usr/include/x86_64-linux-gnu/bits/iscanonical.h \
+  /usr/include/sodium.h \
+  /usr/include/sodium/version.h \
+  /usr/include/sodium/export.h \
+  /usr/include/sodium/core.h \
+  /usr/include/sodium/crypto_aead_aes256gcm.h \
+  /usr/include/sodium/crypto_aead_chacha20poly1305.h \
+  /usr/include/sodium/crypto_aead_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_auth.h \
+  /usr/include/sodium/crypto_auth_hmacsha512256.h \
+  /usr/include/sodium/crypto_auth_hmacsha512.h \
+  /usr/include/sodium/crypto_hash_sha512.h \
+  /usr/include/sodium/crypto_auth_hmacsha256.h \
+  /usr/include/sodium/crypto_hash_sha256.h \
+  /usr/include/sodium/crypto_auth_hmacsha512.h \
+  /usr/include/sodium/crypto_auth_hmacsha512256.h \
+  /usr/include/sodium/crypto_box.h \
+  /usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_stream_xsalsa20.h \
+  /usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_core_hsalsa20.h \
+  /usr/include/sodium/crypto_core_hchacha20.h \
+  /usr/include/sodium/crypto_core_salsa20.h \
+  /usr/include/sodium/crypto_core_salsa2012.h \
+  /usr/include/sodium/crypto_core_salsa208.h \
+  /usr/include/sodium/crypto_generichash.h \
+  /usr/include/sodium/crypto_generichash_blake2b.h \
+  /usr/include/sodium/crypto_generichash_blake2b.h \
+  /usr/include/sodium/crypto_hash.h \
+  /usr/include/sodium/crypto_hash_sha256.h \
+  /usr/include/sodium/crypto_hash_sha512.h \
+  /usr/include/sodium/crypto_kdf.h \
+  /usr/include/sodium/crypto_kdf_blake2b.h \
+  /usr/include/sodium/crypto_kdf_blake2b.h \
+  /usr/include/sodium/crypto_kx.h \
+  /usr/include/sodium/crypto_onetimeauth.h \
+  /usr/include/sodium/crypto_onetimeauth_poly1305.h \
+  /usr/include/sodium/crypto_onetimeauth_poly1305.h \
+  /usr/include/sodium/crypto_pwhash.h \
+  /usr/include/sodium/crypto_pwhash_argon2i.h \
+  /usr/include/sodium/crypto_pwhash_argon2id.h \
+  /usr/include/sodium/crypto_pwhash_argon2i.h \
+  /usr/include/sodium/crypto_scalarmult.h \
+  /usr/include/sodium/crypto_scalarmult_curve25519.h \
+  /usr/include/sodium/crypto_scalarmult_curve25519.h \
+  /usr/include/sodium/crypto_secretbox.h \
+  /usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_secretstream_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_aead_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_stream_chacha20.h \
+  /usr/include/sodium/crypto_shorthash.h \
+  /usr/include/sodium/crypto_shorthash_siphash24.h \
+  /usr/include/sodium/crypto_shorthash_siphash24.h \
+  /usr/include/sodium/crypto_sign.h \
+  /usr/include/sodium/crypto_sign_ed25519.h \
+  /usr/include/sodium/crypto_sign_ed25519.h \
+  /usr/include/sodium/crypto_stream.h \
+  /usr/include/sodium/crypto_stream_chacha20.h \
+  /usr/include/sodium/crypto_stream_salsa20.h \
+  /usr/include/sodium/crypto_stream_xsalsa20.h \
+  /usr/include/sodium/crypto_verify_16.h \
+  /usr/include/sodium/crypto_verify_32.h \
+  /usr/include/sodium/crypto_verify_64.h \
+  /usr/include/sodium/randombytes.h \
+  /usr/include/sodium/randombytes_internal_random.h \
+  /usr/include/sodium/randombytes.h \
+  /usr/include/sodium/randombytes_sysrandom.h \
+  /usr/include/sodium/runtime.h \
+  /usr/include/sodium/utils.h \
+  /usr/include/sodium/crypto_box_curve25519xchacha20poly1305.h \
+  /usr/include/sodium/crypto_stream_xchacha20.h \
+  /usr/include/sodium/crypto_core_ed25519.h \
+  /usr/include/sodium/crypto_core_ristretto255.h \
+  /usr/include/sodium/crypto_scalarmult_ed25519.h \
+  /usr/include/sodium/crypto_scalarmult_ristretto255.h \
+  /usr/include/sodium/crypto_secretbox_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_pwhash_scryptsalsa208sha256.h \
+  /usr/include/sodium/crypto_stream_salsa2012.h \
+  /usr/include/sodium/crypto_stream_salsa208.h \
+  /usr/include/sodium/crypto_stream_xchacha20.h \
   /work/main/src/core/banned.h
 
 CMakeFiles/loa_lib.dir/src/search/index.c.o: /work/main/src/search/index.c \
@@ -3343,6 +4430,83 @@ CMakeFiles/loa_lib.dir/src/store/item_json.c.o: /work/main/src/store/item_json.c
   /usr/include/strings.h \
   /work/main/src/core/banned.h
 
+CMakeFiles/loa_lib.dir/src/store/sql.c.o: /work/main/src/store/sql.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/store/sql.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/err.h \
+  /work/main/src/store/store.h \
+  /work/main/src/core/buf.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /work/main/src/core/ltime.h \
+  /work/main/src/store/store_int.h \
+  /work/main/src/core/map.h \
+  /work/main/src/core/log.h \
+  /usr/include/sqlite3.h \
+  /usr/include/stdio.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /usr/include/string.h \
+  /usr/include/strings.h \
+  /work/main/src/core/banned.h
+
 CMakeFiles/loa_lib.dir/src/store/store.c.o: /work/main/src/store/store.c \
   /usr/include/stdc-predef.h \
   /work/main/src/store/store_int.h \
@@ -3371,6 +4535,7 @@ CMakeFiles/loa_lib.dir/src/store/store.c.o: /work/main/src/store/store.c \
   /work/main/src/core/err.h \
   /work/main/src/core/ltime.h \
   /work/main/src/core/map.h \
+  /work/main/src/store/sql.h \
   /work/main/src/core/config.h \
   /work/main/src/core/str.h \
   /usr/include/string.h \
@@ -3693,35 +4858,48 @@ CMakeFiles/loa_lib.dir/src/text/normalize.c.o: /work/main/src/text/normalize.c \
   /work/main/src/core/err.h \
   /work/main/src/text/text_int.h \
   /work/main/src/core/utf8.h \
-  /usr/include/stdlib.h \
-  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
-  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
-  /usr/include/x86_64-linux-gnu/bits/floatn.h \
-  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
-  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
-  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
-  /usr/include/x86_64-linux-gnu/sys/types.h \
-  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
-  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/pthread.h \
+  /usr/include/sched.h \
   /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
-  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
-  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
   /usr/include/x86_64-linux-gnu/bits/endian.h \
   /usr/include/x86_64-linux-gnu/bits/endianness.h \
-  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
-  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
-  /usr/include/x86_64-linux-gnu/sys/select.h \
-  /usr/include/x86_64-linux-gnu/bits/select.h \
-  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
-  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/sched.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_sched_param.h \
+  /usr/include/x86_64-linux-gnu/bits/cpu-set.h \
+  /usr/include/time.h \
+  /usr/include/x86_64-linux-gnu/bits/time.h \
+  /usr/include/x86_64-linux-gnu/bits/timex.h \
   /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
-  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_tm.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
   /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
   /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
   /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
   /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
   /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
   /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/x86_64-linux-gnu/bits/setjmp.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct___jmp_buf_tag.h \
+  /usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
   /usr/include/alloca.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
@@ -3735,7 +4913,6 @@ CMakeFiles/loa_lib.dir/src/text/normalize.c.o: /work/main/src/text/normalize.c \
   /usr/include/x86_64-linux-gnu/bits/posix1_lim.h \
   /usr/include/x86_64-linux-gnu/bits/local_lim.h \
   /usr/include/linux/limits.h \
-  /usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h \
   /usr/include/x86_64-linux-gnu/bits/posix2_lim.h \
   /usr/include/x86_64-linux-gnu/bits/xopen_lim.h \
   /usr/include/x86_64-linux-gnu/bits/uio_lim.h \
@@ -3925,65 +5102,9 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /work/main/src/store/store_sqlite.c:
 
-/usr/include/sodium/crypto_stream_salsa208.h:
-
-/usr/include/sodium/crypto_pwhash_scryptsalsa208sha256.h:
-
-/usr/include/sodium/crypto_scalarmult_ristretto255.h:
-
-/usr/include/sodium/crypto_scalarmult_ed25519.h:
-
-/usr/include/sodium/crypto_core_ristretto255.h:
-
-/usr/include/sodium/crypto_core_ed25519.h:
-
-/usr/include/sodium/crypto_stream_xchacha20.h:
-
-/usr/include/sodium/utils.h:
-
-/usr/include/sodium/runtime.h:
-
-/usr/include/sodium/randombytes_sysrandom.h:
-
-/usr/include/sodium/randombytes_internal_random.h:
-
-/usr/include/sodium/crypto_verify_16.h:
-
-/usr/include/sodium/crypto_stream_salsa20.h:
-
-/usr/include/sodium/crypto_stream.h:
-
-/usr/include/sodium/crypto_shorthash_siphash24.h:
-
-/usr/include/sodium/crypto_secretbox.h:
-
-/usr/include/sodium/crypto_scalarmult_curve25519.h:
-
-/usr/include/sodium/crypto_pwhash_argon2id.h:
-
-/usr/include/sodium/crypto_onetimeauth.h:
-
-/usr/include/sodium/crypto_hash.h:
-
-/usr/include/sodium/crypto_generichash.h:
-
-/usr/include/sodium/crypto_core_salsa20.h:
-
-/usr/include/sodium/crypto_stream_xsalsa20.h:
-
-/usr/include/sodium/crypto_box.h:
-
-/usr/include/sodium/crypto_hash_sha256.h:
-
-/usr/include/sodium/crypto_auth_hmacsha256.h:
-
-/usr/include/sodium/crypto_auth_hmacsha512256.h:
-
-/usr/include/sodium/core.h:
-
-/usr/include/sodium/export.h:
-
 /work/main/src/store/store.c:
+
+/work/main/src/store/sql.c:
 
 /work/main/src/search/search.c:
 
@@ -3991,17 +5112,9 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/hs/hs_common.h:
 
-/usr/include/sodium/crypto_core_salsa2012.h:
-
-/usr/include/hs/hs_compile.h:
-
 /usr/include/hs/hs_runtime.h:
 
 /usr/include/hs/hs.h:
-
-/usr/include/sodium/crypto_secretbox_xchacha20poly1305.h:
-
-/work/main/src/search/match.h:
 
 /work/main/src/text/fts5_tok.h:
 
@@ -4009,11 +5122,9 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /work/main/src/search/search_int.h:
 
-/usr/include/sodium/crypto_secretstream_xchacha20poly1305.h:
-
-/usr/include/x86_64-linux-gnu/bits/netdb.h:
-
 /usr/include/rpc/netdb.h:
+
+/work/main/src/search/alert.c:
 
 /usr/include/netdb.h:
 
@@ -4027,29 +5138,15 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /work/main/src/http/app.c:
 
-/usr/include/sodium/crypto_stream_chacha20.h:
+/work/main/src/http/api_items.c:
 
-/work/main/src/feed/xml.c:
+/work/main/src/http/app_int.h:
+
+/work/main/src/http/api_auth.c:
 
 /usr/include/libxml2/libxml/uri.h:
 
-/usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h:
-
-/work/main/src/feed/uri.c:
-
 /usr/include/libxml2/libxml/chvalid.h:
-
-/usr/include/sodium.h:
-
-/usr/include/libxml2/libxml/parserInternals.h:
-
-/usr/include/sodium/crypto_box_curve25519xchacha20poly1305.h:
-
-/usr/include/sodium/crypto_kx.h:
-
-/usr/include/libxml2/libxml/HTMLtree.h:
-
-/usr/include/libxml2/libxml/threads.h:
 
 /usr/include/libxml2/libxml/xlink.h:
 
@@ -4058,14 +5155,6 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 /usr/include/libxml2/libxml/xmlIO.h:
 
 /usr/include/unicode/utf16.h:
-
-/usr/include/sodium/crypto_stream_salsa2012.h:
-
-/work/main/src/search/index.c:
-
-/usr/include/unicode/utf8.h:
-
-/usr/include/unicode/utf.h:
 
 /usr/include/unicode/uvernum.h:
 
@@ -4079,9 +5168,115 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/libxml2/libxml/list.h:
 
+/usr/include/libxml2/libxml/valid.h:
+
+/usr/include/libxml2/libxml/dict.h:
+
+/usr/include/libxml2/libxml/xmlregexp.h:
+
+/usr/include/libxml2/libxml/HTMLparser.h:
+
+/work/main/src/feed/date.c:
+
+/usr/include/iconv.h:
+
+/usr/lib/gcc/x86_64-linux-gnu/12/include/float.h:
+
+/usr/include/ctype.h:
+
+/work/main/src/feed/charset.c:
+
+/work/main/src/core/utf8.c:
+
+/work/main/src/core/str.c:
+
+/work/main/src/core/progress.c:
+
+/work/main/src/core/metrics.h:
+
+/work/main/src/core/metrics.c:
+
+/work/main/src/core/ltime.c:
+
+/usr/lib/gcc/x86_64-linux-gnu/12/include/stdatomic.h:
+
+/work/main/src/core/log.c:
+
+/work/main/src/core/err.c:
+
+/work/main/src/core/buf.c:
+
+/usr/include/unicode/utf.h:
+
+/work/main/src/cli/cmd_users.c:
+
+/work/main/src/cli/cmd_text.c:
+
+/work/main/src/cli/cmd_store.c:
+
+/usr/include/x86_64-linux-gnu/bits/signal_ext.h:
+
+/usr/include/x86_64-linux-gnu/bits/sigthread.h:
+
+/usr/include/x86_64-linux-gnu/bits/sigstack.h:
+
+/work/main/src/core/vec.c:
+
+/usr/include/x86_64-linux-gnu/sys/ucontext.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/stack_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/sigcontext.h:
+
+/usr/include/x86_64-linux-gnu/bits/sigaction.h:
+
+/work/main/src/feed/html.c:
+
+/usr/include/x86_64-linux-gnu/bits/sigevent-consts.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/sigval_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/siginfo-consts-arch.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/__sigval_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/signum-generic.h:
+
+/usr/include/x86_64-linux-gnu/bits/sched.h:
+
+/usr/include/pthread.h:
+
+/usr/include/x86_64-linux-gnu/curl/typecheck-gcc.h:
+
+/usr/include/x86_64-linux-gnu/curl/websockets.h:
+
+/usr/include/libxml2/libxml/encoding.h:
+
+/usr/include/libxml2/libxml/xmlversion.h:
+
+/usr/include/x86_64-linux-gnu/curl/header.h:
+
+/usr/include/x86_64-linux-gnu/curl/options.h:
+
+/work/main/src/core/paths.c:
+
+/usr/include/x86_64-linux-gnu/curl/easy.h:
+
+/usr/include/libxml2/libxml/xmlstring.h:
+
+/work/main/src/core/config.c:
+
+/usr/include/x86_64-linux-gnu/sys/time.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
+
+/work/main/src/analyze/story.c:
+
 /usr/include/linux/close_range.h:
 
-/usr/include/x86_64-linux-gnu/bits/unistd_ext.h:
+/work/main/src/cli/cmd_train.c:
+
+/usr/include/x86_64-linux-gnu/bits/posix_opt.h:
 
 /work/main/src/cli/cli.h:
 
@@ -4089,9 +5284,17 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/waitstatus.h:
 
-/usr/include/libxml2/libxml/xmlregexp.h:
-
 /usr/include/x86_64-linux-gnu/bits/statx-generic.h:
+
+/work/main/src/text/text_int.h:
+
+/usr/include/x86_64-linux-gnu/bits/siginfo-consts.h:
+
+/usr/include/sodium/crypto_shorthash.h:
+
+/work/main/src/core/map.h:
+
+/usr/include/asm-generic/errno-base.h:
 
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h:
 
@@ -4099,31 +5302,25 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/linux/posix_types.h:
 
-/usr/include/sodium/crypto_hash_sha512.h:
-
-/usr/include/x86_64-linux-gnu/bits/flt-eval-method.h:
-
 /usr/include/sodium/randombytes.h:
 
 /work/main/src/core/err.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_statx_timestamp.h:
 
+/usr/include/sodium/crypto_stream_salsa208.h:
+
 /usr/include/x86_64-linux-gnu/asm/bitsperlong.h:
 
 /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
 
+/work/main/src/analyze/lang.h:
+
 /usr/include/x86_64-linux-gnu/asm/types.h:
 
-/usr/include/sodium/crypto_kdf_blake2b.h:
+/usr/include/x86_64-linux-gnu/bits/unistd_ext.h:
 
-/usr/include/unistd.h:
-
-/usr/include/x86_64-linux-gnu/bits/statx.h:
-
-/work/main/src/feed/html.c:
-
-/usr/include/x86_64-linux-gnu/bits/sigevent-consts.h:
+/work/main/src/analyze/story.h:
 
 /usr/include/linux/types.h:
 
@@ -4141,17 +5338,17 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/math-vector.h:
 
-/usr/include/x86_64-linux-gnu/bits/posix_opt.h:
-
-/work/main/src/cli/cmd_train.c:
-
 /usr/include/linux/stat.h:
+
+/work/main/src/store/sql.h:
 
 /work/main/src/core/banned.h:
 
 /usr/include/linux/errno.h:
 
 /usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h:
+
+/usr/include/sodium/randombytes_sysrandom.h:
 
 /work/main/src/core/config.h:
 
@@ -4165,9 +5362,9 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/types/error_t.h:
 
-/usr/include/sodium/crypto_sign.h:
+/usr/include/x86_64-linux-gnu/bits/types/struct_sched_param.h:
 
-/usr/include/x86_64-linux-gnu/bits/mathcalls-helper-functions.h:
+/usr/include/asm-generic/errno.h:
 
 /usr/include/string.h:
 
@@ -4185,15 +5382,13 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/wchar.h:
 
+/usr/include/x86_64-linux-gnu/bits/signum-arch.h:
+
+/usr/include/x86_64-linux-gnu/bits/errno.h:
+
 /usr/include/x86_64-linux-gnu/sys/stat.h:
 
 /usr/include/x86_64-linux-gnu/gnu/stubs-64.h:
-
-/usr/include/sodium/crypto_auth_hmacsha512.h:
-
-/usr/include/errno.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/__sigval_t.h:
 
 /usr/include/arpa/inet.h:
 
@@ -4203,15 +5398,17 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/alloca.h:
 
-/work/main/src/core/metrics.c:
+/usr/include/sodium/crypto_generichash.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/struct_sigstack.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/__locale_t.h:
 
 /work/main/src/core/buf.h:
 
 /work/main/src/core/utf8.h:
 
-/usr/include/sodium/crypto_aead_aes256gcm.h:
-
-/usr/include/x86_64-linux-gnu/bits/confname.h:
+/usr/include/sodium/crypto_secretbox.h:
 
 /usr/include/asm-generic/int-ll64.h:
 
@@ -4225,23 +5422,15 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
 
-/usr/include/sodium/crypto_kdf.h:
-
-/usr/include/x86_64-linux-gnu/bits/libc-header-start.h:
-
-/usr/include/sodium/crypto_aead_chacha20poly1305.h:
-
-/work/main/src/feed/extract.c:
-
-/usr/include/getopt.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/sigval_t.h:
-
 /usr/include/x86_64-linux-gnu/bits/stdint-intn.h:
+
+/usr/include/sodium/crypto_hash.h:
 
 /usr/include/asm-generic/posix_types.h:
 
 /usr/include/stdc-predef.h:
+
+/work/main/src/cli/cmd_alerts.c:
 
 /usr/include/x86_64-linux-gnu/bits/typesizes.h:
 
@@ -4249,17 +5438,11 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/posix1_lim.h:
 
+/work/main/src/search/alert.h:
+
 /usr/include/x86_64-linux-gnu/gnu/stubs.h:
 
 /usr/include/x86_64-linux-gnu/bits/endian.h:
-
-/usr/include/x86_64-linux-gnu/bits/getopt_ext.h:
-
-/usr/include/sodium/crypto_core_hchacha20.h:
-
-/usr/include/x86_64-linux-gnu/asm/posix_types_64.h:
-
-/usr/include/x86_64-linux-gnu/bits/cpu-set.h:
 
 /usr/include/x86_64-linux-gnu/sys/types.h:
 
@@ -4273,13 +5456,15 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/posix2_lim.h:
 
+/work/main/src/analyze/lang.c:
+
 /usr/include/x86_64-linux-gnu/bits/getopt_core.h:
 
 /usr/include/x86_64-linux-gnu/bits/timesize.h:
 
-/work/main/src/core/str.h:
+/usr/include/sodium/crypto_auth_hmacsha512256.h:
 
-/usr/include/x86_64-linux-gnu/bits/signal_ext.h:
+/work/main/src/core/str.h:
 
 /usr/include/x86_64-linux-gnu/bits/types.h:
 
@@ -4288,6 +5473,12 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 /usr/include/x86_64-linux-gnu/bits/waitflags.h:
 
 /usr/include/x86_64-linux-gnu/bits/wordsize.h:
+
+/usr/include/sodium/core.h:
+
+/usr/include/libxml2/libxml/parser.h:
+
+/usr/include/stdlib.h:
 
 /usr/include/x86_64-linux-gnu/sys/select.h:
 
@@ -4298,6 +5489,12 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h:
 
 /usr/include/x86_64-linux-gnu/bits/libm-simd-decl-stubs.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/struct___jmp_buf_tag.h:
+
+/usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/clockid_t.h:
 
 /usr/include/x86_64-linux-gnu/bits/fcntl-linux.h:
 
@@ -4312,6 +5509,8 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h:
 
 /work/main/src/store/store.h:
+
+/usr/include/sodium/crypto_pwhash_scryptsalsa208sha256.h:
 
 /usr/include/features.h:
 
@@ -4343,15 +5542,9 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h:
 
-/usr/include/sodium/crypto_aead_xchacha20poly1305.h:
-
-/usr/include/x86_64-linux-gnu/bits/floatn-common.h:
-
 /usr/include/unicode/urename.h:
 
 /usr/include/x86_64-linux-gnu/bits/floatn.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
 
 /usr/include/stdint.h:
 
@@ -4359,37 +5552,19 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/types/timer_t.h:
 
-/usr/include/x86_64-linux-gnu/bits/signum-generic.h:
+/usr/include/errno.h:
 
-/usr/include/sodium/crypto_auth.h:
-
-/usr/include/unicode/utypes.h:
-
-/usr/include/x86_64-linux-gnu/bits/mathcalls.h:
+/usr/include/sodium/crypto_auth_hmacsha512.h:
 
 /usr/include/x86_64-linux-gnu/bits/struct_mutex.h:
 
 /work/main/src/http/http.h:
-
-/usr/include/x86_64-linux-gnu/curl/options.h:
 
 /usr/include/x86_64-linux-gnu/bits/environments.h:
 
 /usr/include/x86_64-linux-gnu/bits/long-double.h:
 
 /usr/include/x86_64-linux-gnu/bits/byteswap.h:
-
-/work/main/src/text/token.c:
-
-/usr/include/sodium/crypto_generichash_blake2b.h:
-
-/work/main/src/cli/cmd_search.c:
-
-/usr/include/x86_64-linux-gnu/bits/siginfo-consts-arch.h:
-
-/usr/include/libxml2/libxml/xmlmemory.h:
-
-/usr/include/libxml2/libxml/xmlexports.h:
 
 /work/main/src/store/store_int.h:
 
@@ -4405,45 +5580,37 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/asm-generic/socket.h:
 
-/usr/include/sodium/crypto_core_hsalsa20.h:
-
 /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h:
+
+/usr/include/sodium/crypto_core_hsalsa20.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h:
 
-/work/main/src/cli/cmd_text.c:
+/work/main/src/text/token.c:
 
-/usr/include/sodium/crypto_core_salsa208.h:
+/work/main/src/cli/cmd_search.c:
 
-/usr/include/stdio.h:
+/usr/include/sodium/crypto_generichash_blake2b.h:
 
-/work/main/src/cli/cmd_feeds.c:
+/work/main/src/core/map.c:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
 
 /work/main/src/analyze/classify.c:
 
 /usr/include/jansson.h:
 
-/usr/include/sodium/crypto_scalarmult.h:
-
-/usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h:
-
-/usr/include/x86_64-linux-gnu/bits/thread-shared-types.h:
+/usr/include/sodium/crypto_core_salsa20.h:
 
 /usr/include/x86_64-linux-gnu/curl/multi.h:
 
 /work/main/src/cli/cmd_train.h:
 
-/usr/include/x86_64-linux-gnu/bits/sigcontext.h:
+/usr/include/x86_64-linux-gnu/bits/sigstksz.h:
 
-/work/main/src/core/metrics.h:
+/usr/include/x86_64-linux-gnu/bits/stat.h:
 
 /usr/include/x86_64-linux-gnu/bits/xopen_lim.h:
-
-/work/main/src/text/text_int.h:
-
-/usr/include/sodium/crypto_shorthash.h:
-
-/usr/include/x86_64-linux-gnu/bits/siginfo-consts.h:
 
 /work/main/src/feed/json.c:
 
@@ -4451,35 +5618,233 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h:
 
-/usr/include/libxml2/libxml/xmlerror.h:
+/usr/include/libxml2/libxml/xmlmemory.h:
 
-/work/main/src/cli/commands.def:
+/usr/include/libxml2/libxml/xmlexports.h:
+
+/work/main/src/auth/auth.c:
+
+/usr/include/libxml2/libxml/threads.h:
+
+/work/main/src/auth/auth.h:
 
 /usr/include/sodium/crypto_verify_64.h:
 
 /work/main/src/core/log.h:
 
-/work/main/src/cli/cmd_classify.c:
+/usr/include/jansson_config.h:
 
-/work/main/src/core/paths.h:
+/usr/include/libxml2/libxml/parserInternals.h:
+
+/usr/include/sodium.h:
+
+/work/main/src/cli/cmd_queries.c:
+
+/usr/include/sodium/export.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/siginfo_t.h:
+
+/usr/include/sodium/crypto_verify_32.h:
+
+/usr/include/sodium/crypto_pwhash_argon2i.h:
+
+/usr/include/sodium/version.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/struct_tm.h:
+
+/usr/lib/gcc/x86_64-linux-gnu/12/include/syslimits.h:
+
+/usr/include/limits.h:
+
+/usr/include/x86_64-linux-gnu/bits/uio_lim.h:
+
+/usr/include/x86_64-linux-gnu/bits/confname.h:
+
+/usr/include/sodium/crypto_aead_aes256gcm.h:
+
+/usr/include/x86_64-linux-gnu/bits/floatn-common.h:
+
+/usr/include/sodium/crypto_aead_xchacha20poly1305.h:
+
+/usr/include/libxml2/libxml/HTMLtree.h:
+
+/usr/include/sodium/crypto_kx.h:
+
+/usr/include/sodium/crypto_box_curve25519xchacha20poly1305.h:
+
+/usr/include/math.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/__FILE.h:
+
+/usr/include/x86_64-linux-gnu/asm/sockios.h:
+
+/usr/include/unicode/utypes.h:
+
+/usr/include/x86_64-linux-gnu/bits/mathcalls.h:
+
+/usr/include/sodium/crypto_auth.h:
+
+/usr/include/x86_64-linux-gnu/bits/flt-eval-method.h:
+
+/usr/include/sodium/crypto_hash_sha512.h:
+
+/usr/include/sodium/crypto_auth_hmacsha256.h:
+
+/usr/include/sodium/crypto_hash_sha256.h:
+
+/usr/include/sodium/crypto_box.h:
+
+/usr/include/x86_64-linux-gnu/bits/netdb.h:
+
+/usr/include/sodium/crypto_secretstream_xchacha20poly1305.h:
+
+/usr/include/sodium/crypto_stream_xsalsa20.h:
+
+/usr/include/x86_64-linux-gnu/bits/cpu-set.h:
+
+/usr/include/x86_64-linux-gnu/asm/posix_types_64.h:
+
+/usr/include/sodium/crypto_core_hchacha20.h:
+
+/usr/include/hs/hs_compile.h:
+
+/usr/include/sodium/crypto_core_salsa2012.h:
+
+/usr/include/stdio.h:
+
+/work/main/src/cli/cmd_feeds.c:
+
+/usr/include/sodium/crypto_core_salsa208.h:
+
+/usr/include/x86_64-linux-gnu/bits/libc-header-start.h:
+
+/usr/include/sodium/crypto_kdf.h:
+
+/usr/include/x86_64-linux-gnu/bits/thread-shared-types.h:
+
+/usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h:
+
+/usr/include/sodium/crypto_scalarmult.h:
+
+/usr/include/libxml2/libxml/hash.h:
+
+/work/main/src/text/segment.h:
+
+/usr/include/unistd.h:
+
+/usr/include/x86_64-linux-gnu/bits/statx.h:
+
+/usr/include/sodium/crypto_kdf_blake2b.h:
+
+/usr/include/sodium/crypto_onetimeauth.h:
+
+/usr/include/sodium/crypto_scalarmult_ed25519.h:
+
+/usr/include/x86_64-linux-gnu/bits/ss_flags.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/sig_atomic_t.h:
+
+/usr/include/sodium/crypto_onetimeauth_poly1305.h:
+
+/usr/include/sched.h:
+
+/usr/include/sodium/crypto_pwhash.h:
+
+/usr/include/sodium/crypto_pwhash_argon2id.h:
+
+/usr/include/sodium/crypto_scalarmult_curve25519.h:
+
+/work/main/src/feed/uri.c:
+
+/usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h:
+
+/work/main/src/feed/xml.c:
+
+/usr/include/sodium/crypto_stream_chacha20.h:
+
+/usr/include/sodium/crypto_shorthash_siphash24.h:
+
+/usr/include/x86_64-linux-gnu/bits/mathcalls-helper-functions.h:
+
+/usr/include/sodium/crypto_sign.h:
+
+/usr/include/sodium/crypto_stream.h:
+
+/usr/include/sodium/crypto_stream_salsa20.h:
+
+/usr/include/sodium/crypto_verify_16.h:
+
+/usr/include/sodium/randombytes_internal_random.h:
+
+/usr/include/sodium/runtime.h:
 
 /usr/include/x86_64-linux-gnu/bits/struct_stat.h:
 
 /work/main/src/core/progress.h:
 
+/usr/include/sodium/utils.h:
+
+/usr/include/sodium/crypto_stream_xchacha20.h:
+
+/usr/include/inttypes.h:
+
+/usr/include/sodium/crypto_core_ed25519.h:
+
+/usr/include/sodium/crypto_core_ristretto255.h:
+
+/usr/include/sodium/crypto_scalarmult_ristretto255.h:
+
+/work/main/src/search/index.c:
+
+/usr/include/unicode/utf8.h:
+
+/usr/include/sodium/crypto_stream_salsa2012.h:
+
+/usr/include/libxml2/libxml/tree.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
+
+/work/main/src/cli/cli.c:
+
+/work/main/src/feed/extract.c:
+
+/usr/include/sodium/crypto_aead_chacha20poly1305.h:
+
+/usr/include/getopt.h:
+
+/usr/include/x86_64-linux-gnu/bits/getopt_ext.h:
+
+/usr/include/libxml2/libxml/xmlerror.h:
+
+/work/main/src/cli/commands.def:
+
+/work/main/src/search/search.h:
+
+/usr/include/x86_64-linux-gnu/bits/siginfo-arch.h:
+
+/usr/include/x86_64-linux-gnu/curl/urlapi.h:
+
+/usr/include/sodium/crypto_sign_ed25519.h:
+
+/work/main/src/core/arena.h:
+
+/work/main/src/cli/cmd_classify.c:
+
+/usr/include/unicode/utf_old.h:
+
+/work/main/src/feed/feed_int.h:
+
+/work/main/src/cli/cmd_eval.h:
+
+/work/main/src/core/paths.h:
+
 /usr/include/dirent.h:
 
 /usr/include/x86_64-linux-gnu/bits/dirent.h:
 
-/usr/include/stdlib.h:
-
-/usr/include/libxml2/libxml/parser.h:
-
 /usr/include/x86_64-linux-gnu/bits/local_lim.h:
 
 /usr/include/x86_64-linux-gnu/bits/dirent_ext.h:
-
-/usr/include/jansson_config.h:
 
 /work/main/src/feed/extract.h:
 
@@ -4493,11 +5858,9 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /work/main/src/cli/cmd_segment.c:
 
-/usr/include/inttypes.h:
+/usr/include/sodium/crypto_secretbox_xchacha20poly1305.h:
 
-/work/main/src/core/buf.c:
-
-/work/main/src/search/search.h:
+/work/main/src/search/match.h:
 
 /work/main/src/cli/cmd_serve.c:
 
@@ -4515,39 +5878,21 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/socket.h:
 
-/usr/include/x86_64-linux-gnu/bits/sigstack.h:
-
 /usr/include/x86_64-linux-gnu/bits/socket_type.h:
 
 /usr/include/x86_64-linux-gnu/bits/sockaddr.h:
 
-/usr/include/math.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/__FILE.h:
-
-/usr/include/x86_64-linux-gnu/asm/sockios.h:
-
 /usr/include/asm-generic/sockios.h:
 
-/usr/lib/gcc/x86_64-linux-gnu/12/include/syslimits.h:
+/usr/include/x86_64-linux-gnu/bits/types/sigevent_t.h:
 
-/usr/include/pthread.h:
-
-/usr/include/unicode/utf_old.h:
-
-/work/main/src/cli/cmd_eval.h:
-
-/work/main/src/feed/feed_int.h:
-
-/usr/include/limits.h:
-
-/usr/include/x86_64-linux-gnu/bits/uio_lim.h:
+/usr/include/x86_64-linux-gnu/bits/types/struct_osockaddr.h:
 
 /usr/include/unicode/uenum.h:
 
-/usr/include/x86_64-linux-gnu/bits/getopt_posix.h:
-
 /usr/include/x86_64-linux-gnu/bits/setjmp.h:
+
+/usr/include/x86_64-linux-gnu/bits/getopt_posix.h:
 
 /usr/include/time.h:
 
@@ -4556,139 +5901,3 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 /usr/include/x86_64-linux-gnu/bits/select.h:
 
 /usr/include/x86_64-linux-gnu/bits/time.h:
-
-/usr/include/sodium/version.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/struct_tm.h:
-
-/usr/include/sodium/crypto_sign_ed25519.h:
-
-/usr/include/x86_64-linux-gnu/bits/siginfo-arch.h:
-
-/work/main/src/core/arena.h:
-
-/usr/include/x86_64-linux-gnu/curl/urlapi.h:
-
-/usr/include/libxml2/libxml/encoding.h:
-
-/usr/include/libxml2/libxml/xmlversion.h:
-
-/usr/include/x86_64-linux-gnu/curl/header.h:
-
-/usr/include/x86_64-linux-gnu/curl/websockets.h:
-
-/usr/include/x86_64-linux-gnu/curl/typecheck-gcc.h:
-
-/usr/include/sodium/crypto_pwhash.h:
-
-/usr/include/sched.h:
-
-/usr/include/x86_64-linux-gnu/bits/sched.h:
-
-/usr/include/asm-generic/errno.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/struct_sched_param.h:
-
-/usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/clockid_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/struct___jmp_buf_tag.h:
-
-/usr/include/x86_64-linux-gnu/bits/errno.h:
-
-/usr/include/x86_64-linux-gnu/bits/signum-arch.h:
-
-/usr/include/sodium/crypto_onetimeauth_poly1305.h:
-
-/usr/include/x86_64-linux-gnu/bits/ss_flags.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/sig_atomic_t.h:
-
-/usr/include/sodium/crypto_verify_32.h:
-
-/usr/include/sodium/crypto_pwhash_argon2i.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/siginfo_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/struct_osockaddr.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/sigevent_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/sigaction.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/stack_t.h:
-
-/work/main/src/core/str.c:
-
-/usr/include/x86_64-linux-gnu/bits/stat.h:
-
-/usr/include/x86_64-linux-gnu/bits/sigstksz.h:
-
-/work/main/src/core/utf8.c:
-
-/usr/include/x86_64-linux-gnu/bits/types/__locale_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/struct_sigstack.h:
-
-/usr/include/x86_64-linux-gnu/bits/sigthread.h:
-
-/work/main/src/cli/cmd_store.c:
-
-/usr/lib/gcc/x86_64-linux-gnu/12/include/stdatomic.h:
-
-/usr/include/libxml2/libxml/xmlstring.h:
-
-/usr/include/x86_64-linux-gnu/sys/time.h:
-
-/work/main/src/core/config.c:
-
-/work/main/src/core/err.c:
-
-/work/main/src/core/log.c:
-
-/work/main/src/core/ltime.c:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
-
-/work/main/src/core/map.c:
-
-/usr/include/asm-generic/errno-base.h:
-
-/work/main/src/core/map.h:
-
-/usr/include/x86_64-linux-gnu/curl/easy.h:
-
-/work/main/src/core/paths.c:
-
-/work/main/src/core/progress.c:
-
-/usr/include/x86_64-linux-gnu/sys/ucontext.h:
-
-/work/main/src/core/vec.c:
-
-/work/main/src/feed/charset.c:
-
-/usr/lib/gcc/x86_64-linux-gnu/12/include/float.h:
-
-/usr/include/ctype.h:
-
-/usr/include/iconv.h:
-
-/work/main/src/feed/date.c:
-
-/usr/include/libxml2/libxml/HTMLparser.h:
-
-/work/main/src/cli/cli.c:
-
-/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
-
-/usr/include/libxml2/libxml/tree.h:
-
-/usr/include/libxml2/libxml/dict.h:
-
-/work/main/src/text/segment.h:
-
-/usr/include/libxml2/libxml/hash.h:
-
-/usr/include/libxml2/libxml/valid.h:

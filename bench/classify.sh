@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# bench/classify.sh [SET...] - loa's text classifier against two references on
+# the same train and dev files, in the same run (SPEC §5, issue 5):
+#   fastText  fasttext supervised -wordNgrams 2 -epoch 25 -thread 1, seeds 1-3 averaged
+#   SVM       TF-IDF word 1-2-grams + char 2-5-grams, LinearSVC (bench/classify_svm.py)
+#   loa       loa train classify with the per-set options below (chosen by
+#             cross-validation on train, see docs/rooms/analyze.md)
+# then prediction speed on short comments, next to `fasttext predict`.
+#
+# Prints per set:
+#   bench: set=S n_train=N n_dev=N loa_macro_f1=F fasttext_macro_f1=F svm_macro_f1=F …
+# and: bench: speed=comments n=N loa_per_s=R fasttext_per_s=R fasttext_uni_per_s=R
+#
+# Environment: LOA (the program; default build/loa), LOA_SHARED (the shared
+# folder with data/; default ../shared next to the tree), PY (a python3 with
+# scikit-learn; default /usr/bin/python3), SPEED_N (comments timed; 500000).
+# Needs fasttext and python3-sklearn (Debian: apt-get install fasttext python3-sklearn).
+# Run under nice on a shared machine; it takes a few minutes.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+LOA=${LOA:-$root/build/loa}
+LOA_SHARED=${LOA_SHARED:-$root/../shared}
+PY=${PY:-/usr/bin/python3}
+SPEED_N=${SPEED_N:-500000}
+data=$LOA_SHARED/data
+
+for tool in fasttext "$PY" "$LOA"; do
+	command -v "$tool" >/dev/null || { echo "classify.sh: thiếu / missing: $tool" >&2; exit 1; }
+done
+"$PY" -c 'import sklearn' 2>/dev/null || {
+	echo "classify.sh: $PY không có scikit-learn / lacks scikit-learn (apt-get install python3-sklearn)" >&2
+	exit 1
+}
+[ -d "$data" ] || { echo "classify.sh: không thấy / not found: $data (set LOA_SHARED)" >&2; exit 1; }
+
+# loa's options per set (empty: the defaults). Chosen by 5-fold
+# cross-validation on each train split; the dev split is only reported.
+loa_opts() {
+	case "$1" in
+	*) echo "" ;;
+	esac
+}
+
+sets=("$@")
+[ ${#sets[@]} -gt 0 ] || sets=(vntc-tone vihsd victsd-toxicity victsd-constructive uit-vsfc uit-vsmec)
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+to_fasttext() { # TSV -> "__label__L text"
+	awk -F'\t' 'NF >= 2 { l = $1; sub(/^[^\t]*\t/, ""); print "__label__" l " " $0 }' "$1"
+}
+texts() { awk -F'\t' 'NF >= 2 { sub(/^[^\t]*\t/, ""); print }' "$1"; }
+f1_of() { sed -n 's/.*macro_f1=\([0-9.]*\).*/\1/p' | tail -1; }
+
+for s in "${sets[@]}"; do
+	tr=$data/$s/train.tsv
+	dv=$data/$s/dev.tsv
+	[ -f "$tr" ] && [ -f "$dv" ] || { echo "classify.sh: bỏ qua / skipping $s (no data)" >&2; continue; }
+	to_fasttext "$tr" >"$tmp/ft.train"
+	texts "$dv" >"$tmp/dev.txt"
+	ft_sum=0
+	for seed in 1 2 3; do
+		fasttext supervised -input "$tmp/ft.train" -output "$tmp/ft" -wordNgrams 2 -epoch 25 \
+			-thread 1 -seed $seed -verbose 0
+		fasttext predict "$tmp/ft.bin" "$tmp/dev.txt" >"$tmp/ft.pred"
+		f=$("$PY" "$here/classify_score.py" "$dv" "$tmp/ft.pred" | f1_of)
+		ft_sum=$(awk -v a="$ft_sum" -v b="$f" 'BEGIN { print a + b }')
+	done
+	ft=$(awk -v a="$ft_sum" 'BEGIN { printf "%.4f", a / 3 }')
+	rm -f "$tmp"/ft.bin "$tmp"/ft.vec
+	svm=$("$PY" "$here/classify_svm.py" "$tr" "$dv" | f1_of)
+	# shellcheck disable=SC2046
+	"$LOA" -q train classify --train "$tr" --out "$tmp/loa.model" $(loa_opts "$s") >"$tmp/train.out"
+	loa=$("$LOA" eval classify --model "$tmp/loa.model" --gold "$dv" 2>/dev/null | f1_of)
+	cv=$(sed -n 's/.* cv_macro_f1=\([0-9.]*\).*/\1/p' "$tmp/train.out")
+	bytes=$(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' "$tmp/train.out")
+	secs=$(sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' "$tmp/train.out")
+	echo "bench: set=$s n_train=$(wc -l <"$tr") n_dev=$(wc -l <"$dv") loa_macro_f1=$loa" \
+		"fasttext_macro_f1=$ft svm_macro_f1=$svm loa_minus_fasttext=$(awk -v a="$loa" -v b="$ft" 'BEGIN { printf "%+.4f", a - b }')" \
+		"loa_minus_svm=$(awk -v a="$loa" -v b="$svm" 'BEGIN { printf "%+.4f", a - b }')" \
+		"loa_cv_macro_f1=$cv loa_model_bytes=$bytes loa_train_s=$secs"
+done
+
+# Speed: short social-media comments (ViHSD texts, median 33 characters),
+# repeated up to SPEED_N lines; one core; model load included for both.
+sp=vihsd
+if [ -f "$data/$sp/train.tsv" ]; then
+	texts "$data/$sp/train.tsv" >"$tmp/c1.txt"
+	texts "$data/$sp/dev.tsv" >>"$tmp/c1.txt"
+	: >"$tmp/comments.txt"
+	while [ "$(wc -l <"$tmp/comments.txt")" -lt "$SPEED_N" ]; do cat "$tmp/c1.txt" >>"$tmp/comments.txt"; done
+	head -n "$SPEED_N" "$tmp/comments.txt" >"$tmp/c.txt"
+	n=$(wc -l <"$tmp/c.txt")
+	to_fasttext "$data/$sp/train.tsv" >"$tmp/ft.train"
+	fasttext supervised -input "$tmp/ft.train" -output "$tmp/ft2" -wordNgrams 2 -epoch 25 -thread 1 -verbose 0
+	fasttext supervised -input "$tmp/ft.train" -output "$tmp/ft1" -epoch 25 -thread 1 -verbose 0
+	"$LOA" -q train classify --train "$data/$sp/train.tsv" --out "$tmp/loa.model" $(loa_opts "$sp") >/dev/null
+	now() { date +%s.%N; }
+	best() { # best of three runs of "$@" > /dev/null, in seconds
+		local b=999999 t0 t1
+		for _ in 1 2 3; do
+			t0=$(now); "$@" >/dev/null; t1=$(now)
+			b=$(awk -v b="$b" -v t="$(awk -v a="$t0" -v c="$t1" 'BEGIN { print c - a }')" 'BEGIN { print (t < b) ? t : b }')
+		done
+		echo "$b"
+	}
+	t_loa=$(best taskset -c 0 "$LOA" classify --model "$tmp/loa.model" "$tmp/c.txt")
+	t_ft2=$(best taskset -c 0 fasttext predict "$tmp/ft2.bin" "$tmp/c.txt")
+	t_ft1=$(best taskset -c 0 fasttext predict "$tmp/ft1.bin" "$tmp/c.txt")
+	rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
+	echo "bench: speed=comments set=$sp n=$n loa_per_s=$(rate "$t_loa")" \
+		"fasttext_per_s=$(rate "$t_ft2") fasttext_unigram_per_s=$(rate "$t_ft1")" \
+		"loa_s=$t_loa fasttext_s=$t_ft2 fasttext_unigram_s=$t_ft1"
+fi

@@ -1,0 +1,362 @@
+/*
+ * story.c - MinHash signatures and an in-memory LSH index (story.h).
+ */
+#include "analyze/story.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/banned.h"
+
+/* ---- shingles ----------------------------------------------------------- */
+
+void loa_shingles_release(loa_shingles *s)
+{
+	free(s->h);
+	memset(s, 0, sizeof *s);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static inline uint64_t rotl(uint64_t x, unsigned r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s)
+{
+	s->n = 0;
+	if (k == 0)
+		k = LOA_STORY_SHINGLE;
+	size_t n = d->n;
+	if (n == 0)
+		return LOA_OK;
+	if (k > n)
+		k = (unsigned)n;
+	size_t m = n - k + 1;
+	if (m > s->cap) {
+		uint64_t *h = realloc(s->h, m * sizeof *h);
+		if (!h)
+			return LOA_ENOMEM;
+		s->h = h;
+		s->cap = m;
+	}
+	for (size_t i = 0; i < m; i++) {
+		uint64_t x = 0x9e3779b97f4a7c15ULL * (k + 1);
+		for (unsigned j = 0; j < k; j++)
+			x = rotl(x, 23) ^ (d->w[i + j].fh * 0xff51afd7ed558ccdULL);
+		s->h[i] = loa_an_mix64(x);
+	}
+	qsort(s->h, m, sizeof *s->h, cmp_u64);
+	size_t u = 0;
+	for (size_t i = 0; i < m; i++)
+		if (u == 0 || s->h[u - 1] != s->h[i])
+			s->h[u++] = s->h[i];
+	s->n = u;
+	return LOA_OK;
+}
+
+bool loa_shingles_has(const loa_shingles *s, uint64_t h)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->h[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n && s->h[lo] == h;
+}
+
+/* ---- signatures --------------------------------------------------------- */
+
+/* Odd multipliers and offsets of the K hash functions (fixed: signatures
+ * are stored, so these never change). */
+static uint64_t mul_k[LOA_STORY_K], add_k[LOA_STORY_K];
+static int seeds_ready;
+
+static void init_seeds(void)
+{
+	if (__atomic_load_n(&seeds_ready, __ATOMIC_ACQUIRE))
+		return;
+	uint64_t x = 0x6c6f61c0ffee1234ULL;
+	for (unsigned i = 0; i < LOA_STORY_K; i++) {
+		x += 0x9e3779b97f4a7c15ULL;
+		mul_k[i] = loa_an_mix64(x) | 1;
+		x += 0x9e3779b97f4a7c15ULL;
+		add_k[i] = loa_an_mix64(x);
+	}
+	__atomic_store_n(&seeds_ready, 1, __ATOMIC_RELEASE);
+}
+
+void loa_story_signature(const loa_shingles *s, loa_story_sig *sig)
+{
+	init_seeds();
+	for (unsigned i = 0; i < LOA_STORY_K; i++)
+		sig->v[i] = UINT32_MAX;
+	sig->shingles = s->n > UINT32_MAX ? UINT32_MAX : (uint32_t)s->n;
+	for (size_t j = 0; j < s->n; j++) {
+		uint64_t h = s->h[j];
+		for (unsigned i = 0; i < LOA_STORY_K; i++) {
+			uint32_t v = (uint32_t)((h * mul_k[i] + add_k[i]) >> 32);
+			if (v < sig->v[i])
+				sig->v[i] = v;
+		}
+	}
+}
+
+double loa_story_jaccard(const loa_story_sig *a, const loa_story_sig *b)
+{
+	if (a->shingles == 0 || b->shingles == 0)
+		return 0;
+	unsigned eq = 0;
+	for (unsigned i = 0; i < LOA_STORY_K; i++)
+		eq += a->v[i] == b->v[i];
+	return (double)eq / LOA_STORY_K;
+}
+
+double loa_story_containment(const loa_story_sig *a, const loa_story_sig *b, double j)
+{
+	double na = a->shingles, nb = b->shingles;
+	double mn = na < nb ? na : nb;
+	if (mn <= 0)
+		return 0;
+	double c = j * (na + nb) / ((1 + j) * mn);
+	return c > 1 ? 1 : c;
+}
+
+bool loa_story_same(const loa_story_sig *a, const loa_story_sig *b, double *score)
+{
+	double j = loa_story_jaccard(a, b);
+	double c = loa_story_containment(a, b, j);
+	if (score)
+		*score = c;
+	if (a->shingles < LOA_STORY_MIN_SHINGLES || b->shingles < LOA_STORY_MIN_SHINGLES)
+		return false;
+	return j >= LOA_STORY_MIN_J && c >= LOA_STORY_MIN_C;
+}
+
+/* ---- the index ---------------------------------------------------------- */
+
+typedef struct entry {
+	int64_t item, story;
+	loa_ms at;
+	uint32_t next[LOA_STORY_BANDS]; /* next entry (+1) in the same bucket; 0 = end */
+	uint32_t seen;                  /* query stamp */
+	loa_story_sig sig;
+} entry;
+
+typedef struct bucket {
+	uint64_t key; /* 0 = empty */
+	uint32_t head; /* entry + 1 */
+} bucket;
+
+struct loa_story_index {
+	loa_ms window;
+	entry *e;
+	size_t n, cap;
+	bucket *b;
+	size_t nb, used; /* buckets (power of two), used */
+	uint32_t stamp;
+};
+
+static uint64_t band_key(const loa_story_sig *sig, unsigned band)
+{
+	uint64_t x = 0x51ab1e5eedULL + band * 0x9e3779b97f4a7c15ULL;
+	for (unsigned r = 0; r < LOA_STORY_ROWS; r++)
+		x = loa_an_mix64(x ^ sig->v[band * LOA_STORY_ROWS + r]);
+	return x ? x : 1;
+}
+
+loa_story_index *loa_story_index_new(loa_ms window)
+{
+	loa_story_index *ix = calloc(1, sizeof *ix);
+	if (!ix)
+		return NULL;
+	ix->window = window > 0 ? window : LOA_STORY_WINDOW_MS;
+	return ix;
+}
+
+void loa_story_index_free(loa_story_index *ix)
+{
+	if (!ix)
+		return;
+	free(ix->e);
+	free(ix->b);
+	free(ix);
+}
+
+void loa_story_index_clear(loa_story_index *ix)
+{
+	ix->n = 0;
+	if (ix->b)
+		memset(ix->b, 0, ix->nb * sizeof *ix->b);
+	ix->used = 0;
+}
+
+size_t loa_story_index_size(const loa_story_index *ix)
+{
+	return ix->n;
+}
+
+static bucket *find_bucket(loa_story_index *ix, uint64_t key)
+{
+	size_t mask = ix->nb - 1;
+	for (size_t i = (size_t)key & mask;; i = (i + 1) & mask) {
+		if (ix->b[i].key == key || ix->b[i].key == 0)
+			return &ix->b[i];
+	}
+}
+
+static int link_entry(loa_story_index *ix, uint32_t idx);
+
+static int grow_buckets(loa_story_index *ix)
+{
+	size_t nb = ix->nb ? ix->nb * 2 : 1024;
+	bucket *b = calloc(nb, sizeof *b);
+	if (!b)
+		return LOA_ENOMEM;
+	free(ix->b);
+	ix->b = b;
+	ix->nb = nb;
+	ix->used = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		link_entry(ix, (uint32_t)i);
+	return LOA_OK;
+}
+
+/* Links entry idx into its band buckets (newest first). */
+static int link_entry(loa_story_index *ix, uint32_t idx)
+{
+	entry *e = &ix->e[idx];
+	for (unsigned band = 0; band < LOA_STORY_BANDS; band++) {
+		bucket *b = find_bucket(ix, band_key(&e->sig, band));
+		if (b->key == 0) {
+			b->key = band_key(&e->sig, band);
+			b->head = 0;
+			ix->used++;
+		}
+		e->next[band] = b->head;
+		b->head = idx + 1;
+	}
+	return LOA_OK;
+}
+
+int64_t loa_story_index_find(loa_story_index *ix, loa_ms at, const loa_story_sig *sig,
+			     double *score)
+{
+	if (score)
+		*score = 0;
+	if (ix->n == 0 || sig->shingles < LOA_STORY_MIN_SHINGLES)
+		return 0;
+	if (++ix->stamp == 0) {
+		for (size_t i = 0; i < ix->n; i++)
+			ix->e[i].seen = 0;
+		ix->stamp = 1;
+	}
+	int64_t best = 0, best_item = 0;
+	double best_s = 0;
+	for (unsigned band = 0; band < LOA_STORY_BANDS; band++) {
+		uint64_t key = band_key(sig, band);
+		bucket *b = find_bucket(ix, key);
+		if (b->key == 0)
+			continue;
+		for (uint32_t k = b->head; k; k = ix->e[k - 1].next[band]) {
+			entry *e = &ix->e[k - 1];
+			if (e->seen == ix->stamp)
+				continue;
+			e->seen = ix->stamp;
+			loa_ms dt = e->at > at ? e->at - at : at - e->at;
+			if (dt > ix->window)
+				continue;
+			double s;
+			if (!loa_story_same(sig, &e->sig, &s))
+				continue;
+			/* the most similar; ties go to the earliest item */
+			if (s > best_s || (s == best_s && e->item < best_item)) {
+				best_s = s;
+				best = e->story;
+				best_item = e->item;
+			}
+		}
+	}
+	if (score)
+		*score = best_s;
+	return best;
+}
+
+/* Keeps the newest half (by time) when the cap is reached. */
+static int shrink(loa_story_index *ix)
+{
+	loa_ms *t = malloc(ix->n * sizeof *t);
+	if (!t)
+		return LOA_ENOMEM;
+	for (size_t i = 0; i < ix->n; i++)
+		t[i] = ix->e[i].at;
+	/* median by sorting a copy */
+	int (*cmp)(const void *, const void *) = cmp_u64;
+	for (size_t i = 0; i < ix->n; i++)
+		t[i] ^= INT64_MIN; /* order-preserving map to unsigned */
+	qsort(t, ix->n, sizeof *t, cmp);
+	loa_ms cut = t[ix->n / 2] ^ INT64_MIN;
+	free(t);
+	size_t k = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		if (ix->e[i].at >= cut)
+			ix->e[k++] = ix->e[i];
+	ix->n = k;
+	memset(ix->b, 0, ix->nb * sizeof *ix->b);
+	ix->used = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		link_entry(ix, (uint32_t)i);
+	return LOA_OK;
+}
+
+int loa_story_index_add(loa_story_index *ix, int64_t item_id, int64_t story_id, loa_ms at,
+			const loa_story_sig *sig)
+{
+	if (sig->shingles < LOA_STORY_MIN_SHINGLES)
+		return LOA_OK;
+	if (ix->n >= LOA_STORY_MAX_ITEMS) {
+		int rc = shrink(ix);
+		if (rc)
+			return rc;
+	}
+	if (ix->n == ix->cap) {
+		size_t nc = ix->cap ? ix->cap * 2 : 1024;
+		entry *e = realloc(ix->e, nc * sizeof *e);
+		if (!e)
+			return LOA_ENOMEM;
+		ix->e = e;
+		ix->cap = nc;
+	}
+	/* keep the bucket table under half full */
+	if ((ix->used + LOA_STORY_BANDS) * 2 > ix->nb) {
+		int rc = grow_buckets(ix);
+		if (rc)
+			return rc;
+	}
+	entry *e = &ix->e[ix->n];
+	e->item = item_id;
+	e->story = story_id;
+	e->at = at;
+	e->seen = 0;
+	e->sig = *sig;
+	ix->n++;
+	return link_entry(ix, (uint32_t)(ix->n - 1));
+}
+
+int loa_story_index_assign(loa_story_index *ix, int64_t item_id, loa_ms at,
+			   const loa_story_sig *sig, int64_t *story, double *score)
+{
+	int64_t s = loa_story_index_find(ix, at, sig, score);
+	if (s == 0)
+		s = item_id;
+	*story = s;
+	return loa_story_index_add(ix, item_id, s, at, sig);
+}

@@ -1,0 +1,96 @@
+/*
+ * story.h - stories: near-duplicate items from many outlets grouped
+ * together, incrementally, as they arrive (SPEC M5; docs/rooms/analyze.md,
+ * "Tin cùng sự việc / Stories").
+ *
+ * Method. A text's shingles are the overlapping runs of LOA_STORY_SHINGLE
+ * consecutive word tokens of lang.h's loa_an_doc (folded, lower-cased:
+ * "Hòa", "hoà" and "hoa" are one token); each shingle is a 64-bit hash,
+ * and the distinct shingles form the text's set. Its MinHash signature
+ * keeps, for each of LOA_STORY_K hash functions, the smallest 32-bit value
+ * over the set. LSH: the signature is cut into LOA_STORY_BANDS bands of
+ * LOA_STORY_ROWS values; two texts are candidates when any band is equal.
+ * A candidate is verified with the signatures: the estimated Jaccard J and,
+ * from J and the two set sizes, the estimated containment of the smaller
+ * set in the larger, C = J (|A| + |B|) / ((1 + J) min(|A|, |B|)), so a cut
+ * copy (a republished lead) still meets its original. Two texts are "the
+ * same story" when J >= LOA_STORY_MIN_J and C >= LOA_STORY_MIN_C. A new
+ * item joins the story of its most similar earlier item within the time
+ * window (|published_at difference| <= window, default 14 days); with no
+ * such item it founds a new story. Stories are never merged afterwards.
+ *
+ * The index is in memory; the pipeline keeps signatures in the table
+ * analyze_sig and rebuilds the index from the items of the last window on
+ * start (pipeline.h).
+ *
+ * Ownership: a loa_story_index is owned by its creator (one thread at a
+ * time); it copies the signatures it is given.
+ */
+#ifndef LOA_ANALYZE_STORY_H
+#define LOA_ANALYZE_STORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/lang.h"
+#include "core/err.h"
+#include "core/ltime.h"
+
+#define LOA_STORY_K 64u
+#define LOA_STORY_BANDS 32u
+#define LOA_STORY_ROWS 2u
+#define LOA_STORY_SHINGLE 3u
+#define LOA_STORY_MIN_J 0.12
+#define LOA_STORY_MIN_C 0.45
+#define LOA_STORY_WINDOW_MS ((loa_ms)14 * 24 * 3600 * 1000)
+#define LOA_STORY_MAX_ITEMS ((size_t)8 << 20) /* cap on items held by an index */
+#define LOA_STORY_MIN_SHINGLES 3u             /* fewer: too short to group */
+
+typedef struct loa_story_sig {
+	uint32_t v[LOA_STORY_K];
+	uint32_t shingles; /* distinct shingles (0: empty text) */
+} loa_story_sig;
+
+/* Sorted distinct shingle hashes of a document (caller-owned; reused). */
+typedef struct loa_shingles {
+	uint64_t *h;
+	size_t n, cap;
+} loa_shingles;
+
+void loa_shingles_release(loa_shingles *s);
+/* Fills s from d (word and number tokens). LOA_OK or LOA_ENOMEM. */
+int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s);
+bool loa_shingles_has(const loa_shingles *s, uint64_t h);
+
+/* The MinHash signature of a shingle set. */
+void loa_story_signature(const loa_shingles *s, loa_story_sig *sig);
+/* Estimated Jaccard similarity and containment of the smaller set. */
+double loa_story_jaccard(const loa_story_sig *a, const loa_story_sig *b);
+double loa_story_containment(const loa_story_sig *a, const loa_story_sig *b, double j);
+/* True when the two signatures are "the same story" (ignoring time). */
+bool loa_story_same(const loa_story_sig *a, const loa_story_sig *b, double *score);
+
+typedef struct loa_story_index loa_story_index;
+
+/* window <= 0: LOA_STORY_WINDOW_MS. NULL when out of memory. */
+loa_story_index *loa_story_index_new(loa_ms window);
+void loa_story_index_free(loa_story_index *ix);
+void loa_story_index_clear(loa_story_index *ix);
+size_t loa_story_index_size(const loa_story_index *ix);
+
+/* Finds the story of the most similar item held within the window (0 when
+ * none; *score may be NULL). Does not add. */
+int64_t loa_story_index_find(loa_story_index *ix, loa_ms at, const loa_story_sig *sig,
+			     double *score);
+/* Adds an item with its story. LOA_ETOOBIG past LOA_STORY_MAX_ITEMS (the
+ * oldest half is then dropped and the add retried, so it only fails on
+ * LOA_ENOMEM). Signatures of too-short texts are not added. */
+int loa_story_index_add(loa_story_index *ix, int64_t item_id, int64_t story_id, loa_ms at,
+			const loa_story_sig *sig);
+/* find, then add: the item joins the found story or founds story
+ * `item_id`. *story receives the story id. */
+int loa_story_index_assign(loa_story_index *ix, int64_t item_id, loa_ms at,
+			   const loa_story_sig *sig, int64_t *story, double *score);
+
+#endif

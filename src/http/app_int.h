@@ -1,0 +1,51 @@
+/*
+ * app_int.h - inside the http room: what the API handlers share.
+ */
+#ifndef LOA_HTTP_APP_INT_H
+#define LOA_HTTP_APP_INT_H
+
+#include <jansson.h>
+
+#include "auth/auth.h"
+#include "http/app.h"
+#include "http/http.h"
+
+/* The route tables of the API files, concatenated by app.c. */
+const loa_http_route *loa_api_auth_routes(size_t *n);
+const loa_http_route *loa_api_items_routes(size_t *n);
+
+/* The caller (NULL when anonymous). */
+static inline const loa_user *api_user(const loa_http_req *r)
+{
+	return (const loa_user *)loa_http_user(r);
+}
+
+/* The calling thread's store, or a 503 response and NULL. */
+loa_store *api_store(loa_app *a, loa_http_resp *w);
+
+/* Parses the request body as a JSON object; on failure fills a 400/415
+ * response and returns NULL. The caller json_decref()s the result. */
+json_t *api_body_object(loa_http_req *r, loa_http_resp *w);
+
+/* Reads an integer query argument in [lo, hi] (def when absent); on a bad
+ * value fills a 400 response and returns -1. */
+int api_query_int(loa_http_req *r, loa_http_resp *w, const char *name, int64_t def, int64_t lo,
+		  int64_t hi, int64_t *out);
+/* Reads an optional time query argument (RFC 3339 or YYYY-MM-DD, Vietnam
+ * midnight): LOA_TIME_NONE when absent; -1 and a 400 on a bad value. */
+int api_query_time(loa_http_req *r, loa_http_resp *w, const char *name, loa_ms *out);
+
+/* A user as JSON (no secrets). */
+json_t *api_user_json(const loa_user *u);
+
+/* Login throttling by client address: true when the address is locked
+ * out; note_fail/ok record outcomes. */
+int loa_app_login_locked(loa_app *a, const char *peer);
+void loa_app_login_result(loa_app *a, const char *peer, int ok);
+
+/* The session lifetime. */
+loa_ms loa_app_session_ttl(loa_app *a);
+/* Whether cookies carry the Secure attribute (TLS or configured). */
+int loa_app_secure_cookies(loa_app *a);
+
+#endif

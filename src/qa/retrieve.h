@@ -1,0 +1,130 @@
+/*
+ * retrieve.h - article-level retrieval for Vietnamese legal questions (the
+ * qa room). An inverted index kept in memory, built from (title, body)
+ * pairs: the text room's typed tokens, normalised (NFC, one tone
+ * placement, lower case), indexed three ways - exact syllables, folded
+ * syllables (no diacritics) and folded syllable bigrams - with per-field
+ * term frequencies for BM25F over title and body. A question is rewritten
+ * first (abbreviations such as GPXD or UBND expanded from a documented
+ * table and from abbreviations defined in the corpus itself; question
+ * phrasing such as "đúng hay sai", "bao nhiêu" dropped), scored by BM25F,
+ * and the best candidates are re-ranked by a linear model over proximity
+ * and coverage features (the best window of the article, coverage of the
+ * question's terms, bigram matches, the law named in the question). Method
+ * and calibration: docs/rooms/qa.md.
+ *
+ * Postings are compact: per term one byte string of varint(doc gap << 1 |
+ * in-title), varint(tf in body)[, varint(tf in title)].
+ *
+ * Ownership and threads: an index is built by one thread (new, add...,
+ * finish) and is then read-only; any number of threads may search it at
+ * once, each with its own loa_qa_scratch (or NULL: a temporary one per
+ * call). The index copies every string given to loa_qa_index_add(). Hits
+ * point at nothing: texts are read back with loa_qa_index_title/body,
+ * valid while the index lives.
+ */
+#ifndef LOA_QA_RETRIEVE_H
+#define LOA_QA_RETRIEVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+
+#define LOA_QA_QUERY_MAX 4096    /* bytes of a question; longer is LOA_ETOOBIG */
+#define LOA_QA_QTERMS_MAX 128    /* query terms used (the rest are dropped) */
+#define LOA_QA_HL_MAX 32         /* highlight ranges per hit */
+#define LOA_QA_LIMIT_MAX 100     /* hits per search */
+#define LOA_QA_TEXT_MAX ((size_t)1 << 20) /* bytes of one article's title or body */
+#define LOA_QA_DAY_MIN INT32_MIN /* open validity bounds (days since 1970-01-01) */
+#define LOA_QA_DAY_MAX INT32_MAX
+
+/* The ranking parameters (BM25F and the re-ranker's weights). */
+typedef struct loa_qa_params {
+	double k1, b_title, b_body, w_title; /* BM25F */
+	double w_bigram;                     /* weight of the bigram family in BM25F */
+	double w_bm25, w_window, w_bwindow, w_cover, w_law; /* re-ranker (linear) */
+	double window;                       /* proximity window, in tokens */
+	double rerank;                       /* candidates re-ranked */
+	double min_conf;                     /* abstain below this confidence */
+} loa_qa_params;
+
+void loa_qa_params_default(loa_qa_params *p);
+/* Sets one parameter from "name=value"; LOA_EINVAL for an unknown name
+ * or a bad value. */
+int loa_qa_params_set(loa_qa_params *p, const char *kv, loa_err *err);
+/* Reads a model file written by loa_qa_params_write ("name value" lines,
+ * '#' comments). LOA_EPARSE with the line number on bad lines. */
+int loa_qa_params_load(loa_qa_params *p, const char *path, loa_err *err);
+int loa_qa_params_write(const loa_qa_params *p, const char *note, loa_buf *out);
+/* Names of the re-ranker features, in the order of the weights above
+ * (w_bm25 .. w_law); count LOA_QA_NFEAT. */
+#define LOA_QA_NFEAT 5
+double *loa_qa_params_weight(loa_qa_params *p, int feature);
+
+typedef struct loa_qa_index loa_qa_index;
+
+int loa_qa_index_new(const loa_qa_params *p, loa_qa_index **out, loa_err *err);
+void loa_qa_index_free(loa_qa_index *ix);
+/* Adds one article: key is the caller's id (an article row id); law names
+ * its document (for citations and for questions naming a law); valid
+ * days [from_day, to_day) (LOA_QA_DAY_MIN/MAX when open). *doc (may be
+ * NULL) receives the article's number in the index (0, 1, ...). */
+int loa_qa_index_add(loa_qa_index *ix, int64_t key, const char *law, const char *title,
+		     size_t title_len, const char *body, size_t body_len, int32_t from_day,
+		     int32_t to_day, uint32_t *doc, loa_err *err);
+/* Ends building: mines abbreviations defined in the corpus, computes
+ * lengths. Searches are allowed only after it. */
+int loa_qa_index_finish(loa_qa_index *ix, loa_err *err);
+/* Replaces the ranking parameters (after finish too; not while another
+ * thread searches). */
+void loa_qa_index_set_params(loa_qa_index *ix, const loa_qa_params *p);
+const loa_qa_params *loa_qa_index_params(const loa_qa_index *ix);
+
+uint32_t loa_qa_index_docs(const loa_qa_index *ix);
+int64_t loa_qa_index_key(const loa_qa_index *ix, uint32_t doc);
+const char *loa_qa_index_law(const loa_qa_index *ix, uint32_t doc);
+const char *loa_qa_index_title(const loa_qa_index *ix, uint32_t doc, size_t *len);
+const char *loa_qa_index_body(const loa_qa_index *ix, uint32_t doc, size_t *len);
+
+typedef struct loa_qa_index_stats {
+	uint64_t docs, terms, postings, posting_bytes, text_bytes, aliases;
+} loa_qa_index_stats;
+void loa_qa_index_stats_get(const loa_qa_index *ix, loa_qa_index_stats *st);
+
+/* Per-thread scratch (accumulators). */
+typedef struct loa_qa_scratch loa_qa_scratch;
+loa_qa_scratch *loa_qa_scratch_new(void);
+void loa_qa_scratch_free(loa_qa_scratch *s);
+
+typedef struct loa_qa_hit {
+	uint32_t doc;
+	double score;      /* the final ranking score */
+	double confidence; /* 0..1: how much of the question the article covers */
+	double feat[LOA_QA_NFEAT];
+	size_t pass_start, pass_end;   /* best passage: byte range in the body */
+	size_t nhl;
+	size_t hl[LOA_QA_HL_MAX][2];   /* matched words: byte ranges in the body */
+} loa_qa_hit;
+
+/* Searches: up to max hits (<= LOA_QA_LIMIT_MAX), best first, among the
+ * articles valid on as_of_day (LOA_QA_DAY_MIN = any day). *n gets the
+ * count (0 when nothing matches a single term). LOA_EINVAL for an empty
+ * question, LOA_ETOOBIG for one over LOA_QA_QUERY_MAX bytes. */
+int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q, size_t qn,
+		  int32_t as_of_day, loa_qa_hit *hits, size_t max, size_t *n, loa_err *err);
+
+/* The question as the index sees it after rewriting (abbreviations
+ * expanded, question phrasing dropped), words separated by spaces, lower
+ * case; appended to out. ix may be NULL (static table only). *folded (may
+ * be NULL) tells whether the question was matched without diacritics. */
+int loa_qa_rewrite(const loa_qa_index *ix, const char *q, size_t qn, loa_buf *out,
+		   bool *folded);
+
+/* The static abbreviation table (NULL-terminated pairs abbr, expansion),
+ * documented in docs/rooms/qa.md. */
+const char *const *loa_qa_abbreviations(void);
+
+#endif
