@@ -391,6 +391,9 @@ static int mode_latency(const char *dbp, size_t nq)
 			if (loa_search_run(se, Q, &so, NULL, NULL, &c, &err))
 				fprintf(stderr, "%s: %s\n", q.data, err.msg);
 			lat[o][i] = secs(t0) * 1000;
+			if (lat[o][i] > 200 && getenv("LOA_BENCH_SLOW"))
+				fprintf(stderr, "slow %s %.0f ms: %s\n", o ? "relevance" : "newest",
+					lat[o][i], q.data);
 			hits[o] += c;
 		}
 		loa_query_free(Q);

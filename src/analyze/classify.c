@@ -74,6 +74,7 @@ static inline uint32_t key_fp(uint64_t h)
 
 typedef struct cls_feat {
 	uint32_t word_max, char_min, char_max, fold_min, fold_max;
+	uint32_t fold_words; /* folded word n-grams 1..fold_words in the F block */
 	float w_blk[NBLOCKS];
 	float len_value;
 } cls_feat;
@@ -116,8 +117,8 @@ typedef struct fx {
 	size_t ntok;
 	bool truncated;
 	int rc;
-	/* word n-gram history */
-	uint64_t prev1, prev2;
+	/* word n-gram history (plain and folded) */
+	uint64_t prev1, prev2, fprev1;
 	unsigned nprev;
 } fx;
 
@@ -193,6 +194,27 @@ static int fx_tok(void *user, const loa_token *tok, const char *text)
 	if (x->f.word_max >= 3 && x->nprev >= 2)
 		fx_emit(x, (x->prev2 * 0x9e3779b97f4a7c15ull ^ x->prev1) * 0xc2b2ae3d27d4eb4full ^ h ^ 0x3ull,
 			BLK_W);
+	if (x->f.fold_words) {
+		uint64_t fh = 0xcbf29ce484222325ull;
+		if (cls) {
+			fh = h;
+		} else {
+			const unsigned char *p = (const unsigned char *)text;
+			size_t n = tok->end - tok->start;
+			for (size_t i = 0; i < n;) {
+				uint32_t cp = p[i];
+				if (cp < 0x80)
+					i++;
+				else
+					i += loa_utf8_decode(p + i, n - i, &cp);
+				fh = (fh ^ loa_text_fold_cp(cp)) * FNV_PRIME;
+			}
+		}
+		fx_emit(x, fh, BLK_F);
+		if (x->f.fold_words >= 2 && x->nprev >= 1)
+			fx_emit(x, x->fprev1 * 0x9e3779b97f4a7c15ull ^ fh ^ 0x2ull, BLK_F);
+		x->fprev1 = fh;
+	}
 	x->prev2 = x->prev1;
 	x->prev1 = h;
 	x->nprev++;
@@ -299,7 +321,7 @@ static int fx_run(fx *x, const char *s, size_t n)
 		for (size_t i = 0; i < nc; i++)
 			x->fcps[i] = x->cps[i] < 0x80 ? x->cps[i] : loa_text_fold_cp(x->cps[i]);
 	/* every token is at least one byte: pn bounds the tokens */
-	size_t emits = pn * (x->f.word_max ? x->f.word_max : 0);
+	size_t emits = pn * (x->f.word_max + x->f.fold_words);
 	if (x->f.char_max)
 		emits += nc * (x->f.char_max - x->f.char_min + 1);
 	if (x->f.fold_max)
@@ -386,7 +408,7 @@ static void make_layout(layout *l, unsigned k, unsigned bits, size_t labels_byte
 typedef struct header {
 	uint32_t k, bits, nfeat, word_max, char_min, char_max, fold_min, fold_max;
 	float w_word, w_char, w_fold, len_value, wscale, inv_temp;
-	uint32_t labels_bytes, note_bytes, len_bins, reserved;
+	uint32_t labels_bytes, note_bytes, len_bins, fold_words;
 } header;
 _Static_assert(sizeof(header) == CLS_HEADER_BYTES, "header size");
 
@@ -404,11 +426,13 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 {
 	*out = NULL;
 	int rc;
-	if (n < 16 || memcmp(data, CLS_MAGIC, 8) != 0) {
+	if (n < 8 || memcmp(data, CLS_MAGIC, 8) != 0) {
 		rc = loa_err_set(err, LOA_EPARSE,
 				 "không phải tệp mô hình phân loại / not a classifier model file");
 		goto fail;
 	}
+	if (n < 16)
+		goto trunc;
 	uint32_t version, hbytes;
 	memcpy(&version, data + 8, 4);
 	memcpy(&hbytes, data + 12, 4);
@@ -427,7 +451,8 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 	    h.nfeat > (1u << h.bits) || h.labels_bytes > h.k * (LOA_CLS_LABEL_MAX + 1) ||
 	    h.note_bytes > LOA_CLS_NOTE_MAX + 1 || h.len_bins != LOA_CLS_LEN_BINS ||
 	    h.word_max > 3 || h.char_max > 8 || h.fold_max > 8 || h.char_min > h.char_max ||
-	    h.fold_min > h.fold_max || (h.char_max && !h.char_min) || (h.fold_max && !h.fold_min))
+	    h.fold_min > h.fold_max || (h.char_max && !h.char_min) || (h.fold_max && !h.fold_min) ||
+	    h.fold_words > 2)
 		goto trunc;
 	layout l;
 	make_layout(&l, h.k, h.bits, h.labels_bytes, h.note_bytes);
@@ -469,7 +494,7 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 	m->k = h.k;
 	m->bits = h.bits;
 	m->nfeat = h.nfeat;
-	m->f = (cls_feat){h.word_max, h.char_min, h.char_max, h.fold_min, h.fold_max,
+	m->f = (cls_feat){h.word_max, h.char_min, h.char_max, h.fold_min, h.fold_max, h.fold_words,
 			  {h.w_word, h.w_char, h.w_fold}, h.len_value};
 	m->wscale = h.wscale;
 	m->inv_temp = h.inv_temp;
@@ -690,7 +715,7 @@ int loa_classify(loa_classifier *c, const char *s, size_t n, loa_cls_result *r)
 	const unsigned char *recs = m->recs;
 	size_t stride = m->stride;
 	/* prefetch the first records, then walk with a fixed look-ahead */
-	enum { AHEAD = 8 };
+	enum { AHEAD = 16 };
 	for (size_t i = 0; i < x->nu && i < AHEAD; i++)
 		__builtin_prefetch(recs + ((size_t)x->u_hash[i] & mask) * stride);
 	for (size_t i = 0; i < x->nu; i++) {
@@ -849,6 +874,7 @@ int loa_cls_trainer_new(loa_cls_trainer **out, const loa_cls_opts *o, loa_err *e
 	if (!(o->c > 0) || o->word_max > 3 || o->char_max > 8 || o->fold_max > 8 ||
 	    o->char_min > o->char_max || o->fold_min > o->fold_max ||
 	    (o->char_max && !o->char_min) || (o->fold_max && !o->fold_min) || o->folds > 20 ||
+	    o->fold_words > 2 ||
 	    !(o->w_word >= 0) || !(o->w_char >= 0) || !(o->w_fold >= 0) || !(o->len_value >= 0))
 		return loa_err_set(err, LOA_EINVAL,
 				   "tùy chọn huấn luyện không hợp lệ / invalid training options");
@@ -1167,7 +1193,7 @@ static int build_matrix(train_ctx *c, vocab *v, uint64_t **hash_out, uint16_t **
 	loa_cls_trainer *t = c->t;
 	const loa_cls_opts *o = &t->o;
 	size_t n = t->y.len;
-	cls_feat f = {o->word_max, o->char_min, o->char_max, o->fold_min, o->fold_max,
+	cls_feat f = {o->word_max, o->char_min, o->char_max, o->fold_min, o->fold_max, o->fold_words,
 		      {o->w_word, o->w_char, o->w_fold}, o->len_value};
 	fx x;
 	fx_init(&x, &f);
@@ -1368,8 +1394,9 @@ static void tune_offsets(const double *S, const uint8_t *y, size_t n, unsigned k
 static double fit_temperature(const double *S, const uint8_t *y, size_t n, unsigned k,
 			      const double *off)
 {
-	/* golden-section search on log T in [log 0.01, log 20] */
-	double a = log(0.01), b = log(20.0);
+	/* golden-section search on log T in [log 0.1, log 20]: the floor keeps
+	 * a perfectly separated training set from giving probabilities of 1 */
+	double a = log(0.1), b = log(20.0);
 	const double gr = 0.6180339887498949;
 	double x1 = b - gr * (b - a), x2 = a + gr * (b - a);
 	double f1 = nll_of(S, y, n, k, off, exp(-x1)), f2 = nll_of(S, y, n, k, off, exp(-x2));
@@ -1426,7 +1453,7 @@ static int build_model(loa_cls_model **out, const loa_cls_trainer *t, char **lab
 	double scale = mx > 0 ? mx / 32767.0 : 1.0;
 	header h = {k, bits, (uint32_t)nf, o->word_max, o->char_min, o->char_max, o->fold_min,
 		    o->fold_max, o->w_word, o->w_char, o->w_fold, o->len_value, (float)scale,
-		    (float)(1.0 / temp), (uint32_t)lb, (uint32_t)nb, LOA_CLS_LEN_BINS, 0};
+		    (float)(1.0 / temp), (uint32_t)lb, (uint32_t)nb, LOA_CLS_LEN_BINS, o->fold_words};
 	memcpy(d + 16, &h, sizeof h);
 	char *lp = (char *)d + l.labels;
 	for (unsigned i = 0; i < k; i++) {

@@ -115,7 +115,8 @@ typedef struct loa_cls_opts {
 	unsigned max_features; /* keep the most frequent; 0 = all (default) */
 	unsigned word_max;     /* word n-grams 1..word_max (1–3), default 2 */
 	unsigned char_min, char_max; /* default 1, 5 (0 = no C block) */
-	unsigned fold_min, fold_max; /* default 2, 5 (0 = no F block) */
+	unsigned fold_min, fold_max; /* folded char n-grams, default 2, 5 (0 = none) */
+	unsigned fold_words;   /* folded word n-grams 1..fold_words (0–2), default 0 */
 	float w_word, w_char, w_fold; /* block weights, default 1, 1, 0.5 */
 	float len_value;       /* value of the length-bin feature, default 0.5 (0 = none) */
 	uint64_t seed;         /* default 1 */

@@ -145,12 +145,6 @@ int loa_analyze_pending(loa_store *s, int64_t *n, loa_err *err)
 
 /* ---- organisations' names and aliases: mention matching ------------------- */
 
-typedef struct alias_ent {
-	uint64_t *h; /* folded word hashes */
-	size_t n;
-	char *org;
-} alias_ent;
-
 int loa__an_mentions_init(loa__an_mentions *m)
 {
 	memset(m, 0, sizeof *m);
@@ -320,3 +314,908 @@ int loa_alias_add(loa_store *s, const char *org, const char *alias, loa_err *err
 	return loa_sql_run(st, err);
 }
 
+/* ---- the analyzer ------------------------------------------------------------ */
+
+typedef struct task_model {
+	loa_cls_model *m;
+	loa_classifier *c;
+	char path[LOA_PATH_MAX];
+} task_model;
+
+typedef struct row {
+	int64_t id, hash;
+	loa_ms at;
+	char *source, *outlet, *platform, *kind, *org, *url;
+	char *text;
+	size_t text_n;
+	int64_t reactions, shares, comments; /* LOA_COUNT_NONE = unknown */
+	bool had_row;
+} row;
+
+struct loa_analyzer {
+	loa_store *s;
+	loa_analyze_opts o;
+	task_model tone, tox;
+	loa_claimset *claims;
+	loa__an_mentions men;
+	loa_story_index *ix;
+	loa_an_doc doc;
+	loa_shingles sh, words;
+	loa_map terms; /* "day\x1fterm" -> count (stored in the pointer) */
+	row *rows;
+	size_t nrows, caprows;
+};
+
+static int load_model(task_model *t, const char *explicit_path, const char *name, loa_err *err)
+{
+	loa_buf p;
+	loa_buf_init(&p, LOA_PATH_MAX);
+	int rc;
+	if (explicit_path) {
+		rc = loa_buf_puts(&p, explicit_path);
+	} else {
+		loa_err e2;
+		loa_err_clear(&e2);
+		rc = loa_model_path(name, &p, &e2);
+		if (rc == LOA_ENOTFOUND) {
+			loa_warn("analyze.no_model", "model=%s msg=%s", name, loa_err_msg(&e2));
+			loa_buf_release(&p);
+			return LOA_OK;
+		}
+		if (rc && err)
+			*err = e2;
+	}
+	if (rc) {
+		loa_buf_release(&p);
+		return rc;
+	}
+	loa_strlcpy(t->path, p.data, sizeof t->path);
+	loa_buf_release(&p);
+	loa_err e3;
+	loa_err_clear(&e3);
+	rc = loa_cls_model_load(&t->m, t->path, &e3);
+	if (rc)
+		return loa_err_set(err, rc, "không nạp được mô hình / cannot load model %s: %s",
+				   t->path, loa_err_msg(&e3));
+	t->c = loa_classifier_new(t->m);
+	if (!t->c)
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	return LOA_OK;
+}
+
+static void free_model(task_model *t)
+{
+	loa_classifier_free(t->c);
+	loa_cls_model_free(t->m);
+	memset(t, 0, sizeof *t);
+}
+
+const char *loa_analyzer_model_note(const loa_analyzer *a, const char *task)
+{
+	const task_model *t = strcmp(task, "toxicity") == 0 ? &a->tox : &a->tone;
+	return t->m ? loa_cls_model_note(t->m) : "";
+}
+
+static const char SQL_SIG_MAX[] = "SELECT max(published_at) FROM analyze_sig";
+static const char SQL_SIG_LOAD[] =
+	"SELECT item_id, story_id, published_at, shingles, sig FROM analyze_sig "
+	"WHERE published_at >= ?1 ORDER BY published_at, item_id";
+
+static int rebuild_index(loa_analyzer *a, loa_err *err)
+{
+	int64_t newest;
+	int rc = loa__an_scalar(a->s, SQL_SIG_MAX, INT64_MIN, &newest, err);
+	if (rc)
+		return rc;
+	loa_ms window = a->o.window > 0 ? a->o.window : LOA_STORY_WINDOW_MS;
+	loa_stmt *st;
+	if ((rc = loa_sql_cached(a->s, SQL_SIG_LOAD, &st, err)))
+		return rc;
+	loa_sql_bind_i64(st, 1, newest - window);
+	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW) {
+		size_t n;
+		const void *b = loa_sql_col_blob(st, 4, &n);
+		if (!b || n != sizeof(uint32_t) * LOA_STORY_K)
+			continue; /* written by another version: ignored */
+		loa_story_sig sig;
+		memcpy(sig.v, b, n);
+		sig.shingles = (uint32_t)loa_sql_col_i64(st, 3);
+		if ((rc = loa_story_index_add(a->ix, loa_sql_col_i64(st, 0), loa_sql_col_i64(st, 1),
+					      loa_sql_col_i64(st, 2), &sig))) {
+			loa_sql_reset(st);
+			return loa_err_set(err, rc, "hết bộ nhớ / out of memory");
+		}
+	}
+	loa_sql_reset(st);
+	return rc < 0 ? rc : LOA_OK;
+}
+
+void loa_analyzer_free(loa_analyzer *a)
+{
+	if (!a)
+		return;
+	free_model(&a->tone);
+	free_model(&a->tox);
+	loa_claimset_free(a->claims);
+	loa__an_mentions_release(&a->men);
+	loa_story_index_free(a->ix);
+	loa_an_doc_release(&a->doc);
+	loa_shingles_release(&a->sh);
+	loa_shingles_release(&a->words);
+	loa_map_release(&a->terms);
+	free(a->rows);
+	free(a);
+}
+
+int loa_analyzer_new(loa_store *s, const loa_analyze_opts *opts, loa_analyzer **out,
+		     loa_err *err)
+{
+	*out = NULL;
+	int rc = loa_analyze_schema(s, err);
+	if (rc)
+		return rc;
+	loa_analyzer *a = calloc(1, sizeof *a);
+	if (!a)
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	a->s = s;
+	if (opts)
+		a->o = *opts;
+	loa_an_doc_init(&a->doc);
+	loa_map_init(&a->terms, NULL);
+	loa__an_mentions_init(&a->men);
+	a->ix = loa_story_index_new(a->o.window);
+	if (!a->ix) {
+		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		goto fail;
+	}
+	if ((rc = load_model(&a->tone, a->o.tone_model, "tone.model", err)) ||
+	    (rc = load_model(&a->tox, a->o.toxicity_model, "toxicity.model", err)))
+		goto fail;
+	if ((rc = loa_claimset_load(s, &a->claims, err)) ||
+	    (rc = loa__an_mentions_load(s, &a->men, err)) || (rc = rebuild_index(a, err)))
+		goto fail;
+	*out = a;
+	return LOA_OK;
+fail:
+	loa_analyzer_free(a);
+	return rc;
+}
+
+/* ---- reading a batch ------------------------------------------------------------ */
+
+#define ITEM_COLS                                                                                  \
+	"SELECT i.id, i.content_hash, i.published_at, s.slug, s.outlet, i.platform, i.kind, "    \
+	"COALESCE(i.org, o.slug), i.url, i.title, i.text, i.reactions, i.shares, i.comments, "  \
+	"a.item_id IS NOT NULL FROM items i JOIN sources s ON s.id = i.source_id "               \
+	"LEFT JOIN organisations o ON o.id = s.org_id "                                          \
+	"LEFT JOIN analyze_item a ON a.item_id = i.id "
+
+static const char SQL_BATCH_PENDING[] =
+	ITEM_COLS "WHERE i.id > ?1 AND (a.item_id IS NULL OR a.content_hash <> i.content_hash) "
+		  "ORDER BY i.id LIMIT ?2";
+static const char SQL_BATCH_ALL[] = ITEM_COLS "WHERE i.id > ?1 ORDER BY i.id LIMIT ?2";
+
+static void free_rows(loa_analyzer *a)
+{
+	for (size_t i = 0; i < a->nrows; i++) {
+		row *r = &a->rows[i];
+		free(r->source);
+		free(r->outlet);
+		free(r->platform);
+		free(r->kind);
+		free(r->org);
+		free(r->url);
+		free(r->text);
+	}
+	a->nrows = 0;
+}
+
+static char *dup_col(loa_stmt *st, int i, bool *oom)
+{
+	const char *t = loa_sql_col_text(st, i);
+	if (!t)
+		return NULL;
+	char *d = strdup(t);
+	if (!d)
+		*oom = true;
+	return d;
+}
+
+static int64_t count_col(loa_stmt *st, int i)
+{
+	return loa_sql_col_null(st, i) ? LOA_COUNT_NONE : loa_sql_col_i64(st, i);
+}
+
+/* title + "\n" + text, at most LOA_AN_TEXT_MAX + 1 bytes (one more than is
+ * analysed, so truncation is seen). */
+char *loa__an_join_text(const char *title, const char *text, size_t *n)
+{
+	size_t cap = LOA_AN_TEXT_MAX + 1;
+	size_t tl = title ? strlen(title) : 0, xl = text ? strlen(text) : 0;
+	if (tl > cap)
+		tl = cap;
+	size_t total = tl + (tl && xl ? 1 : 0) + xl;
+	if (total > cap)
+		total = cap;
+	char *s = malloc(total + 1);
+	if (!s)
+		return NULL;
+	size_t k = 0;
+	memcpy(s, title ? title : "", tl);
+	k = tl;
+	if (tl && xl && k < total)
+		s[k++] = '\n';
+	if (k < total)
+		memcpy(s + k, text, total - k);
+	s[total] = 0;
+	*n = total;
+	return s;
+}
+
+static int read_batch(loa_analyzer *a, int64_t after, int64_t limit, loa_err *err)
+{
+	free_rows(a);
+	loa_stmt *st;
+	int rc = loa_sql_cached(a->s, a->o.all ? SQL_BATCH_ALL : SQL_BATCH_PENDING, &st, err);
+	if (rc)
+		return rc;
+	loa_sql_bind_i64(st, 1, after);
+	loa_sql_bind_i64(st, 2, limit);
+	if ((size_t)limit > a->caprows) {
+		row *r = realloc(a->rows, (size_t)limit * sizeof *r);
+		if (!r)
+			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		a->rows = r;
+		a->caprows = (size_t)limit;
+	}
+	bool oom = false;
+	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW && a->nrows < a->caprows) {
+		row *r = &a->rows[a->nrows++];
+		memset(r, 0, sizeof *r);
+		r->id = loa_sql_col_i64(st, 0);
+		r->hash = loa_sql_col_i64(st, 1);
+		r->at = loa_sql_col_i64(st, 2);
+		r->source = dup_col(st, 3, &oom);
+		r->outlet = dup_col(st, 4, &oom);
+		r->platform = dup_col(st, 5, &oom);
+		r->kind = dup_col(st, 6, &oom);
+		r->org = dup_col(st, 7, &oom);
+		r->url = dup_col(st, 8, &oom);
+		r->text = loa__an_join_text(loa_sql_col_text(st, 9), loa_sql_col_text(st, 10), &r->text_n);
+		if (!r->text)
+			oom = true;
+		r->reactions = count_col(st, 11);
+		r->shares = count_col(st, 12);
+		r->comments = count_col(st, 13);
+		r->had_row = loa_sql_col_i64(st, 14) != 0;
+		if (!r->source || !r->platform || !r->kind)
+			oom = true;
+		if (oom)
+			break;
+	}
+	loa_sql_reset(st);
+	if (oom)
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	return rc < 0 ? rc : LOA_OK;
+}
+
+static int cmp_row_time(const void *x, const void *y)
+{
+	const row *a = x, *b = y;
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* ---- analysing one item ------------------------------------------------------------ */
+
+static const char SQL_HUMAN[] = "SELECT label FROM analyze_label WHERE item_id = ?1 AND task = ?2";
+static const char SQL_SIG_OF[] = "SELECT story_id FROM analyze_sig WHERE item_id = ?1";
+static const char SQL_SIG_PUT[] =
+	"INSERT INTO analyze_sig(item_id, story_id, published_at, shingles, sig) "
+	"VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(item_id) DO UPDATE SET story_id = excluded.story_id, "
+	"published_at = excluded.published_at, shingles = excluded.shingles, sig = excluded.sig";
+static const char SQL_ITEM_DEL[] = "DELETE FROM analyze_item WHERE item_id = ?1";
+static const char SQL_ITEM_PUT[] =
+	"INSERT INTO analyze_item(item_id, content_hash, published_at, source, outlet, platform, "
+	"kind, own_org, lang, task, label, label_p, label_src, model_label, model_p, story_id, "
+	"story_score, reactions, shares, comments, words, truncated, analyzed_at) "
+	"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+	"?19, ?20, ?21, ?22, ?23)";
+static const char SQL_MENTION_DEL[] = "DELETE FROM analyze_mention WHERE item_id = ?1";
+static const char SQL_MENTION_PUT[] =
+	"INSERT INTO analyze_mention(org, item_id, published_at) VALUES(?1, ?2, ?3) "
+	"ON CONFLICT(org, item_id) DO NOTHING";
+static const char SQL_CLAIM_DEL[] = "DELETE FROM analyze_claim_item WHERE item_id = ?1";
+static const char SQL_CLAIM_PUT[] =
+	"INSERT INTO analyze_claim_item(claim_id, item_id, role, score, published_at, source) "
+	"VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(claim_id, item_id) DO UPDATE SET "
+	"role = excluded.role, score = excluded.score";
+static const char SQL_TERM_ADD[] =
+	"INSERT INTO analyze_term(term, day, n) VALUES(?1, ?2, ?3) "
+	"ON CONFLICT(term, day) DO UPDATE SET n = n + excluded.n";
+
+static void bind_count(loa_stmt *st, int i, int64_t v)
+{
+	if (v == LOA_COUNT_NONE)
+		loa_sql_bind_null(st, i);
+	else
+		loa_sql_bind_i64(st, i, v);
+}
+
+typedef struct mention_ctx {
+	loa_analyzer *a;
+	const row *r;
+	loa_err *err;
+	uint64_t n;
+} mention_ctx;
+
+static int on_mention(void *arg, const char *org)
+{
+	mention_ctx *m = arg;
+	loa_stmt *st;
+	int rc = loa_sql_cached(m->a->s, SQL_MENTION_PUT, &st, m->err);
+	if (rc)
+		return rc;
+	loa_sql_bind_text(st, 1, org);
+	loa_sql_bind_i64(st, 2, m->r->id);
+	loa_sql_bind_i64(st, 3, m->r->at);
+	m->n++;
+	return loa_sql_run(st, m->err);
+}
+
+#define TERMS_PER_ITEM 256u
+#define TERM_MAX 96u
+
+/* Counts the item's distinct terms (content syllables and pairs of
+ * adjacent content syllables, within a sentence) for its day. */
+static int count_terms(loa_analyzer *a, const row *r)
+{
+	const loa_an_doc *d = &a->doc;
+	int64_t day = loa__an_vn_day(r->at);
+	uint64_t seen[TERMS_PER_ITEM];
+	size_t nseen = 0;
+	char key[TERM_MAX * 2 + 32];
+	for (size_t i = 0; i < d->n && nseen < TERMS_PER_ITEM; i++) {
+		const loa_an_word *w = &d->w[i];
+		if (!(w->flags & LOA_ANW_WORD) || (w->flags & LOA_ANW_STOP) || w->len < 2 ||
+		    w->len > TERM_MAX)
+			continue;
+		for (int pass = 0; pass < 2; pass++) {
+			const loa_an_word *w2 = NULL;
+			if (pass == 1) {
+				if (i + 1 >= d->n || (w->flags & LOA_ANW_SENT))
+					break;
+				w2 = &d->w[i + 1];
+				if (!(w2->flags & LOA_ANW_WORD) || (w2->flags & LOA_ANW_STOP) ||
+				    w2->len < 2 || w2->len > TERM_MAX)
+					break;
+			}
+			int k = snprintf(key, sizeof key, "%" PRId64 "\x1f%.*s%s%.*s", day, (int)w->len,
+					 d->norm.data + w->off, w2 ? " " : "",
+					 w2 ? (int)w2->len : 0, w2 ? d->norm.data + w2->off : "");
+			if (k <= 0 || (size_t)k >= sizeof key)
+				continue;
+			uint64_t h = loa_hash64(key, (size_t)k);
+			bool dup = false;
+			for (size_t q = 0; q < nseen; q++)
+				if (seen[q] == h)
+					dup = true;
+			if (dup)
+				continue;
+			if (nseen < TERMS_PER_ITEM)
+				seen[nseen++] = h;
+			uintptr_t c = (uintptr_t)loa_map_get(&a->terms, key, (size_t)k);
+			if (loa_map_set(&a->terms, key, (size_t)k, (void *)(c + 1)))
+				return LOA_ENOMEM;
+		}
+	}
+	return LOA_OK;
+}
+
+static int flush_terms(loa_analyzer *a, loa_err *err)
+{
+	size_t it = 0;
+	loa_map_entry *e;
+	int rc = LOA_OK;
+	while (rc == LOA_OK && loa_map_next(&a->terms, &it, &e)) {
+		const char *sep = memchr(e->key, 0x1f, e->klen);
+		if (!sep)
+			continue;
+		int64_t day;
+		loa_str ds = {e->key, (size_t)(sep - e->key)};
+		if (loa_parse_i64n(ds, &day))
+			continue;
+		loa_stmt *st;
+		if ((rc = loa_sql_cached(a->s, SQL_TERM_ADD, &st, err)))
+			break;
+		loa_sql_bind_textn(st, 1, sep + 1, e->klen - (size_t)(sep + 1 - e->key));
+		loa_sql_bind_i64(st, 2, day);
+		loa_sql_bind_i64(st, 3, (int64_t)(uintptr_t)e->value);
+		rc = loa_sql_run(st, err);
+	}
+	loa_map_release(&a->terms);
+	loa_map_init(&a->terms, NULL);
+	return rc;
+}
+
+static int human_label(loa_analyzer *a, int64_t item, const char *task, char *out, size_t cap,
+		       loa_err *err)
+{
+	out[0] = 0;
+	loa_stmt *st;
+	int rc = loa_sql_cached(a->s, SQL_HUMAN, &st, err);
+	if (rc)
+		return rc;
+	loa_sql_bind_i64(st, 1, item);
+	loa_sql_bind_text(st, 2, task);
+	rc = loa_sql_step(st, err);
+	if (rc == LOA_SQL_ROW && loa_sql_col_text(st, 0))
+		loa_strlcpy(out, loa_sql_col_text(st, 0), cap);
+	loa_sql_reset(st);
+	return rc < 0 ? rc : LOA_OK;
+}
+
+static int analyse_row(loa_analyzer *a, const row *r, loa_analyze_stats *stt, loa_err *err)
+{
+	int rc = loa_an_doc_set(&a->doc, r->text, r->text_n);
+	if (rc)
+		return loa_err_set(err, rc, "hết bộ nhớ / out of memory");
+	const char *lang = loa_an_doc_lang(&a->doc);
+	bool vi = strcmp(lang, "vi") == 0;
+	bool empty = strcmp(lang, "und") == 0;
+	if (vi)
+		stt->vi++;
+	else if (empty)
+		stt->empty++;
+	else
+		stt->other++;
+	if (a->doc.truncated)
+		stt->truncated++;
+
+	/* tone or toxicity */
+	const char *task = strcmp(r->kind, "comment") == 0 ? "toxicity" : "tone";
+	task_model *tm = task[1] == 'o' && task[2] == 'x' ? &a->tox : &a->tone;
+	char human[LOA_CLS_LABEL_MAX + 1];
+	if ((rc = human_label(a, r->id, task, human, sizeof human, err)))
+		return rc;
+	const char *model_label = NULL, *label = NULL, *src = NULL;
+	double model_p = 0, label_p = 0;
+	if (vi && tm->c) {
+		loa_cls_result res;
+		size_t n = r->text_n > LOA_AN_TEXT_MAX ? LOA_AN_TEXT_MAX : r->text_n;
+		if (loa_classify(tm->c, r->text, n, &res) == LOA_OK) {
+			model_label = loa_cls_model_label(tm->m, res.label);
+			model_p = res.prob;
+			stt->classified++;
+		}
+	} else if (vi) {
+		stt->unclassified++;
+	}
+	if (human[0]) {
+		label = human;
+		label_p = 1.0;
+		src = "human";
+		stt->human++;
+	} else if (model_label) {
+		label = model_label;
+		label_p = model_p;
+		src = "model";
+	}
+
+	/* story */
+	int64_t story = 0;
+	double story_score = 0;
+	bool have_sig = false;
+	loa_story_sig sig;
+	if (!empty) {
+		if ((rc = loa_shingles_make(&a->doc, LOA_STORY_SHINGLE, &a->sh)))
+			return loa_err_set(err, rc, "hết bộ nhớ / out of memory");
+		loa_story_signature(&a->sh, &sig);
+		have_sig = sig.shingles >= LOA_STORY_MIN_SHINGLES;
+	} else {
+		a->sh.n = 0;
+	}
+	if (have_sig) {
+		int64_t old = 0;
+		if ((rc = loa__an_scalar(a->s, SQL_SIG_OF, r->id, &old, err)))
+			return rc;
+		if (old) {
+			story = old; /* a changed item stays in its story */
+		} else {
+			if ((rc = loa_story_index_assign(a->ix, r->id, r->at, &sig, &story,
+							 &story_score)))
+				return loa_err_set(err, rc, "hết bộ nhớ / out of memory");
+			if (story == r->id)
+				stt->stories_new++;
+			else
+				stt->stories_joined++;
+		}
+		loa_stmt *st;
+		if ((rc = loa_sql_cached(a->s, SQL_SIG_PUT, &st, err)))
+			return rc;
+		loa_sql_bind_i64(st, 1, r->id);
+		loa_sql_bind_i64(st, 2, story);
+		loa_sql_bind_i64(st, 3, r->at);
+		loa_sql_bind_i64(st, 4, sig.shingles);
+		loa_sql_bind_blob(st, 5, sig.v, sizeof sig.v);
+		if ((rc = loa_sql_run(st, err)))
+			return rc;
+	}
+
+	/* claims */
+	loa_stmt *st;
+	if (r->had_row) {
+		if ((rc = loa_sql_cached(a->s, SQL_CLAIM_DEL, &st, err)))
+			return rc;
+		loa_sql_bind_i64(st, 1, r->id);
+		if ((rc = loa_sql_run(st, err)))
+			return rc;
+	}
+	if (!empty && loa_claimset_count(a->claims)) {
+		if ((rc = loa_shingles_make(&a->doc, 1, &a->words)))
+			return loa_err_set(err, rc, "hết bộ nhớ / out of memory");
+		loa_claim_ctx cx = {r->url,
+				    strcmp(r->kind, "official") == 0 ||
+					    (r->org && strcmp(r->kind, "comment") != 0),
+				    r->outlet && strcmp(r->outlet, "press") == 0};
+		loa_claim_hit hits[16];
+		size_t nh = 0;
+		if ((rc = loa_claimset_match(a->claims, &a->doc, &a->sh, &a->words, &cx, hits,
+					     sizeof hits / sizeof hits[0], &nh)))
+			return loa_err_set(err, rc, "hết bộ nhớ / out of memory");
+		for (size_t i = 0; i < nh; i++) {
+			if ((rc = loa_sql_cached(a->s, SQL_CLAIM_PUT, &st, err)))
+				return rc;
+			loa_sql_bind_i64(st, 1, hits[i].claim_id);
+			loa_sql_bind_i64(st, 2, r->id);
+			loa_sql_bind_text(st, 3, hits[i].rebuttal ? "rebuttal" : "claim");
+			loa_sql_bind_double(st, 4, hits[i].score);
+			loa_sql_bind_i64(st, 5, r->at);
+			loa_sql_bind_text(st, 6, r->source);
+			if ((rc = loa_sql_run(st, err)))
+				return rc;
+			stt->claim_hits++;
+		}
+	}
+
+	/* mentions */
+	if (r->had_row) {
+		if ((rc = loa_sql_cached(a->s, SQL_MENTION_DEL, &st, err)))
+			return rc;
+		loa_sql_bind_i64(st, 1, r->id);
+		if ((rc = loa_sql_run(st, err)))
+			return rc;
+	}
+	if (!empty) {
+		mention_ctx mc = {a, r, err, 0};
+		if ((rc = loa__an_mentions_find(&a->men, &a->doc, on_mention, &mc)))
+			return rc;
+		stt->mentions += mc.n;
+	}
+
+	/* trending terms: counted once per item, when first analysed */
+	if (vi && !r->had_row && count_terms(a, r))
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+
+	/* the analysis row */
+	if (r->had_row) {
+		if ((rc = loa_sql_cached(a->s, SQL_ITEM_DEL, &st, err)))
+			return rc;
+		loa_sql_bind_i64(st, 1, r->id);
+		if ((rc = loa_sql_run(st, err)))
+			return rc;
+	}
+	if ((rc = loa_sql_cached(a->s, SQL_ITEM_PUT, &st, err)))
+		return rc;
+	loa_sql_bind_i64(st, 1, r->id);
+	loa_sql_bind_i64(st, 2, r->hash);
+	loa_sql_bind_i64(st, 3, r->at);
+	loa_sql_bind_text(st, 4, r->source);
+	loa_sql_bind_text(st, 5, r->outlet);
+	loa_sql_bind_text(st, 6, r->platform);
+	loa_sql_bind_text(st, 7, r->kind);
+	loa_sql_bind_text(st, 8, r->org);
+	loa_sql_bind_text(st, 9, lang);
+	loa_sql_bind_text(st, 10, task);
+	loa_sql_bind_text(st, 11, label);
+	if (label)
+		loa_sql_bind_double(st, 12, label_p);
+	loa_sql_bind_text(st, 13, src);
+	loa_sql_bind_text(st, 14, model_label);
+	if (model_label)
+		loa_sql_bind_double(st, 15, model_p);
+	if (have_sig) {
+		loa_sql_bind_i64(st, 16, story);
+		loa_sql_bind_double(st, 17, story_score);
+	}
+	bind_count(st, 18, r->reactions);
+	bind_count(st, 19, r->shares);
+	bind_count(st, 20, r->comments);
+	loa_sql_bind_i64(st, 21, (int64_t)a->doc.words);
+	loa_sql_bind_i64(st, 22, a->doc.truncated);
+	loa_sql_bind_i64(st, 23, loa_now_ms());
+	if ((rc = loa_sql_run(st, err)))
+		return rc;
+	stt->items++;
+	return LOA_OK;
+}
+
+int loa_analyzer_run(loa_analyzer *a, loa_analyze_stats *out, loa_err *err)
+{
+	loa_analyze_stats st = {0};
+	uint64_t t0 = loa_mono_ns();
+	int64_t batch = a->o.batch > 0 ? a->o.batch : LOA_ANALYZE_BATCH;
+	if (batch > 100000)
+		batch = 100000;
+	int64_t total = 0;
+	int rc;
+	if (a->o.all) {
+		if ((rc = loa__an_scalar(a->s, "SELECT count(*) FROM items", INT64_MIN, &total, err)))
+			return rc;
+	} else if ((rc = loa__an_scalar(a->s, SQL_PENDING_COUNT, INT64_MIN, &total, err))) {
+		return rc;
+	}
+	if (a->o.limit > 0 && total > a->o.limit)
+		total = a->o.limit;
+	int64_t after = 0, done = 0;
+	while (done < total) {
+		if (a->o.stop && __atomic_load_n(a->o.stop, __ATOMIC_RELAXED))
+			break;
+		int64_t want = batch;
+		if (a->o.limit > 0 && want > a->o.limit - done)
+			want = a->o.limit - done;
+		if ((rc = read_batch(a, after, want, err)))
+			return rc;
+		if (a->nrows == 0)
+			break;
+		after = a->rows[a->nrows - 1].id;
+		qsort(a->rows, a->nrows, sizeof *a->rows, cmp_row_time);
+		if ((rc = loa_store_begin(a->s, err)))
+			return rc;
+		for (size_t i = 0; i < a->nrows; i++) {
+			if ((rc = analyse_row(a, &a->rows[i], &st, err))) {
+				loa_store_rollback(a->s);
+				free_rows(a);
+				return rc;
+			}
+		}
+		if ((rc = flush_terms(a, err)) || (rc = loa_store_commit(a->s, err))) {
+			loa_store_rollback(a->s);
+			free_rows(a);
+			return rc;
+		}
+		done += (int64_t)a->nrows;
+		free_rows(a);
+		if (a->o.progress)
+			a->o.progress(a->o.progress_user, (uint64_t)done, (uint64_t)total);
+	}
+	int64_t rem = 0;
+	if ((rc = loa__an_scalar(a->s, SQL_PENDING_COUNT, INT64_MIN, &rem, err)))
+		return rc;
+	st.remaining = (uint64_t)rem;
+	st.seconds = (double)(loa_mono_ns() - t0) / 1e9;
+	loa_info("analyze.run", "items=%" PRIu64 " vi=%" PRIu64 " stories_new=%" PRIu64
+		 " remaining=%" PRIu64, st.items, st.vi, st.stories_new, st.remaining);
+	if (out) {
+		out->items += st.items;
+		out->vi += st.vi;
+		out->other += st.other;
+		out->empty += st.empty;
+		out->truncated += st.truncated;
+		out->classified += st.classified;
+		out->human += st.human;
+		out->unclassified += st.unclassified;
+		out->stories_new += st.stories_new;
+		out->stories_joined += st.stories_joined;
+		out->claim_hits += st.claim_hits;
+		out->mentions += st.mentions;
+		out->remaining = st.remaining;
+		out->seconds += st.seconds;
+	}
+	return LOA_OK;
+}
+
+int loa_analyze_run(loa_store *s, const loa_analyze_opts *opts, loa_analyze_stats *st,
+		    loa_err *err)
+{
+	loa_analyzer *a;
+	int rc = loa_analyzer_new(s, opts, &a, err);
+	if (rc)
+		return rc;
+	rc = loa_analyzer_run(a, st, err);
+	loa_analyzer_free(a);
+	return rc;
+}
+
+/* ---- analysts' labels ------------------------------------------------------------ */
+
+static const char SQL_ITEM_EXISTS[] = "SELECT count(*) FROM items WHERE id = ?1";
+static const char SQL_LABEL_OLD[] =
+	"SELECT label FROM analyze_label WHERE item_id = ?1 AND task = ?2";
+static const char SQL_LABEL_PUT[] =
+	"INSERT INTO analyze_label(item_id, task, label, by, at, why) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+	"ON CONFLICT(item_id, task) DO UPDATE SET label = excluded.label, by = excluded.by, "
+	"at = excluded.at, why = excluded.why";
+static const char SQL_LABEL_APPLY[] =
+	"UPDATE analyze_item SET label = ?3, label_p = 1.0, label_src = 'human' "
+	"WHERE item_id = ?1 AND task = ?2";
+
+static bool valid_text(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+static int check_label(const char *task, const char *label, loa_err *err)
+{
+	if (!label || !valid_text(label, LOA_CLS_LABEL_MAX))
+		return loa_err_set(err, LOA_EINVAL, "nhãn không hợp lệ / bad label");
+	if (strcmp(task, "tone") == 0) {
+		if (strcmp(label, "positive") && strcmp(label, "neutral") && strcmp(label, "negative"))
+			return loa_err_set(err, LOA_EINVAL, "nhãn giọng điệu là positive, neutral hoặc "
+					   "negative / a tone label is positive, neutral or "
+					   "negative: '%s'", label);
+		return LOA_OK;
+	}
+	if (strcmp(task, "toxicity") != 0)
+		return loa_err_set(err, LOA_EINVAL, "nhiệm vụ là tone hoặc toxicity / task is tone or "
+				   "toxicity: '%s'", task);
+	/* toxicity: the shipped model's labels when it is there */
+	loa_buf p;
+	loa_buf_init(&p, LOA_PATH_MAX);
+	int rc = LOA_OK;
+	if (loa_model_path("toxicity.model", &p, NULL) == LOA_OK) {
+		loa_cls_model *m;
+		if (loa_cls_model_load(&m, p.data, NULL) == LOA_OK) {
+			if (loa_cls_model_find(m, label, strlen(label)) < 0) {
+				loa_buf lab;
+				loa_buf_init(&lab, 4096);
+				for (unsigned i = 0; i < loa_cls_model_classes(m); i++)
+					loa_buf_printf(&lab, "%s%s", i ? ", " : "",
+						       loa_cls_model_label(m, i));
+				rc = loa_err_set(err, LOA_EINVAL, "nhãn độc hại là một trong / a "
+						 "toxicity label is one of: %s", lab.data ? lab.data : "");
+				loa_buf_release(&lab);
+			}
+			loa_cls_model_free(m);
+		}
+	}
+	loa_buf_release(&p);
+	return rc;
+}
+
+static void json_str(loa_buf *b, const char *s)
+{
+	loa_buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			loa_buf_printf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			loa_buf_printf(b, "\\u%04x", *p);
+		else
+			loa_buf_putc(b, (char)*p);
+	}
+	loa_buf_putc(b, '"');
+}
+
+int loa_label_set(loa_store *s, int64_t item_id, const char *task, const char *label,
+		  const char *by, const char *why, loa_err *err)
+{
+	int rc = loa_analyze_schema(s, err);
+	if (rc)
+		return rc;
+	if (!task)
+		return loa_err_set(err, LOA_EINVAL, "thiếu nhiệm vụ / task missing");
+	if ((rc = check_label(task, label, err)))
+		return rc;
+	if (!by || !valid_text(by, LOA_LABEL_BY_MAX))
+		return loa_err_set(err, LOA_EINVAL, "cần người gán nhãn (--by) / who labels is "
+				   "required (--by, at most %u bytes)", LOA_LABEL_BY_MAX);
+	if (why && strlen(why) > LOA_LABEL_WHY_MAX)
+		return loa_err_set(err, LOA_EINVAL, "lý do quá dài / reason too long (max %u bytes)",
+				   LOA_LABEL_WHY_MAX);
+	int64_t n;
+	if ((rc = loa__an_scalar(s, SQL_ITEM_EXISTS, item_id, &n, err)))
+		return rc;
+	if (n == 0)
+		return loa_err_set(err, LOA_ENOTFOUND, "không có tin / no such item: %" PRId64,
+				   item_id);
+	if ((rc = loa_store_begin(s, err)))
+		return rc;
+	char old[LOA_CLS_LABEL_MAX + 1] = "";
+	loa_stmt *st;
+	if ((rc = loa_sql_cached(s, SQL_LABEL_OLD, &st, err)))
+		goto fail;
+	loa_sql_bind_i64(st, 1, item_id);
+	loa_sql_bind_text(st, 2, task);
+	rc = loa_sql_step(st, err);
+	if (rc == LOA_SQL_ROW && loa_sql_col_text(st, 0))
+		loa_strlcpy(old, loa_sql_col_text(st, 0), sizeof old);
+	loa_sql_reset(st);
+	if (rc < 0)
+		goto fail;
+	loa_ms now = loa_now_ms();
+	if ((rc = loa_sql_cached(s, SQL_LABEL_PUT, &st, err)))
+		goto fail;
+	loa_sql_bind_i64(st, 1, item_id);
+	loa_sql_bind_text(st, 2, task);
+	loa_sql_bind_text(st, 3, label);
+	loa_sql_bind_text(st, 4, by);
+	loa_sql_bind_i64(st, 5, now);
+	loa_sql_bind_text(st, 6, why);
+	if ((rc = loa_sql_run(st, err)))
+		goto fail;
+	if ((rc = loa_sql_cached(s, SQL_LABEL_APPLY, &st, err)))
+		goto fail;
+	loa_sql_bind_i64(st, 1, item_id);
+	loa_sql_bind_text(st, 2, task);
+	loa_sql_bind_text(st, 3, label);
+	if ((rc = loa_sql_run(st, err)))
+		goto fail;
+	loa_buf detail;
+	loa_buf_init(&detail, 3 * LOA_LABEL_WHY_MAX + 1024);
+	loa_buf_puts(&detail, "{\"task\":");
+	json_str(&detail, task);
+	loa_buf_puts(&detail, ",\"label\":");
+	json_str(&detail, label);
+	loa_buf_puts(&detail, ",\"previous\":");
+	if (old[0])
+		json_str(&detail, old);
+	else
+		loa_buf_puts(&detail, "null");
+	loa_buf_puts(&detail, ",\"why\":");
+	if (why)
+		json_str(&detail, why);
+	else
+		loa_buf_puts(&detail, "null");
+	loa_buf_putc(&detail, '}');
+	char target[64];
+	snprintf(target, sizeof target, "item:%" PRId64, item_id);
+	loa_audit au = {0, now, by, "label.set", target, detail.data};
+	rc = loa_store_audit_append(s, &au, err);
+	loa_buf_release(&detail);
+	if (rc)
+		goto fail;
+	return loa_store_commit(s, err);
+fail:
+	loa_store_rollback(s);
+	return rc;
+}
+
+static const char SQL_LABELS[] =
+	"SELECT l.item_id, l.label, i.title, i.text, l.by, l.at FROM analyze_label l "
+	"JOIN items i ON i.id = l.item_id WHERE l.task = ?1 ORDER BY l.item_id";
+
+int loa_labels_each(loa_store *s, const char *task, loa_label_cb cb, void *arg, loa_err *err)
+{
+	int rc = loa_analyze_schema(s, err);
+	if (rc)
+		return rc;
+	loa_stmt *st;
+	if ((rc = loa_sql_cached(s, SQL_LABELS, &st, err)))
+		return rc;
+	loa_sql_bind_text(st, 1, task);
+	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW) {
+		size_t n;
+		char *text = loa__an_join_text(loa_sql_col_text(st, 2), loa_sql_col_text(st, 3), &n);
+		if (!text) {
+			loa_sql_reset(st);
+			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		}
+		int k = cb(arg, loa_sql_col_i64(st, 0), loa_sql_col_text(st, 1), text,
+			   loa_sql_col_text(st, 4), loa_sql_col_i64(st, 5));
+		free(text);
+		if (k) {
+			loa_sql_reset(st);
+			return k;
+		}
+	}
+	loa_sql_reset(st);
+	return rc < 0 ? rc : LOA_OK;
+}

@@ -42,6 +42,10 @@ int loa__an_mentions_find(loa__an_mentions *m, const loa_an_doc *d,
 int loa__an_scalar(loa_store *s, const char *static_sql, int64_t bind1, int64_t *out,
 		   loa_err *err);
 
+/* title + "\n" + text in a new string of at most LOA_AN_TEXT_MAX + 1
+ * bytes (the caller frees it); NULL when out of memory. */
+char *loa__an_join_text(const char *title, const char *text, size_t *n);
+
 /* The day number in Asia/Ho_Chi_Minh of a time (days since 1970-01-01). */
 static inline int64_t loa__an_vn_day(int64_t ms)
 {

@@ -456,17 +456,27 @@ int loa_auth_token(loa_store *s, const char *token, loa_user *u, loa_err *err)
 
 int loa_auth_ensure_admin(loa_store *s, char password[32], bool *created, loa_err *err)
 {
-	int64_t n;
-	int rc = loa_users_count(s, &n, err);
 	*created = false;
-	if (rc || n > 0)
+	int rc;
+	if ((rc = loa_auth_migrate(s, err)))
 		return rc;
+	static const char sql[] = "SELECT count(*) FROM auth_users WHERE role = 'admin' AND disabled = 0";
+	loa_stmt *st;
+	if ((rc = loa_sql_cached(s, sql, &st, err)))
+		return rc;
+	rc = loa_sql_step(st, err);
+	int64_t n = rc == LOA_SQL_ROW ? loa_sql_col_i64(st, 0) : 0;
+	loa_sql_reset(st);
+	if (rc < 0 || n > 0)
+		return rc < 0 ? rc : LOA_OK;
+	loa_user existing;
+	const char *login = loa_user_get(s, "admin", &existing, NULL) == LOA_OK ? "quantri" : "admin";
 	/* 20 characters from an alphabet without look-alikes */
 	static const char alpha[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 	for (int i = 0; i < 20; i++)
 		password[i] = alpha[randombytes_uniform(sizeof alpha - 1)];
 	password[20] = '\0';
-	rc = loa_user_add(s, "admin", "Quản trị viên", LOA_ROLE_ADMIN, NULL, password, "system", NULL,
+	rc = loa_user_add(s, login, "Quản trị viên", LOA_ROLE_ADMIN, NULL, password, "system", NULL,
 			  err);
 	if (rc == LOA_OK)
 		*created = true;

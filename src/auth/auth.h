@@ -100,9 +100,10 @@ int loa_token_create(loa_store *s, const char *login, const char *label, const c
 /* Resolves an API token ("loa_…"): LOA_OK and the user, or LOA_EPERM. */
 int loa_auth_token(loa_store *s, const char *token, loa_user *u, loa_err *err);
 
-/* On a database with no user, creates "admin" with a random one-time
- * password written to password (it must be changed: loa users passwd).
- * *created tells whether it did. */
+/* On a database with no active administrator, creates "admin" (or
+ * "quantri" when that login is taken by a non-administrator) with a random
+ * one-time password written to password (to be changed: loa users
+ * passwd). *created tells whether it did. */
 int loa_auth_ensure_admin(loa_store *s, char password[32], bool *created, loa_err *err);
 
 /* True when a user of that role may use something allowed to `roles`. */

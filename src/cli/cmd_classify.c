@@ -317,7 +317,7 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 {
 	enum { O_TRAIN = CLI_OPT_FIRST_FREE, O_DEV, O_OUT, O_C, O_TUNE_C, O_FOLDS, O_MIN_DF,
 	       O_MAX_FEAT, O_WORDS, O_CHARS, O_FOLD, O_NO_BAL, O_OFFSETS, O_LEN, O_ITER, O_SEED,
-	       O_NOTE, O_WW, O_WC, O_WF };
+	       O_NOTE, O_WW, O_WC, O_WF, O_FOLD_WORDS };
 	static const struct option opts[] = {
 		{"train", required_argument, NULL, O_TRAIN},
 		{"dev", required_argument, NULL, O_DEV},
@@ -330,6 +330,7 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		{"words", required_argument, NULL, O_WORDS},
 		{"chars", required_argument, NULL, O_CHARS},
 		{"fold-chars", required_argument, NULL, O_FOLD},
+		{"fold-words", required_argument, NULL, O_FOLD_WORDS},
 		{"weight-words", required_argument, NULL, O_WW},
 		{"weight-chars", required_argument, NULL, O_WC},
 		{"weight-fold", required_argument, NULL, O_WF},
@@ -409,6 +410,11 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 				return cli_usage_error("train",
 						       "--fold-chars cần MIN-MAX (0-8) / expects MIN-MAX (0-8)");
 			break;
+		case O_FOLD_WORDS:
+			if (loa_parse_i64(optarg, &iv) || iv < 0 || iv > 2)
+				return cli_usage_error("train", "--fold-words phải từ 0 đến 2 / must be 0..2");
+			o.fold_words = (unsigned)iv;
+			break;
 		case O_ITER:
 			if (loa_parse_i64(optarg, &iv) || iv < 1 || iv > 10000)
 				return cli_usage_error("train", "--iter phải từ 1 đến 10000 / must be 1..10000");
@@ -435,9 +441,11 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 	if (!note) {
 		const char *base = strrchr(train, '/');
 		snprintf(notebuf, sizeof notebuf,
-			 "train=%s c=%g%s folds=%u min_df=%u words=1-%u chars=%u-%u fold=%u-%u len=%g%s%s",
+			 "train=%s c=%g%s folds=%u min_df=%u words=1-%u chars=%u-%u fold_chars=%u-%u "
+			 "fold_words=1-%u len=%g%s%s",
 			 base ? base + 1 : train, o.c, o.tune_c ? "(tuned)" : "", o.folds, o.min_df,
-			 o.word_max, o.char_min, o.char_max, o.fold_min, o.fold_max, (double)o.len_value,
+			 o.word_max, o.char_min, o.char_max, o.fold_min, o.fold_max, o.fold_words,
+			 (double)o.len_value,
 			 o.balanced ? " balanced" : "", o.tune_offsets ? " offsets" : "");
 		note = notebuf;
 	}

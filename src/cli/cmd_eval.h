@@ -20,6 +20,8 @@
 	  "loa eval feeds --cases DIR [--cases DIR…] [--verbose]") \
 	X(normalize, "Chuẩn hoá chữ Việt / Vietnamese normalisation pairs", \
 	  "loa eval normalize --pairs FILE [--verbose]") \
+	X(retrieve, "Tìm điều luật cho câu hỏi / Legal article retrieval (ALQAC)", \
+	  "loa eval retrieve --corpus FILE --questions FILE --qrels FILE [--model M] [--param K=V] [--verbose] [--latency]") \
 	X(segment, "Tách từ / Word segmentation", \
 	  "loa eval segment --gold FILE [--model MODEL]")
 

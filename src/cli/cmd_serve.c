@@ -79,6 +79,10 @@ static int start_server(loa_ctx *ctx, const char *db, const char *listen, server
 		.authorize = loa_app_authorize(),
 	};
 	rc = loa_http_start(&o, &r->srv, err);
+	if (rc == LOA_OK && (rc = loa_app_start(r->app, r->srv, err)) != LOA_OK) {
+		loa_http_stop(r->srv);
+		r->srv = NULL;
+	}
 	if (rc) {
 		loa_app_free(r->app);
 		r->app = NULL;
@@ -88,6 +92,7 @@ static int start_server(loa_ctx *ctx, const char *db, const char *listen, server
 
 static void stop_server(server_run *r)
 {
+	loa_app_stop(r->app);
 	loa_http_stop(r->srv);
 	loa_app_free(r->app);
 	r->srv = NULL;

@@ -140,15 +140,15 @@ static int h_user_add(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_err_clear(&err);
 	int64_t id;
 	int rc = loa_user_add(s, login, name, ri, org, password, api_user(r)->login, &id, &err);
-	json_decref(j);
+	loa_user u;
+	if (rc == LOA_OK)
+		rc = loa_user_get(s, login, &u, &err);
+	json_decref(j); /* login and the others point into j */
 	if (rc == LOA_EEXIST)
 		return loa_http_error(w, 409, "conflict", "%s", loa_err_msg(&err));
 	if (rc == LOA_EINVAL)
 		return loa_http_error(w, 400, "bad_request", "%s", loa_err_msg(&err));
 	if (rc)
-		return loa_http_error(w, 500, "internal", "%s", loa_err_msg(&err));
-	loa_user u;
-	if (loa_user_get(s, login, &u, &err))
 		return loa_http_error(w, 500, "internal", "%s", loa_err_msg(&err));
 	return loa_http_json(w, 201, json_pack("{s:o}", "user", api_user_json(&u)));
 }

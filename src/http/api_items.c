@@ -247,7 +247,7 @@ static int org_to_json(void *arg, const loa_org *o)
 			      "kind", o->kind, "parent", o->parent, "successor", o->successor,
 			      "valid_from", o->valid_from == LOA_TIME_NONE ? NULL : loa_time_format_rfc3339(o->valid_from, a),
 			      "valid_to", o->valid_to == LOA_TIME_NONE ? NULL : loa_time_format_rfc3339(o->valid_to, b));
-	return json_array_append_new(arg, j) ? LOA_ENOMEM : 0;
+	return json_array_append_new(arg, api_drop_nulls(j)) ? LOA_ENOMEM : 0;
 }
 
 static int h_orgs(loa_http_req *r, loa_http_resp *w, void *app)
@@ -298,7 +298,7 @@ static int source_to_json(void *arg, const loa_source *src)
 	json_t *j = json_pack("{s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:I}", "slug", src->slug, "type",
 			      src->type, "outlet", src->outlet, "org", src->org, "url", src->url, "state",
 			      src->state, "platform", src->platform, "items", (json_int_t)src->items);
-	return json_array_append_new(arg, j) ? LOA_ENOMEM : 0;
+	return json_array_append_new(arg, api_drop_nulls(j)) ? LOA_ENOMEM : 0;
 }
 
 static int h_sources(loa_http_req *r, loa_http_resp *w, void *app)

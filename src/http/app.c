@@ -7,6 +7,7 @@
  */
 #include "http/app.h"
 #include "http/app_int.h"
+#include "http/events.h"
 #include "core/log.h"
 #include "core/map.h"
 #include "core/metrics.h"
@@ -45,6 +46,8 @@ struct loa_app {
 	loa_map fails; /* peer -> fail_rec */
 	loa_ms session_ttl;
 	int secure_cookies;
+	loa_events *bus;
+	loa_tailer *tailer;
 };
 
 /* ---- store handles ---- */
@@ -143,6 +146,18 @@ int api_query_time(loa_http_req *r, loa_http_resp *w, const char *name, loa_ms *
 	loa_http_error(w, 400, "bad_parameter", "thời gian %s không hợp lệ / %s must be RFC 3339 or "
 		       "YYYY-MM-DD", name, name);
 	return -1;
+}
+
+json_t *api_drop_nulls(json_t *o)
+{
+	const char *k;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(o, tmp, k, v) {
+		if (json_is_null(v))
+			json_object_del(o, k);
+	}
+	return o;
 }
 
 json_t *api_user_json(const loa_user *u)
@@ -323,7 +338,14 @@ static int h_openapi(loa_http_req *req, loa_http_resp *w, void *app)
 	return LOA_OK;
 }
 
+static int h_events(loa_http_req *req, loa_http_resp *w, void *app)
+{
+	loa_app *a = app;
+	return loa_events_sse(a->bus, req, w);
+}
+
 static const loa_http_route core_routes[] = {
+	{"GET", "/api/v1/events", h_events, LOA_ROLES_STAFF},
 	{"GET", "/healthz", h_healthz, 0},
 	{"GET", "/metrics", h_metrics, 0},
 	{"GET", "/api/v1/openapi.json", h_openapi, 0},
@@ -360,6 +382,10 @@ int loa_app_new(const loa_config *cfg, const char *db_path, loa_app **out, loa_e
 	a->session_ttl = loa_config_get_i64(cfg, "http.session_hours", 12) * 3600 * 1000;
 	a->secure_cookies = loa_config_get_i64(cfg, "http.secure_cookies", 0) != 0;
 	static const route_table_fn tables[] = {loa_api_auth_routes, loa_api_items_routes};
+	if (loa_events_new(4096, &a->bus) != LOA_OK) {
+		loa_app_free(a);
+		return loa_err_set(err, LOA_ENOMEM, "out of memory");
+	}
 	int rc = add_routes(a, core_routes, sizeof core_routes / sizeof core_routes[0], err);
 	for (size_t i = 0; rc == LOA_OK && i < sizeof tables / sizeof tables[0]; i++) {
 		size_t n;
@@ -378,8 +404,10 @@ void loa_app_free(loa_app *a)
 {
 	if (!a)
 		return;
+	loa_tailer_stop(a->tailer);
 	for (int i = 0; i < a->nhandles; i++)
 		loa_store_close(a->handles[i]);
+	loa_events_free(a->bus);
 	loa_map_release(&a->fails);
 	pthread_key_delete(a->key);
 	pthread_mutex_destroy(&a->mu);
@@ -394,3 +422,19 @@ const loa_http_route *loa_app_routes(loa_app *a, size_t *n)
 }
 
 loa_http_authorize loa_app_authorize(void) { return authorize; }
+
+int loa_app_start(loa_app *a, loa_http_server *srv, loa_err *err)
+{
+	loa_events_attach(a->bus, srv);
+	return loa_tailer_start(a->bus, a->db_path,
+				(unsigned)loa_config_get_i64(a->cfg, "http.tail_ms", 500), &a->tailer, err);
+}
+
+void loa_app_stop(loa_app *a)
+{
+	loa_tailer_stop(a->tailer);
+	a->tailer = NULL;
+	loa_events_attach(a->bus, NULL);
+}
+
+loa_events *loa_app_events(loa_app *a) { return a->bus; }

@@ -28,4 +28,12 @@ loa_http_authorize loa_app_authorize(void);
  * loa_app_free). NULL with err filled when the database cannot be opened. */
 loa_store *loa_app_store(loa_app *a, loa_err *err);
 
+/* Starts the app's background work once the server runs (the tailer that
+ * turns new items into live events); loa_app_stop() ends it before the
+ * server stops. */
+int loa_app_start(loa_app *a, loa_http_server *srv, loa_err *err);
+void loa_app_stop(loa_app *a);
+/* The live-event bus (for in-process publishers: alerts, measures). */
+struct loa_events *loa_app_events(loa_app *a);
+
 #endif

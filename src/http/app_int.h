@@ -35,6 +35,10 @@ int api_query_int(loa_http_req *r, loa_http_resp *w, const char *name, int64_t d
  * midnight): LOA_TIME_NONE when absent; -1 and a 400 on a bad value. */
 int api_query_time(loa_http_req *r, loa_http_resp *w, const char *name, loa_ms *out);
 
+/* Removes the members whose value is null (absent fields are omitted in
+ * API responses); returns o. */
+json_t *api_drop_nulls(json_t *o);
+
 /* A user as JSON (no secrets). */
 json_t *api_user_json(const loa_user *u);
 

@@ -96,6 +96,21 @@ int loa_http_json(loa_http_resp *w, unsigned status, json_t *j);
 int loa_http_error(loa_http_resp *w, unsigned status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* ---- streamed responses (Server-Sent Events) ----
+ * A stream function fills buf (at most max bytes) and returns the number
+ * of bytes written; 0 when it has nothing now (the connection is parked
+ * until loa_http_wake()); -1 to end the response. It runs on a server
+ * thread, never concurrently for the same stream. free_cls is called once
+ * when the connection ends. */
+typedef long (*loa_http_stream_fn)(void *cls, char *buf, size_t max);
+/* Turns the response into a stream of content_type (status 200). */
+int loa_http_stream(loa_http_resp *w, const char *content_type, loa_http_stream_fn fn, void *cls,
+		    void (*free_cls)(void *));
+/* Wakes every parked stream of the server (thread-safe, cheap). */
+void loa_http_wake(loa_http_server *s);
+/* Number of streams currently open. */
+unsigned loa_http_streams(loa_http_server *s);
+
 /* Appends s to b with HTML escaping (& < > " '). */
 int loa_html_escape(loa_buf *b, const char *s);
 

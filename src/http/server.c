@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <pthread.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -29,7 +30,17 @@
 #define MAX_HEADERS 16
 #define RESP_BODY_MAX ((size_t)256 << 20)
 
+typedef struct stream stream;
+
 struct loa_http_server {
+	pthread_mutex_t park_mu;
+	stream *parked;    /* suspended streams */
+	unsigned nstreams;
+	int closing;
+	pthread_t beat;    /* wakes parked streams every few seconds */
+	pthread_mutex_t beat_mu;
+	pthread_cond_t beat_cv;
+	int beat_running;
 	struct MHD_Daemon *d;
 	loa_http_opts o;
 	char *static_root; /* realpath of static_dir */
@@ -52,7 +63,18 @@ struct loa_http_req {
 	void *user;
 };
 
+struct stream {
+	loa_http_server *srv;
+	struct MHD_Connection *conn;
+	loa_http_stream_fn fn;
+	void *cls;
+	void (*free_cls)(void *);
+	int parked;
+	stream *next;
+};
+
 struct loa_http_resp {
+	stream *st; /* a streamed response, or NULL */
 	unsigned status;
 	char content_type[96];
 	loa_buf body;
@@ -192,6 +214,108 @@ int loa_html_escape(loa_buf *b, const char *s)
 	return rc;
 }
 
+/* ---- streams ---- */
+
+int loa_http_stream(loa_http_resp *w, const char *content_type, loa_http_stream_fn fn, void *cls,
+		    void (*free_cls)(void *))
+{
+	stream *st = calloc(1, sizeof *st);
+	if (!st)
+		return LOA_ENOMEM;
+	st->fn = fn;
+	st->cls = cls;
+	st->free_cls = free_cls;
+	w->st = st;
+	w->status = 200;
+	loa_http_content_type(w, content_type);
+	return LOA_OK;
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	stream *st = cls;
+	loa_http_server *s = st->srv;
+	pthread_mutex_lock(&s->park_mu);
+	if (s->closing) {
+		pthread_mutex_unlock(&s->park_mu);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	long n = st->fn(st->cls, buf, max);
+	if (n < 0) {
+		pthread_mutex_unlock(&s->park_mu);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	if (n == 0 && !st->parked) {
+		/* nothing now: park until loa_http_wake (the pattern microhttpd.h
+		 * prescribes for "no body data yet": suspend, return 0) */
+		MHD_suspend_connection(st->conn);
+		st->parked = 1;
+		st->next = s->parked;
+		s->parked = st;
+	}
+	pthread_mutex_unlock(&s->park_mu);
+	return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+	stream *st = cls;
+	loa_http_server *s = st->srv;
+	pthread_mutex_lock(&s->park_mu);
+	for (stream **p = &s->parked; *p; p = &(*p)->next)
+		if (*p == st) {
+			*p = st->next;
+			break;
+		}
+	s->nstreams--;
+	pthread_mutex_unlock(&s->park_mu);
+	if (st->free_cls)
+		st->free_cls(st->cls);
+	free(st);
+}
+
+static void wake_locked(loa_http_server *s)
+{
+	for (stream *st = s->parked; st; st = st->next) {
+		st->parked = 0;
+		MHD_resume_connection(st->conn);
+	}
+	s->parked = NULL;
+}
+
+void loa_http_wake(loa_http_server *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->park_mu);
+	wake_locked(s);
+	pthread_mutex_unlock(&s->park_mu);
+}
+
+unsigned loa_http_streams(loa_http_server *s)
+{
+	pthread_mutex_lock(&s->park_mu);
+	unsigned n = s->nstreams;
+	pthread_mutex_unlock(&s->park_mu);
+	return n;
+}
+
+static void *beat_main(void *arg)
+{
+	loa_http_server *s = arg;
+	pthread_mutex_lock(&s->beat_mu);
+	while (s->beat_running) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 5;
+		pthread_cond_timedwait(&s->beat_cv, &s->beat_mu, &ts);
+		if (s->beat_running)
+			loa_http_wake(s);
+	}
+	pthread_mutex_unlock(&s->beat_mu);
+	return NULL;
+}
+
 /* ---- routing ---- */
 
 /* Matches path against pattern; fills params (decoded copies). */
@@ -303,6 +427,11 @@ static void req_free(loa_http_req *r)
 
 static void resp_release(loa_http_resp *w)
 {
+	if (w->st) {
+		if (w->st->free_cls)
+			w->st->free_cls(w->st->cls);
+		free(w->st);
+	}
 	loa_buf_release(&w->body);
 	for (int i = 0; i < w->nheaders; i++) {
 		free(w->hname[i]);
@@ -327,6 +456,25 @@ static enum MHD_Result finish(loa_http_server *s, loa_http_req *r, loa_http_resp
 			      struct MHD_Response *fileresp, const char *route_name)
 {
 	struct MHD_Response *resp = fileresp;
+	if (!resp && w->st) {
+		stream *st = w->st;
+		st->srv = s;
+		st->conn = r->conn;
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, stream_free);
+		if (!resp) {
+			if (st->free_cls)
+				st->free_cls(st->cls);
+			free(st);
+			w->st = NULL;
+			return MHD_NO;
+		}
+		pthread_mutex_lock(&s->park_mu);
+		s->nstreams++;
+		pthread_mutex_unlock(&s->park_mu);
+		w->st = NULL; /* owned by the response now */
+		MHD_add_response_header(resp, "Cache-Control", "no-cache");
+		MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	}
 	if (!resp) {
 		size_t len;
 		char *body = loa_buf_detach(&w->body, &len);
@@ -493,6 +641,9 @@ int loa_http_start(const loa_http_opts *o, loa_http_server **out, loa_err *err)
 	if (!s)
 		return loa_err_set(err, LOA_ENOMEM, "out of memory");
 	s->o = *o;
+	pthread_mutex_init(&s->park_mu, NULL);
+	pthread_mutex_init(&s->beat_mu, NULL);
+	pthread_cond_init(&s->beat_cv, NULL);
 	if (!s->o.threads)
 		s->o.threads = 4;
 	if (!s->o.max_body)
@@ -509,7 +660,7 @@ int loa_http_start(const loa_http_opts *o, loa_http_server **out, loa_err *err)
 		free(s);
 		return rc;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
 			 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s->addr,
@@ -526,6 +677,9 @@ int loa_http_start(const loa_http_opts *o, loa_http_server **out, loa_err *err)
 				   "không mở được cổng / cannot listen on %s (in use, or not permitted)",
 				   o->listen ? o->listen : "127.0.0.1:8080");
 	}
+	s->beat_running = 1;
+	if (pthread_create(&s->beat, NULL, beat_main, s) != 0)
+		s->beat_running = 0;
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;
 	loa_metric_help("loa_http_requests_total", LOA_METRIC_COUNTER, "HTTP requests by route, method and status.");
@@ -540,12 +694,28 @@ void loa_http_stop(loa_http_server *s)
 {
 	if (!s)
 		return;
+	if (s->beat_running) {
+		pthread_mutex_lock(&s->beat_mu);
+		s->beat_running = 0;
+		pthread_cond_signal(&s->beat_cv);
+		pthread_mutex_unlock(&s->beat_mu);
+		pthread_join(s->beat, NULL);
+	}
 	/* Stop accepting; the listening socket is ours to close, but only
 	 * after MHD_stop_daemon (a worker thread may still use it). */
 	MHD_socket fd = MHD_quiesce_daemon(s->d);
+	/* end every stream: suspended connections must be resumed before
+	 * MHD_stop_daemon, and they then read "closing" and end */
+	pthread_mutex_lock(&s->park_mu);
+	s->closing = 1;
+	wake_locked(s);
+	pthread_mutex_unlock(&s->park_mu);
 	MHD_stop_daemon(s->d); /* finishes connections, joins threads */
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	pthread_mutex_destroy(&s->park_mu);
+	pthread_mutex_destroy(&s->beat_mu);
+	pthread_cond_destroy(&s->beat_cv);
 	free(s->static_root);
 	free(s);
 }

@@ -7,9 +7,11 @@
 #include "core/map.h"
 #include "core/str.h"
 #include "core/utf8.h"
+#include "core/vec.h"
 #include "text/text.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,7 @@ void loa_qa_params_default(loa_qa_params *p)
 	p->w_bwindow = 0.3;
 	p->w_cover = 0.3;
 	p->w_law = 0.3;
+	p->w_tcover = 0.3;
 	p->window = 40;
 	p->rerank = 100;
 	p->min_conf = 0.35;
@@ -58,6 +61,7 @@ static const param_def param_defs[] = {
 	{"w_bwindow", offsetof(loa_qa_params, w_bwindow), -100, 100},
 	{"w_cover", offsetof(loa_qa_params, w_cover), -100, 100},
 	{"w_law", offsetof(loa_qa_params, w_law), -100, 100},
+	{"w_tcover", offsetof(loa_qa_params, w_tcover), -100, 100},
 	{"window", offsetof(loa_qa_params, window), 2, 1000},
 	{"rerank", offsetof(loa_qa_params, rerank), 1, 10000},
 	{"min_conf", offsetof(loa_qa_params, min_conf), 0, 1},
@@ -72,6 +76,7 @@ double *loa_qa_params_weight(loa_qa_params *p, int feature)
 	case 2: return &p->w_bwindow;
 	case 3: return &p->w_cover;
 	case 4: return &p->w_law;
+	case 5: return &p->w_tcover;
 	default: return NULL;
 	}
 }
@@ -231,6 +236,7 @@ typedef struct qtok {
 	bool diacritic;
 	bool upper;         /* upper-case abbreviation-like */
 	bool syllable;
+	bool after_paren;   /* right after "(" */
 	loa_tok_type type;
 } qtok;
 
@@ -241,6 +247,7 @@ typedef struct tok_run {
 	void *user;
 	const char *src;
 	bool brk;
+	bool paren;
 	int rc;
 	loa_buf fb;
 } tok_run;
@@ -270,12 +277,14 @@ static int on_tok(void *user, const loa_token *tok, const char *text, const char
 	case LOA_TOK_EMOJI:
 	case LOA_TOK_MENTION:
 		r->brk = true;
+		r->paren = tok->end - tok->start == 1 && text[0] == '(';
 		return 0;
 	default:
 		break;
 	}
 	if (norm_len == 0 || norm_len > TERM_MAX) {
 		r->brk = true;
+		r->paren = false;
 		return 0;
 	}
 	qtok t;
@@ -307,7 +316,9 @@ static int on_tok(void *user, const loa_token *tok, const char *text, const char
 	t.diacritic = !ascii;
 	t.syllable = tok->type == LOA_TOK_WORD && loa_text_is_syllable(text, tok->end - tok->start);
 	t.upper = tok->type == LOA_TOK_ABBR || (tok->flags & LOA_TOKF_UPPER);
+	t.after_paren = r->paren;
 	r->brk = false;
+	r->paren = false;
 	return r->fn(r->user, &t);
 }
 
@@ -360,7 +371,6 @@ struct loa_qa_index {
 	char prev_fold[ALIAS_SCAN][TERM_MAX + 1];
 	char prev_norm[ALIAS_SCAN][TERM_MAX + 1];
 	int nprev;
-	bool after_paren;
 };
 
 int loa_qa_index_new(const loa_qa_params *p, loa_qa_index **out, loa_err *err)
@@ -591,7 +601,7 @@ static int add_tok(void *user, const qtok *t)
 	c->have_prev = true;
 	/* abbreviation mining on bodies */
 	if (!c->title) {
-		if (t->upper && ix->after_paren && t->brk)
+		if (t->upper && t->after_paren)
 			mine_alias(ix, t);
 		if (t->syllable) {
 			int slot = ix->nprev % ALIAS_SCAN;
@@ -633,7 +643,6 @@ static int text_put(loa_qa_index *ix, const char *s, size_t n, uint64_t *off)
 static char *fold_words(const char *s)
 {
 	/* " w1 w2 " of the folded words of s */
-	typedef struct { loa_buf b; } fw;
 	loa_buf b;
 	loa_buf_init(&b, 64 * 1024);
 	loa_buf_putc(&b, ' ');
@@ -704,7 +713,6 @@ int loa_qa_index_add(loa_qa_index *ix, int64_t key, const char *law, const char 
 	c.ntok = 0;
 	c.have_prev = false;
 	ix->nprev = 0;
-	ix->after_paren = false;
 	/* body: tokens, with the "(" tracking for abbreviation mining */
 	each_token(body, body_len, add_tok, &c);
 	d.body_len = c.ntok;
@@ -807,30 +815,6 @@ typedef struct qparse {
 	bool folded;
 } qparse;
 
-static const char *alias_of(const loa_qa_index *ix, const char *fold)
-{
-	for (size_t i = 0; abbreviations[i]; i += 2) {
-		/* compare folded: keys with đ are written folded on the fly */
-		loa_buf b;
-		char kb[64];
-		loa_buf_init(&b, sizeof kb);
-		const char *k = abbreviations[i];
-		if (loa_text_normalize(k, strlen(k), LOA_NORM_MATCH | LOA_NORM_FOLD, &b) == LOA_OK &&
-		    b.len < sizeof kb) {
-			memcpy(kb, b.data, b.len);
-			kb[b.len] = '\0';
-		} else {
-			kb[0] = '\0';
-		}
-		loa_buf_release(&b);
-		if (strcmp(kb, fold) == 0)
-			return abbreviations[i + 1];
-	}
-	if (ix)
-		return loa_map_get(&ix->aliases, fold, strlen(fold));
-	return NULL;
-}
-
 static void qp_add(qparse *qp, const qtok *t, bool brk)
 {
 	if (qp->n >= LOA_QA_QTERMS_MAX)
@@ -845,16 +829,55 @@ static void qp_add(qparse *qp, const qtok *t, bool brk)
 }
 
 typedef struct phr {
-	char w[8][TERM_MAX + 1];
+	char w[8][32], f[8][32];
 	size_t n;
 } phr;
+
+static phr stops[64];
+static size_t nstop;
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 
 static int phr_push(void *user, const qtok *t)
 {
 	phr *p = user;
-	if (p->n < 8)
-		memcpy(p->w[p->n++], t->norm, sizeof p->w[0]);
+	if (p->n < 8 && strlen(t->norm) < 32 && strlen(t->fold) < 32) {
+		memcpy(p->w[p->n], t->norm, strlen(t->norm) + 1);
+		memcpy(p->f[p->n], t->fold, strlen(t->fold) + 1);
+		p->n++;
+	}
 	return 0;
+}
+
+static char abbr_fold[80][24];
+
+static void stop_init(void)
+{
+	for (size_t i = 0; abbreviations[i] && i / 2 < 80; i += 2) {
+		loa_buf b;
+		loa_buf_init(&b, sizeof abbr_fold[0] - 1);
+		const char *k = abbreviations[i];
+		if (loa_text_normalize(k, strlen(k), LOA_NORM_MATCH | LOA_NORM_FOLD, &b) == LOA_OK &&
+		    b.len)
+			memcpy(abbr_fold[i / 2], b.data, b.len + 1);
+		loa_buf_release(&b);
+	}
+	for (size_t k = 0; stop_phrases[k] && nstop < sizeof stops / sizeof stops[0]; k++) {
+		phr *p = &stops[nstop];
+		p->n = 0;
+		each_token(stop_phrases[k], strlen(stop_phrases[k]), phr_push, p);
+		if (p->n)
+			nstop++;
+	}
+}
+
+static const char *alias_of(const loa_qa_index *ix, const char *fold)
+{
+	for (size_t i = 0; abbreviations[i] && i / 2 < 80; i += 2)
+		if (strcmp(abbr_fold[i / 2], fold) == 0)
+			return abbreviations[i + 1];
+	if (ix)
+		return loa_map_get(&ix->aliases, fold, strlen(fold));
+	return NULL;
 }
 
 static int parse_question(const loa_qa_index *ix, const char *q, size_t qn, qparse *qp,
@@ -869,6 +892,7 @@ static int parse_question(const loa_qa_index *ix, const char *q, size_t qn, qpar
 		free(l.t);
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	}
+	pthread_once(&stop_once, stop_init);
 	qp->n = 0;
 	size_t syl = 0, dia = 0;
 	for (size_t i = 0; i < l.n; i++) {
@@ -895,38 +919,25 @@ static int parse_question(const loa_qa_index *ix, const char *q, size_t qn, qpar
 	free(l.t);
 	qp->folded = syl > 0 && dia * 5 < syl; /* under 20% of syllables carry marks */
 	/* drop question phrasing */
+	pthread_once(&stop_once, stop_init);
 	for (size_t i = 0; i < qp->n; i++) {
-		for (size_t k = 0; stop_phrases[k]; k++) {
-			phr p = {.n = 0};
-			each_token(stop_phrases[k], strlen(stop_phrases[k]), phr_push, &p);
-			if (p.n == 0 || i + p.n > qp->n)
+		for (size_t k = 0; k < nstop; k++) {
+			const phr *p = &stops[k];
+			if (p->n == 0 || i + p->n > qp->n)
 				continue;
 			bool m = true;
-			for (size_t j = 0; j < p.n && m; j++) {
+			for (size_t j = 0; j < p->n && m; j++) {
 				const qword *w = &qp->w[i + j];
-				if (qp->folded) {
-					char f[TERM_MAX + 1];
-					loa_buf b;
-					loa_buf_init(&b, sizeof f - 1);
-					if (loa_text_normalize_word(p.w[j], strlen(p.w[j]),
-								    LOA_NORM_MATCH | LOA_NORM_FOLD, &b))
-						m = false;
-					else
-						m = b.len == strlen(w->fold) &&
-						    memcmp(b.data, w->fold, b.len) == 0;
-					loa_buf_release(&b);
-				} else {
-					m = strcmp(p.w[j], w->norm) == 0;
-				}
+				m = strcmp(qp->folded ? p->f[j] : p->w[j], qp->folded ? w->fold : w->norm) == 0;
 				if (j > 0 && w->brk)
 					m = false;
 			}
 			if (m) {
-				for (size_t j = 0; j < p.n; j++)
+				for (size_t j = 0; j < p->n; j++)
 					qp->w[i + j].drop = true;
-				if (i + p.n < qp->n)
-					qp->w[i + p.n].brk = true;
-				i += p.n - 1;
+				if (i + p->n < qp->n)
+					qp->w[i + p->n].brk = true;
+				i += p->n - 1;
 				break;
 			}
 		}
@@ -1063,6 +1074,7 @@ typedef struct rr_ctx {
 	uint32_t pos;
 	char prev[TERM_MAX + 1];
 	bool have_prev;
+	double title_tot, title_hit; /* idf of title words, of those in the question */
 	/* matches */
 	struct mt { uint32_t pos; uint16_t q; uint8_t title; size_t s, e; } *m;
 	size_t nm, capm;
@@ -1094,6 +1106,14 @@ static int rr_tok(void *user, const qtok *t)
 	rr_ctx *c = user;
 	char key[KEY_MAX + 2];
 	size_t n = make_key(key, c->folded ? 'f' : 'u', c->folded ? t->fold : t->norm, NULL);
+	if (c->in_title) {
+		void *id = loa_map_get(&c->ix->terms, key, n);
+		double df = id ? c->ix->tv.items[(uintptr_t)id - 1].df : 0;
+		double idf = idf_of((double)c->ix->docs.len, df);
+		c->title_tot += idf;
+		if (loa_map_get(c->qmap, key, n))
+			c->title_hit += idf;
+	}
 	rr_match(c, key, n, t->start, t->end);
 	if (c->have_prev && !t->brk) {
 		n = make_key(key, 'b', c->prev, t->fold);
@@ -1298,6 +1318,8 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 		const term *t = &ix->tv.items[qt[i].id];
 		const double w = qt[i].idf * (qt[i].bigram ? p->w_bigram : 1.0) *
 				 (qt[i].qtf > 3 ? 3 : qt[i].qtf);
+		if (!(w > 0))
+			continue;
 		const uint8_t *pp = t->p, *end = t->p + t->len;
 		uint32_t d = 0;
 		bool first = true;
@@ -1314,12 +1336,15 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 				tf += p->w_title * tft /
 				      (1.0 - p->b_title + p->b_title * dr->title_len / ix->avg_title);
 			float add = (float)(w * tf / (k1 + tf));
+			if (!(add > 1e-30f))
+				add = 1e-30f; /* a touched document never stays at 0 */
 			if (acc[d] == 0.0f)
 				scratch->touched[scratch->ntouched++] = d;
 			acc[d] += add;
 		}
 	}
 	/* top candidates */
+	size_t nh = 0;
 	size_t R = (size_t)p->rerank;
 	if (R < max)
 		R = max;
@@ -1328,7 +1353,6 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 		goto clear;
 	}
-	size_t nh = 0;
 	for (size_t i = 0; i < scratch->ntouched; i++) {
 		uint32_t d = scratch->touched[i];
 		const doc_rec *dr = &docs[d];
@@ -1357,16 +1381,15 @@ clear:
 		if (heap[i].bm > bm_max)
 			bm_max = heap[i].bm;
 	/* laws named in the question */
-	char *qfold = fold_words((char[]){0});
+	char *qfold;
 	{
 		loa_buf qb;
-		loa_buf_init(&qb, 4 * LOA_QA_QUERY_MAX + 64);
+		loa_buf_init(&qb, (TERM_MAX + 2) * LOA_QA_QTERMS_MAX + 8);
 		loa_buf_putc(&qb, ' ');
 		for (size_t i = 0; i < qp->n; i++) {
 			loa_buf_puts(&qb, qp->w[i].fold);
 			loa_buf_putc(&qb, ' ');
 		}
-		free(qfold);
 		qfold = loa_buf_detach(&qb, NULL);
 	}
 	all = calloc(nh, sizeof *all);
@@ -1375,7 +1398,6 @@ clear:
 		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 		goto out;
 	}
-	win_res *wins = calloc(nh, sizeof *wins);
 	rc_ctx.ix = ix;
 	rc_ctx.qt = qt;
 	rc_ctx.nq = nq;
@@ -1388,6 +1410,7 @@ clear:
 		rc_ctx.pos = 0;
 		rc_ctx.have_prev = false;
 		rc_ctx.in_title = true;
+		rc_ctx.title_tot = rc_ctx.title_hit = 0;
 		size_t tl, bl;
 		const char *tt = loa_qa_index_title(ix, h->doc, &tl);
 		const char *bb = loa_qa_index_body(ix, h->doc, &bl);
@@ -1413,14 +1436,13 @@ clear:
 		h->feat[2] = w.bi;
 		h->feat[3] = tot_u > 0 ? cu / tot_u : 0;
 		h->feat[4] = law ? 1.0 : 0.0;
+		h->feat[5] = rc_ctx.title_tot > 0 ? rc_ctx.title_hit / rc_ctx.title_tot : 0;
 		h->score = p->w_bm25 * h->feat[0] + p->w_window * h->feat[1] +
-			   p->w_bwindow * h->feat[2] + p->w_cover * h->feat[3] + p->w_law * h->feat[4];
+			   p->w_bwindow * h->feat[2] + p->w_cover * h->feat[3] + p->w_law * h->feat[4] +
+			   p->w_tcover * h->feat[5];
 		h->confidence = 0.5 * w.uni + 0.5 * (tot_b > 0 ? w.bi : w.uni);
-		wins[i] = w;
-		if (i < nh) /* passage computed after sorting for the kept hits only */
-			make_passage(ix, &rc_ctx, w, h);
+		make_passage(ix, &rc_ctx, w, h);
 	}
-	free(wins);
 	free(qfold);
 	qsort(all, nh, sizeof *all, cmp_hit);
 	size_t k = nh < max ? nh : max;

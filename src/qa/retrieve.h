@@ -45,7 +45,7 @@
 typedef struct loa_qa_params {
 	double k1, b_title, b_body, w_title; /* BM25F */
 	double w_bigram;                     /* weight of the bigram family in BM25F */
-	double w_bm25, w_window, w_bwindow, w_cover, w_law; /* re-ranker (linear) */
+	double w_bm25, w_window, w_bwindow, w_cover, w_law, w_tcover; /* re-ranker (linear) */
 	double window;                       /* proximity window, in tokens */
 	double rerank;                       /* candidates re-ranked */
 	double min_conf;                     /* abstain below this confidence */
@@ -59,9 +59,13 @@ int loa_qa_params_set(loa_qa_params *p, const char *kv, loa_err *err);
  * '#' comments). LOA_EPARSE with the line number on bad lines. */
 int loa_qa_params_load(loa_qa_params *p, const char *path, loa_err *err);
 int loa_qa_params_write(const loa_qa_params *p, const char *note, loa_buf *out);
-/* Names of the re-ranker features, in the order of the weights above
- * (w_bm25 .. w_law); count LOA_QA_NFEAT. */
-#define LOA_QA_NFEAT 5
+/* The re-ranker's features, in the order of the weights above (w_bm25 ..
+ * w_tcover): BM25F relative to the best candidate, idf share of the
+ * question's words in the best window, same for bigrams, idf share of the
+ * question's words anywhere in the article, the question names the
+ * article's law, idf share of the article title's words found in the
+ * question. */
+#define LOA_QA_NFEAT 6
 double *loa_qa_params_weight(loa_qa_params *p, int feature);
 
 typedef struct loa_qa_index loa_qa_index;

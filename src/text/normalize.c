@@ -623,7 +623,9 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 			bool mark = cp - 0x300u < 0x70u;
 			if (check && mark && nfc)
 				goto problem;
-			if (!(vi && vi->letter) && !mark) {
+			/* a combining mark left after NFC (nothing to compose with) is
+			 * not part of a syllable: "x́" is "x" and a mark */
+			if (!(vi && vi->letter)) {
 				if ((lower || fold) && loa_text_is_letter(cp)) {
 					o += other_emit(cp, flags, o);
 				} else {
@@ -634,9 +636,9 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 				continue;
 			}
 		}
-		/* a run of Latin letters (and combining marks): find its end */
+		/* a run of Latin letters: find its end */
 		size_t j = i, k = 0;
-		bool marks = false, ascii = true, upper = false;
+		bool ascii = true, upper = false, marks = false;
 		while (j < n) {
 			unsigned char b = p[j];
 			uint8_t bcl = byte_class[b];
@@ -654,7 +656,8 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 			if (vq && vq->letter) {
 				upper |= vq->upper;
 				k++;
-			} else if (cq - 0x300u < 0x70u) {
+			} else if (fold && cq - 0x300u < 0x70u) {
+				/* folding drops marks: they must not split a syllable */
 				if (check && nfc)
 					goto problem;
 				marks = true;
@@ -664,16 +667,47 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 			ascii = false;
 			j += lq;
 		}
+		/* Without folding, a combining mark right after the run belongs to
+		 * its last letter: moving a tone there could change what NFC
+		 * composes, so such a run is left as it is. */
+		bool repair = tone;
+		if (!fold && j < n && p[j] >= 0x80) {
+			uint32_t cm;
+			loa__u8dec(p + j, n - j, &cm);
+			if (cm - 0x300u < 0x70u)
+				repair = false;
+		}
+		const unsigned char *sp = p + i;
+		size_t sn = j - i;
+		unsigned char strip[4 * SYL_MAX];
+		if (marks) {
+			size_t w = 0;
+			for (size_t q = i; q < j;) {
+				uint32_t cq;
+				size_t lq = loa__u8dec(p + q, j - q, &cq);
+				if (cq - 0x300u >= 0x70u) {
+					if (w + lq > sizeof strip) {
+						k = SYL_MAX + 1; /* too long to be a syllable */
+						break;
+					}
+					memcpy(strip + w, p + q, lq);
+					w += lq;
+				}
+				q += lq;
+			}
+			sp = strip;
+			sn = w;
+		}
 		bool done = false;
 		if (ascii && !fold && !(lower && upper) && k <= SYL_MAX &&
-		    !(tone && ascii_needs_repair(p + i, j - i))) {
+		    !(repair && ascii_needs_repair(sp, sn))) {
 			memcpy(o, p + i, j - i); /* plain ASCII syllable */
 			o += j - i;
 			done = true;
-		} else if (!marks && k <= SYL_MAX) {
+		} else if (k <= SYL_MAX) {
 			syl s;
 			bool gathered = false;
-			unsigned st = tone ? syl_status(&s, p + i, j - i, true, &gathered) : 0;
+			unsigned st = repair ? syl_status(&s, sp, sn, true, &gathered) : 0;
 			bool ok = st & SC_VALID;
 			bool changed = st & SC_CHANGED;
 			if ((!ok || !changed) && !fold && !(lower && upper)) {
@@ -682,7 +716,7 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 				done = true;
 			} else if (ok || ascii) {
 				if (!gathered)
-					syl_gather(p + i, j - i, &s);
+					syl_gather(sp, sn, &s);
 				if (ok || !fold) {
 					o += syl_emit(&s, ok ? flags : (flags & ~LOA_NORM_FOLD), o);
 					done = true;
@@ -690,6 +724,7 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 			}
 		}
 		if (!done) {
+			unsigned char *os = o;
 			for (size_t q = i; q < j;) {
 				uint32_t cq;
 				size_t lq = loa__u8dec(p + q, j - q, &cq);
@@ -700,6 +735,21 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 					o += lq;
 				}
 				q += lq;
+			}
+			/* folding foreign letters may leave an ASCII syllable ("ghänh"
+			 * -> "ghanh"): repair it too, so that folding is idempotent */
+			if (fold && repair && o > os && (size_t)(o - os) <= SYL_MAX &&
+			    ascii_needs_repair(os, (size_t)(o - os))) {
+				bool all = true;
+				for (unsigned char *q = os; q < o && all; q++)
+					all = byte_class[*q] == BC_LETTER;
+				syl s;
+				if (all && syl_gather(os, (size_t)(o - os), &s) && syl_repair(&s)) {
+					unsigned char t[4 * SYL_MAX];
+					size_t w = syl_emit(&s, flags, t);
+					memcpy(os, t, w);
+					o = os + w;
+				}
 			}
 		}
 		i = j;

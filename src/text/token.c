@@ -838,8 +838,9 @@ static size_t scan_one(scan *sc, size_t i, size_t lim, loa_tok_type *type, unsig
 				*type = LOA_TOK_URL;
 				return e;
 			}
-			if (nc == '@' || nc == '.' || nc == '_' || nc == '-' || nc == '+' || nc == '%' ||
-			    is_digit(nc)) {
+			unsigned nn = we + 1 < lim ? p[we + 1] : 0;
+			if (nc == '@' || nc == '_' || nc == '+' || nc == '%' || is_digit(nc) ||
+			    ((nc == '.' || nc == '-') && (is_alpha_ascii(nn) || is_digit(nn)))) {
 				size_t q = we;
 				while (q < lim && q - i < 64 && is_email_local(p[q]))
 					q++;

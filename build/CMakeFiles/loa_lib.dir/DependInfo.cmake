@@ -9,8 +9,10 @@ set(CMAKE_DEPENDS_LANGUAGES
 # The set of dependency files which are needed:
 set(CMAKE_DEPENDS_DEPENDENCY_FILES
   "/work/main/build/generated/openapi_json.c" "CMakeFiles/loa_lib.dir/generated/openapi_json.c.o" "gcc" "CMakeFiles/loa_lib.dir/generated/openapi_json.c.o.d"
+  "/work/main/src/analyze/claim.c" "CMakeFiles/loa_lib.dir/src/analyze/claim.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/analyze/claim.c.o.d"
   "/work/main/src/analyze/classify.c" "CMakeFiles/loa_lib.dir/src/analyze/classify.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/analyze/classify.c.o.d"
   "/work/main/src/analyze/lang.c" "CMakeFiles/loa_lib.dir/src/analyze/lang.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/analyze/lang.c.o.d"
+  "/work/main/src/analyze/pipeline.c" "CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o.d"
   "/work/main/src/analyze/story.c" "CMakeFiles/loa_lib.dir/src/analyze/story.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/analyze/story.c.o.d"
   "/work/main/src/auth/auth.c" "CMakeFiles/loa_lib.dir/src/auth/auth.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/auth/auth.c.o.d"
   "/work/main/src/cli/cli.c" "CMakeFiles/loa_lib.dir/src/cli/cli.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/cli/cli.c.o.d"
@@ -19,6 +21,7 @@ set(CMAKE_DEPENDS_DEPENDENCY_FILES
   "/work/main/src/cli/cmd_eval.c" "CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o.d"
   "/work/main/src/cli/cmd_feeds.c" "CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o.d"
   "/work/main/src/cli/cmd_import.c" "CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o.d"
+  "/work/main/src/cli/cmd_qa.c" "CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o.d"
   "/work/main/src/cli/cmd_queries.c" "CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o.d"
   "/work/main/src/cli/cmd_search.c" "CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o.d"
   "/work/main/src/cli/cmd_segment.c" "CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o.d"
@@ -51,7 +54,9 @@ set(CMAKE_DEPENDS_DEPENDENCY_FILES
   "/work/main/src/http/api_auth.c" "CMakeFiles/loa_lib.dir/src/http/api_auth.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/http/api_auth.c.o.d"
   "/work/main/src/http/api_items.c" "CMakeFiles/loa_lib.dir/src/http/api_items.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/http/api_items.c.o.d"
   "/work/main/src/http/app.c" "CMakeFiles/loa_lib.dir/src/http/app.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/http/app.c.o.d"
+  "/work/main/src/http/events.c" "CMakeFiles/loa_lib.dir/src/http/events.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/http/events.c.o.d"
   "/work/main/src/http/server.c" "CMakeFiles/loa_lib.dir/src/http/server.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/http/server.c.o.d"
+  "/work/main/src/qa/retrieve.c" "CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o.d"
   "/work/main/src/search/alert.c" "CMakeFiles/loa_lib.dir/src/search/alert.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/search/alert.c.o.d"
   "/work/main/src/search/index.c" "CMakeFiles/loa_lib.dir/src/search/index.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/search/index.c.o.d"
   "/work/main/src/search/match.c" "CMakeFiles/loa_lib.dir/src/search/match.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/search/match.c.o.d"

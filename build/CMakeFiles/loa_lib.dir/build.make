@@ -643,10 +643,38 @@ CMakeFiles/loa_lib.dir/src/analyze/story.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/story.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/story.c -o CMakeFiles/loa_lib.dir/src/analyze/story.c.s
 
+CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o: /work/main/src/analyze/pipeline.c
+CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_42) "Building C object CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o -c /work/main/src/analyze/pipeline.c
+
+CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/analyze/pipeline.c > CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.i
+
+CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/pipeline.c -o CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.s
+
+CMakeFiles/loa_lib.dir/src/analyze/claim.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/analyze/claim.c.o: /work/main/src/analyze/claim.c
+CMakeFiles/loa_lib.dir/src/analyze/claim.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_43) "Building C object CMakeFiles/loa_lib.dir/src/analyze/claim.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/claim.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/claim.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/claim.c.o -c /work/main/src/analyze/claim.c
+
+CMakeFiles/loa_lib.dir/src/analyze/claim.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/analyze/claim.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/analyze/claim.c > CMakeFiles/loa_lib.dir/src/analyze/claim.c.i
+
+CMakeFiles/loa_lib.dir/src/analyze/claim.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/claim.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/claim.c -o CMakeFiles/loa_lib.dir/src/analyze/claim.c.s
+
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: /work/main/src/cli/cmd_classify.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_42) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_44) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -c /work/main/src/cli/cmd_classify.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.i: cmake_force
@@ -660,7 +688,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/query.c.o: /work/main/src/search/query.c
 CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_43) "Building C object CMakeFiles/loa_lib.dir/src/search/query.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_45) "Building C object CMakeFiles/loa_lib.dir/src/search/query.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/query.c.o -MF CMakeFiles/loa_lib.dir/src/search/query.c.o.d -o CMakeFiles/loa_lib.dir/src/search/query.c.o -c /work/main/src/search/query.c
 
 CMakeFiles/loa_lib.dir/src/search/query.c.i: cmake_force
@@ -674,7 +702,7 @@ CMakeFiles/loa_lib.dir/src/search/query.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/index.c.o: /work/main/src/search/index.c
 CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_44) "Building C object CMakeFiles/loa_lib.dir/src/search/index.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_46) "Building C object CMakeFiles/loa_lib.dir/src/search/index.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/index.c.o -MF CMakeFiles/loa_lib.dir/src/search/index.c.o.d -o CMakeFiles/loa_lib.dir/src/search/index.c.o -c /work/main/src/search/index.c
 
 CMakeFiles/loa_lib.dir/src/search/index.c.i: cmake_force
@@ -688,7 +716,7 @@ CMakeFiles/loa_lib.dir/src/search/index.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/search.c.o: /work/main/src/search/search.c
 CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_45) "Building C object CMakeFiles/loa_lib.dir/src/search/search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_47) "Building C object CMakeFiles/loa_lib.dir/src/search/search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/search.c.o -MF CMakeFiles/loa_lib.dir/src/search/search.c.o.d -o CMakeFiles/loa_lib.dir/src/search/search.c.o -c /work/main/src/search/search.c
 
 CMakeFiles/loa_lib.dir/src/search/search.c.i: cmake_force
@@ -702,7 +730,7 @@ CMakeFiles/loa_lib.dir/src/search/search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/match.c.o: /work/main/src/search/match.c
 CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_46) "Building C object CMakeFiles/loa_lib.dir/src/search/match.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_48) "Building C object CMakeFiles/loa_lib.dir/src/search/match.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/match.c.o -MF CMakeFiles/loa_lib.dir/src/search/match.c.o.d -o CMakeFiles/loa_lib.dir/src/search/match.c.o -c /work/main/src/search/match.c
 
 CMakeFiles/loa_lib.dir/src/search/match.c.i: cmake_force
@@ -716,7 +744,7 @@ CMakeFiles/loa_lib.dir/src/search/match.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: /work/main/src/search/alert.c
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_47) "Building C object CMakeFiles/loa_lib.dir/src/search/alert.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_49) "Building C object CMakeFiles/loa_lib.dir/src/search/alert.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/alert.c.o -MF CMakeFiles/loa_lib.dir/src/search/alert.c.o.d -o CMakeFiles/loa_lib.dir/src/search/alert.c.o -c /work/main/src/search/alert.c
 
 CMakeFiles/loa_lib.dir/src/search/alert.c.i: cmake_force
@@ -730,7 +758,7 @@ CMakeFiles/loa_lib.dir/src/search/alert.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: /work/main/src/cli/cmd_search.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_48) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_50) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -c /work/main/src/cli/cmd_search.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.i: cmake_force
@@ -744,7 +772,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: /work/main/src/cli/cmd_queries.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_49) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_51) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o -c /work/main/src/cli/cmd_queries.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.i: cmake_force
@@ -758,7 +786,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: /work/main/src/cli/cmd_alerts.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_50) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_52) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o -c /work/main/src/cli/cmd_alerts.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.i: cmake_force
@@ -769,10 +797,38 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_alerts.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s
 
+CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: /work/main/src/qa/retrieve.c
+CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_53) "Building C object CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o -MF CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o -c /work/main/src/qa/retrieve.c
+
+CMakeFiles/loa_lib.dir/src/qa/retrieve.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/qa/retrieve.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/qa/retrieve.c > CMakeFiles/loa_lib.dir/src/qa/retrieve.c.i
+
+CMakeFiles/loa_lib.dir/src/qa/retrieve.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/qa/retrieve.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/qa/retrieve.c -o CMakeFiles/loa_lib.dir/src/qa/retrieve.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: /work/main/src/cli/cmd_qa.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_54) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -c /work/main/src/cli/cmd_qa.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_qa.c > CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_qa.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.s
+
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_51) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_55) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/app.c.o -MF CMakeFiles/loa_lib.dir/src/http/app.c.o.d -o CMakeFiles/loa_lib.dir/src/http/app.c.o -c /work/main/src/http/app.c
 
 CMakeFiles/loa_lib.dir/src/http/app.c.i: cmake_force
@@ -786,7 +842,7 @@ CMakeFiles/loa_lib.dir/src/http/app.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: /work/main/src/http/api_auth.c
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_52) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_56) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_auth.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -c /work/main/src/http/api_auth.c
 
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.i: cmake_force
@@ -800,7 +856,7 @@ CMakeFiles/loa_lib.dir/src/http/api_auth.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: /work/main/src/http/api_items.c
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_53) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_57) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_items.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_items.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_items.c.o -c /work/main/src/http/api_items.c
 
 CMakeFiles/loa_lib.dir/src/http/api_items.c.i: cmake_force
@@ -811,10 +867,24 @@ CMakeFiles/loa_lib.dir/src/http/api_items.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/api_items.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/api_items.c -o CMakeFiles/loa_lib.dir/src/http/api_items.c.s
 
+CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/http/events.c.o: /work/main/src/http/events.c
+CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_58) "Building C object CMakeFiles/loa_lib.dir/src/http/events.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/events.c.o -MF CMakeFiles/loa_lib.dir/src/http/events.c.o.d -o CMakeFiles/loa_lib.dir/src/http/events.c.o -c /work/main/src/http/events.c
+
+CMakeFiles/loa_lib.dir/src/http/events.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/http/events.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/http/events.c > CMakeFiles/loa_lib.dir/src/http/events.c.i
+
+CMakeFiles/loa_lib.dir/src/http/events.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/events.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/events.c -o CMakeFiles/loa_lib.dir/src/http/events.c.s
+
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/server.c.o: /work/main/src/http/server.c
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_54) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_59) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/server.c.o -MF CMakeFiles/loa_lib.dir/src/http/server.c.o.d -o CMakeFiles/loa_lib.dir/src/http/server.c.o -c /work/main/src/http/server.c
 
 CMakeFiles/loa_lib.dir/src/http/server.c.i: cmake_force
@@ -828,7 +898,7 @@ CMakeFiles/loa_lib.dir/src/http/server.c.s: cmake_force
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: generated/openapi_json.c
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_55) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_60) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -MF CMakeFiles/loa_lib.dir/generated/openapi_json.c.o.d -o CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -c /work/main/build/generated/openapi_json.c
 
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.i: cmake_force
@@ -842,7 +912,7 @@ CMakeFiles/loa_lib.dir/generated/openapi_json.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: /work/main/src/cli/cli.c
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_56) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_61) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cli.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cli.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cli.c.o -c /work/main/src/cli/cli.c
 
 CMakeFiles/loa_lib.dir/src/cli/cli.c.i: cmake_force
@@ -856,7 +926,7 @@ CMakeFiles/loa_lib.dir/src/cli/cli.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: /work/main/src/cli/cmd_serve.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_57) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_62) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -c /work/main/src/cli/cmd_serve.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.i: cmake_force
@@ -910,6 +980,8 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/analyze/classify.c.o" \
 "CMakeFiles/loa_lib.dir/src/analyze/lang.c.o" \
 "CMakeFiles/loa_lib.dir/src/analyze/story.c.o" \
+"CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o" \
+"CMakeFiles/loa_lib.dir/src/analyze/claim.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o" \
 "CMakeFiles/loa_lib.dir/src/search/query.c.o" \
 "CMakeFiles/loa_lib.dir/src/search/index.c.o" \
@@ -919,9 +991,12 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o" \
+"CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/app.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/api_auth.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/api_items.c.o" \
+"CMakeFiles/loa_lib.dir/src/http/events.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/server.c.o" \
 "CMakeFiles/loa_lib.dir/generated/openapi_json.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cli.c.o" \
@@ -971,6 +1046,8 @@ libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/classify.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/lang.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/story.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/analyze/claim.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/query.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/index.c.o
@@ -980,16 +1057,19 @@ libloa.a: CMakeFiles/loa_lib.dir/src/search/alert.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/app.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/api_auth.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/api_items.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/http/events.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/server.c.o
 libloa.a: CMakeFiles/loa_lib.dir/generated/openapi_json.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cli.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o
 libloa.a: CMakeFiles/loa_lib.dir/build.make
 libloa.a: CMakeFiles/loa_lib.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_58) "Linking C static library libloa.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_63) "Linking C static library libloa.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/loa_lib.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/loa_lib.dir/link.txt --verbose=$(VERBOSE)
 

@@ -1,0 +1,315 @@
+/* Unit tests of the text classifier (src/analyze/classify.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyze/classify.h"
+#include "core/buf.h"
+#include "core/err.h"
+
+/* A tiny synthetic task: three classes, each with its own words, plus
+ * shared filler words. */
+static const char *pos_w[] = {"tuyệt vời", "thành công", "xuất sắc", "khen thưởng", "phát triển",
+			      "vui mừng", "hiệu quả", "tăng trưởng"};
+static const char *neg_w[] = {"tai nạn", "cháy nổ", "tham nhũng", "lừa đảo", "thiệt hại",
+			      "tử vong", "bắt giữ", "ô nhiễm"};
+static const char *neu_w[] = {"kế hoạch", "thông báo", "lịch trình", "hướng dẫn", "giới thiệu",
+			      "cuộc họp", "thời tiết", "sản phẩm"};
+static const char *fill_w[] = {"hôm nay", "người dân", "thành phố", "cho biết", "theo", "tại",
+			       "năm nay", "của", "và", "đã"};
+
+static uint64_t rng_state = 7;
+static unsigned rnd(unsigned n)
+{
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned)((rng_state >> 33) % n);
+}
+
+static void make_text(char *out, size_t cap, const char **cls, size_t ncls)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = 0; i < 8; i++) {
+		const char *w = (i % 2 == 0) ? cls[rnd((unsigned)ncls)]
+					     : fill_w[rnd(sizeof fill_w / sizeof fill_w[0])];
+		int k = snprintf(out + len, cap - len, "%s%s", len ? " " : "", w);
+		if (k < 0 || (size_t)k >= cap - len)
+			break;
+		len += (size_t)k;
+	}
+}
+
+static loa_cls_model *train_tiny(unsigned folds)
+{
+	loa_cls_opts o;
+	loa_cls_opts_default(&o);
+	o.folds = folds;
+	o.min_df = 1;
+	o.note = "tiny synthetic test set";
+	loa_cls_trainer *t = NULL;
+	loa_err err;
+	assert_int_equal(loa_cls_trainer_new(&t, &o, &err), LOA_OK);
+	char buf[512];
+	rng_state = 7;
+	for (int i = 0; i < 60; i++) {
+		make_text(buf, sizeof buf, pos_w, 8);
+		assert_int_equal(loa_cls_trainer_add(t, "positive", 8, buf, strlen(buf), &err), LOA_OK);
+		make_text(buf, sizeof buf, neg_w, 8);
+		assert_int_equal(loa_cls_trainer_add(t, "negative", 8, buf, strlen(buf), &err), LOA_OK);
+		make_text(buf, sizeof buf, neu_w, 8);
+		assert_int_equal(loa_cls_trainer_add(t, "neutral", 7, buf, strlen(buf), &err), LOA_OK);
+	}
+	assert_int_equal(loa_cls_trainer_count(t), 180);
+	loa_cls_model *m = NULL;
+	loa_cls_cv cv;
+	int rc = loa_cls_trainer_run(t, &m, &cv, &err);
+	if (rc)
+		fail_msg("train: %s", loa_err_msg(&err));
+	if (folds >= 2) {
+		assert_true(cv.macro_f1 > 0.9);
+		assert_true(cv.temperature > 0);
+	}
+	loa_cls_trainer_free(t);
+	return m;
+}
+
+static const char *predict(loa_classifier *c, const loa_cls_model *m, const char *s,
+			   loa_cls_result *r)
+{
+	assert_int_equal(loa_classify(c, s, strlen(s), r), LOA_OK);
+	return loa_cls_model_label(m, r->label);
+}
+
+static void trains_and_predicts(void **state)
+{
+	loa_cls_model *m = train_tiny(3);
+	assert_int_equal(loa_cls_model_classes(m), 3);
+	/* labels are sorted */
+	assert_string_equal(loa_cls_model_label(m, 0), "negative");
+	assert_string_equal(loa_cls_model_label(m, 1), "neutral");
+	assert_string_equal(loa_cls_model_label(m, 2), "positive");
+	assert_null(loa_cls_model_label(m, 3));
+	assert_int_equal(loa_cls_model_find(m, "neutral", 7), 1);
+	assert_int_equal(loa_cls_model_find(m, "other", 5), -1);
+	assert_string_equal(loa_cls_model_note(m), "tiny synthetic test set");
+	loa_classifier *c = loa_classifier_new(m);
+	assert_non_null(c);
+	loa_cls_result r;
+	assert_string_equal(predict(c, m, "Vụ tai nạn và cháy nổ gây thiệt hại lớn", &r), "negative");
+	assert_true(r.features > 0);
+	assert_string_equal(predict(c, m, "Thành phố tăng trưởng xuất sắc, người dân vui mừng", &r),
+			    "positive");
+	assert_string_equal(predict(c, m, "Thông báo lịch trình cuộc họp và hướng dẫn", &r),
+			    "neutral");
+	/* without diacritics: the folded character n-grams still match */
+	assert_string_equal(predict(c, m, "vu tai nan chay no gay thiet hai", &r), "negative");
+	assert_string_equal(predict(c, m, "TĂNG TRƯỞNG XUẤT SẮC", &r), "positive");
+	loa_classifier_free(c);
+	loa_cls_model_free(m);
+}
+
+static void probabilities(void **state)
+{
+	loa_cls_model *m = train_tiny(3);
+	loa_classifier *c = loa_classifier_new(m);
+	const char *texts[] = {"tai nạn", "thành công rực rỡ", "kế hoạch", "", "xyz 123 !!!",
+			       "tai nạn thành công kế hoạch"};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		loa_cls_result r;
+		assert_int_equal(loa_classify(c, texts[i], strlen(texts[i]), &r), LOA_OK);
+		double sum = 0;
+		for (unsigned q = 0; q < 3; q++) {
+			assert_true(r.probs[q] >= 0 && r.probs[q] <= 1);
+			assert_true(r.probs[q] <= r.prob + 1e-12); /* the label has the top probability */
+			sum += r.probs[q];
+		}
+		assert_true(fabs(sum - 1) < 1e-9);
+		assert_true(r.prob == r.probs[r.label]);
+	}
+	/* a clear case is confident, but not certain */
+	loa_cls_result r;
+	assert_int_equal(loa_classify(c, "tai nạn cháy nổ tử vong", 27, &r), LOA_OK);
+	assert_true(r.prob > 0.6 && r.prob < 1.0);
+	loa_classifier_free(c);
+	loa_cls_model_free(m);
+}
+
+static void round_trip(void **state)
+{
+	loa_cls_model *m = train_tiny(0);
+	loa_buf img;
+	loa_buf_init(&img, LOA_CLS_MODEL_MAX);
+	assert_int_equal(loa_cls_model_write(m, &img), LOA_OK);
+	char path[] = "/tmp/loa_test_cls_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	loa_err err;
+	assert_int_equal(loa_cls_model_save(m, path, &err), LOA_OK);
+	loa_cls_model *m2 = NULL, *m3 = NULL;
+	assert_int_equal(loa_cls_model_load(&m2, path, &err), LOA_OK);
+	assert_int_equal(loa_cls_model_load_mem(&m3, img.data, img.len, &err), LOA_OK);
+	unlink(path);
+	assert_int_equal(loa_cls_model_features(m2), loa_cls_model_features(m));
+	loa_classifier *a = loa_classifier_new(m), *b = loa_classifier_new(m2),
+		       *c = loa_classifier_new(m3);
+	const char *texts[] = {"tai nạn", "thành công", "kế hoạch thông báo", "", "bất kỳ",
+			       "Người dân vui mừng vì tăng trưởng"};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		loa_cls_result ra, rb, rc;
+		size_t n = strlen(texts[i]);
+		assert_int_equal(loa_classify(a, texts[i], n, &ra), LOA_OK);
+		assert_int_equal(loa_classify(b, texts[i], n, &rb), LOA_OK);
+		assert_int_equal(loa_classify(c, texts[i], n, &rc), LOA_OK);
+		assert_int_equal(ra.label, rb.label);
+		assert_int_equal(ra.label, rc.label);
+		assert_true(ra.prob == rb.prob && ra.prob == rc.prob);
+	}
+	loa_classifier_free(a);
+	loa_classifier_free(b);
+	loa_classifier_free(c);
+	loa_cls_model_free(m2);
+	loa_cls_model_free(m3);
+	loa_cls_model_free(m);
+	loa_buf_release(&img);
+}
+
+static void bad_models(void **state)
+{
+	loa_cls_model *m = train_tiny(0);
+	loa_buf img;
+	loa_buf_init(&img, LOA_CLS_MODEL_MAX);
+	assert_int_equal(loa_cls_model_write(m, &img), LOA_OK);
+	loa_cls_model_free(m);
+	loa_cls_model *x = NULL;
+	loa_err err;
+	/* truncated anywhere: a clear error, never a crash */
+	size_t cuts[] = {0, 1, 8, 15, 16, 40, 87, 88, 100, img.len / 2, img.len - 9, img.len - 1};
+	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+		loa_err_clear(&err);
+		assert_int_equal(loa_cls_model_load_mem(&x, img.data, cuts[i], &err), LOA_EPARSE);
+		assert_null(x);
+		assert_true(strlen(loa_err_msg(&err)) > 0);
+	}
+	/* one flipped byte: the checksum catches it */
+	char *bad = malloc(img.len);
+	memcpy(bad, img.data, img.len);
+	bad[img.len / 2] ^= 0x40;
+	assert_int_equal(loa_cls_model_load_mem(&x, bad, img.len, &err), LOA_EPARSE);
+	assert_non_null(strstr(loa_err_msg(&err), "truncated or corrupt"));
+	/* another version */
+	memcpy(bad, img.data, img.len);
+	uint32_t v = LOA_CLS_MODEL_VERSION + 1;
+	memcpy(bad + 8, &v, 4);
+	assert_int_equal(loa_cls_model_load_mem(&x, bad, img.len, &err), LOA_EVERSION);
+	assert_non_null(strstr(loa_err_msg(&err), "version"));
+	/* not a model at all */
+	memset(bad, 'x', img.len);
+	assert_int_equal(loa_cls_model_load_mem(&x, bad, img.len, &err), LOA_EPARSE);
+	free(bad);
+	/* a file that does not exist */
+	assert_int_equal(loa_cls_model_load(&x, "/nonexistent/dir/m.model", &err), LOA_ENOTFOUND);
+	loa_buf_release(&img);
+}
+
+static void empty_and_huge(void **state)
+{
+	loa_cls_model *m = train_tiny(0);
+	loa_classifier *c = loa_classifier_new(m);
+	loa_cls_result r;
+	assert_int_equal(loa_classify(c, "", 0, &r), LOA_OK);
+	assert_int_equal(r.features, 0);
+	assert_false(r.truncated);
+	assert_true(r.label < 3);
+	assert_int_equal(loa_classify(c, NULL, 0, &r), LOA_OK);
+	assert_int_equal(loa_classify(c, NULL, 5, &r), LOA_EINVAL);
+	assert_int_equal(loa_classify(c, "   \t\n ", 6, &r), LOA_OK);
+	assert_int_equal(r.features, 0);
+	/* 4 MiB of text, with invalid UTF-8 and NUL bytes: only the cap is read */
+	size_t n = (size_t)4 << 20;
+	char *big = malloc(n);
+	for (size_t i = 0; i < n; i++)
+		big[i] = "tai nạn \xff\x00 "[i % 13];
+	assert_int_equal(loa_classify(c, big, n, &r), LOA_OK);
+	assert_true(r.truncated);
+	assert_true(r.features > 0);
+	assert_string_equal(loa_cls_model_label(m, r.label), "negative");
+	free(big);
+	loa_classifier_free(c);
+	loa_cls_model_free(m);
+}
+
+static void parse_lines(void **state)
+{
+	loa_str l, t;
+	assert_int_equal(loa_cls_parse_line("pos\tgood text\r\n", 15, &l, &t), LOA_OK);
+	assert_int_equal(l.n, 3);
+	assert_memory_equal(l.p, "pos", 3);
+	assert_int_equal(t.n, 9);
+	assert_memory_equal(t.p, "good text", 9);
+	assert_int_equal(loa_cls_parse_line("x\t", 2, &l, &t), LOA_OK);
+	assert_int_equal(t.n, 0);
+	assert_int_equal(loa_cls_parse_line("no tab here", 11, &l, &t), LOA_EPARSE);
+	assert_int_equal(loa_cls_parse_line("\ttext", 5, &l, &t), LOA_EPARSE);
+	assert_int_equal(loa_cls_parse_line("a b\ttext", 8, &l, &t), LOA_EPARSE);
+	char lab[100];
+	memset(lab, 'a', sizeof lab);
+	lab[99] = '\t';
+	assert_int_equal(loa_cls_parse_line(lab, 100, &l, &t), LOA_EPARSE);
+}
+
+static void trainer_errors(void **state)
+{
+	loa_cls_trainer *t = NULL;
+	loa_err err;
+	loa_cls_opts o;
+	loa_cls_opts_default(&o);
+	o.c = -1;
+	assert_int_equal(loa_cls_trainer_new(&t, &o, &err), LOA_EINVAL);
+	assert_int_equal(loa_cls_trainer_new(&t, NULL, &err), LOA_OK);
+	assert_int_equal(loa_cls_trainer_add(t, "", 0, "x", 1, &err), LOA_EINVAL);
+	assert_int_equal(loa_cls_trainer_add(t, "a\nb", 3, "x", 1, &err), LOA_EINVAL);
+	assert_int_equal(loa_cls_trainer_add(t, "one", 3, "một", 4, &err), LOA_OK);
+	assert_int_equal(loa_cls_trainer_add(t, "one", 3, "hai", 3, &err), LOA_OK);
+	loa_cls_model *m = NULL;
+	assert_int_equal(loa_cls_trainer_run(t, &m, NULL, &err), LOA_EINVAL); /* one label */
+	assert_null(m);
+	/* two labels, empty texts, more folds than texts: still trains */
+	assert_int_equal(loa_cls_trainer_add(t, "two", 3, "", 0, &err), LOA_OK);
+	assert_int_equal(loa_cls_trainer_run(t, &m, NULL, &err), LOA_OK);
+	assert_non_null(m);
+	loa_cls_model_free(m);
+	loa_cls_trainer_free(t);
+}
+
+static void scores(void **state)
+{
+	/* gold x pred: class 0 perfect, class 1 half */
+	uint64_t conf[4] = {4, 0, 2, 2};
+	loa_cls_prf prf[2];
+	double acc;
+	double mf = loa_cls_scores(conf, 2, prf, &acc);
+	assert_true(fabs(acc - 0.75) < 1e-12);
+	assert_true(fabs(prf[0].precision - 4.0 / 6) < 1e-12);
+	assert_true(fabs(prf[1].recall - 0.5) < 1e-12);
+	assert_true(fabs(mf - (prf[0].f1 + prf[1].f1) / 2) < 1e-12);
+	assert_int_equal(prf[1].support, 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(trains_and_predicts), cmocka_unit_test(probabilities),
+		cmocka_unit_test(round_trip),          cmocka_unit_test(bad_models),
+		cmocka_unit_test(empty_and_huge),      cmocka_unit_test(parse_lines),
+		cmocka_unit_test(trainer_errors),      cmocka_unit_test(scores),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
