@@ -35,7 +35,7 @@ def info(cp):
     # folded base: drop all combining marks; special strokes
     special = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ø": "o", "Ø": "O",
                "ł": "l", "Ł": "L", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T",
-               "ƀ": "b", "ɨ": "i", "Ɨ": "I", "ƶ": "z", "Ƶ": "Z"}
+               "ƀ": "b", "Ƀ": "B", "ɨ": "i", "Ɨ": "I", "ƶ": "z", "Ƶ": "Z"}
     if ch in special:
         fold = special[ch]
     else:

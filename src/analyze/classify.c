@@ -100,6 +100,11 @@ static unsigned len_bin(size_t ntok)
 
 /* ---- feature extraction ------------------------------------------------- */
 
+typedef struct fx_slot {
+	uint64_t h;   /* feature hash, 0 = empty */
+	uint32_t idx; /* index into the unique arrays */
+} fx_slot;
+
 /* Extracts the distinct features of one text with their counts. */
 typedef struct fx {
 	cls_feat f;
@@ -107,9 +112,10 @@ typedef struct fx {
 	uint32_t *cps;     /* code points of the normalised text, spaces collapsed */
 	uint32_t *fcps;    /* the same, folded */
 	size_t ncps;
-	uint32_t *tab;     /* open addressing: index+1 into the unique arrays */
+	fx_slot *tab;      /* open addressing over the distinct features */
 	size_t tabcap;     /* allocated slots */
 	size_t mask;       /* slots used for this text - 1 */
+	uint32_t *u_slot;  /* slot of each distinct feature (to clear the table) */
 	uint64_t *u_hash;
 	uint32_t *u_count;
 	uint8_t *u_block;
@@ -135,6 +141,7 @@ static void fx_release(fx *x)
 	free(x->cps);
 	free(x->fcps);
 	free(x->tab);
+	free(x->u_slot);
 	free(x->u_hash);
 	free(x->u_count);
 	free(x->u_block);
@@ -147,22 +154,24 @@ static inline void fx_emit(fx *x, uint64_t h, unsigned blk)
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
+	h += h == 0;
 	size_t i = (size_t)h & x->mask;
-	for (;;) {
-		uint32_t e = x->tab[i];
-		if (!e)
-			break;
-		if (x->u_hash[e - 1] == h) {
-			x->u_count[e - 1]++;
+	fx_slot *t = x->tab;
+	while (t[i].h) {
+		if (t[i].h == h) {
+			x->u_count[t[i].idx]++;
 			return;
 		}
 		i = (i + 1) & x->mask;
 	}
 	/* nu < ucap always: ucap is the bound on emits */
-	x->u_hash[x->nu] = h;
-	x->u_count[x->nu] = 1;
-	x->u_block[x->nu] = (uint8_t)blk;
-	x->tab[i] = (uint32_t)++x->nu;
+	size_t u = x->nu++;
+	t[i].h = h;
+	t[i].idx = (uint32_t)u;
+	x->u_slot[u] = (uint32_t)i;
+	x->u_hash[u] = h;
+	x->u_count[u] = 1;
+	x->u_block[u] = (uint8_t)blk;
 }
 
 static const char *tok_class(loa_tok_type t)
@@ -226,10 +235,15 @@ static int fx_reserve(fx *x, size_t emits)
 	size_t need = 1024;
 	while (need < 2 * emits + 2)
 		need <<= 1;
+	/* the previous text's entries are cleared one by one (cheap for short texts) */
+	for (size_t i = 0; i < x->nu; i++)
+		x->tab[x->u_slot[i]].h = 0;
+	x->nu = 0;
 	if (need > x->tabcap) {
-		uint32_t *t = realloc(x->tab, need * sizeof *t);
+		fx_slot *t = calloc(need, sizeof *t);
 		if (!t)
 			return LOA_ENOMEM;
+		free(x->tab);
 		x->tab = t;
 		x->tabcap = need;
 	}
@@ -244,12 +258,14 @@ static int fx_reserve(fx *x, size_t emits)
 		uint8_t *b = realloc(x->u_block, cap);
 		if (b)
 			x->u_block = b;
-		if (!h || !c || !b)
+		uint32_t *sl = realloc(x->u_slot, cap * sizeof *sl);
+		if (sl)
+			x->u_slot = sl;
+		if (!h || !c || !b || !sl)
 			return LOA_ENOMEM;
 		x->ucap = cap;
 	}
 	x->mask = need - 1;
-	memset(x->tab, 0, need * sizeof *x->tab);
 	return LOA_OK;
 }
 
@@ -277,7 +293,6 @@ static void fx_chars(fx *x, unsigned blk, unsigned nmin, unsigned nmax, bool fol
 /* Runs the extractor on s[0..n). */
 static int fx_run(fx *x, const char *s, size_t n)
 {
-	x->nu = 0;
 	x->ntok = 0;
 	x->nprev = 0;
 	x->truncated = false;
@@ -842,11 +857,12 @@ void loa_cls_opts_default(loa_cls_opts *o)
 	o->word_max = 2;
 	o->char_min = 1;
 	o->char_max = 5;
-	o->fold_min = 2;
-	o->fold_max = 5;
+	o->fold_min = 0;
+	o->fold_max = 0;
+	o->fold_words = 2;
 	o->w_word = 1;
 	o->w_char = 1;
-	o->w_fold = 0.5f;
+	o->w_fold = 1;
 	o->len_value = 0.5f;
 	o->seed = 1;
 }

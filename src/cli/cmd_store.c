@@ -1,6 +1,6 @@
 /*
- * cmd_store.c - store commands: `loa db`, `loa export`, `loa orgs`,
- * `loa sources` (`loa import` is in cmd_import.c).
+ * cmd_store.c - store commands: `loa db`, `loa export`, `loa orgs`
+ * (`loa import` is in cmd_import.c, `loa sources` in cmd_sources.c).
  */
 #include "cli/cli.h"
 #include "core/buf.h"
@@ -397,35 +397,4 @@ int cmd_orgs(loa_ctx *ctx, int argc, char **argv)
 	if (strcmp(argv[1], "merge") == 0)
 		return orgs_merge(ctx, argc - 1, argv + 1);
 	return cli_usage_error("orgs", "lệnh con không hợp lệ / unknown subcommand: %s", argv[1]);
-}
-
-/* ---- sources ---------------------------------------------------------- */
-
-static int print_source(void *arg, const loa_source *s)
-{
-	printf("%-28s %-6s %-7s %-9s %-20s %-8s %10" PRId64 "\n", s->slug, s->type,
-	       s->outlet ? s->outlet : "-", s->platform ? s->platform : "-", s->org ? s->org : "-",
-	       s->state ? s->state : "-", s->items);
-	return 0;
-}
-
-int cmd_sources(loa_ctx *ctx, int argc, char **argv)
-{
-	int rc = common_only(ctx, "sources", argc, argv);
-	if (rc)
-		return rc;
-	if (optind + 1 != argc || strcmp(argv[optind], "list") != 0)
-		return cli_usage_error("sources", "cần lệnh con list / expected 'list'");
-	loa_store *st;
-	if ((rc = open_store(ctx, "sources", 0, &st)))
-		return rc;
-	loa_err err;
-	loa_err_clear(&err);
-	printf("%-28s %-6s %-7s %-9s %-20s %-8s %10s\n", "slug", "type", "outlet", "platform",
-	       "org", "state", "items");
-	int status = LOA_EXIT_OK;
-	if (loa_store_sources_each(st, print_source, NULL, &err))
-		status = cli_fail("sources", "%s", loa_err_msg(&err));
-	loa_store_close(st);
-	return status;
 }

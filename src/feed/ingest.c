@@ -1357,16 +1357,16 @@ int loa_feed_source_add(loa_store *s, const loa_config *cfg, const loa_source_ad
 	}
 	char name[LOA_NAME_MAX + 1];
 	loa_strlcpy(name, o->name ? o->name : title ? title : "", sizeof name);
-	loa_source src = {0};
-	src.slug = slug;
-	src.type = "feed";
-	src.outlet = o->outlet;
-	src.org = o->org;
-	src.url = feed_url;
-	src.state = "new";
-	src.platform = "web";
-	src.name = name[0] ? name : NULL;
-	rc = loa_store_source_add(s, &src, NULL, err);
+	loa_source ns = {0};
+	ns.slug = slug;
+	ns.type = "feed";
+	ns.outlet = o->outlet;
+	ns.org = o->org;
+	ns.url = feed_url;
+	ns.state = "new";
+	ns.platform = "web";
+	ns.name = name[0] ? name : NULL;
+	rc = loa_store_source_add(s, &ns, NULL, err);
 	if (!rc && out)
 		rc = loa_store_source_get(s, slug, out, err);
 out:

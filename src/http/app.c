@@ -8,10 +8,13 @@
 #include "http/app.h"
 #include "http/app_int.h"
 #include "http/events.h"
+#include "http/jobs.h"
+#include "search/alert.h"
 #include "core/log.h"
 #include "core/map.h"
 #include "core/metrics.h"
 #include "core/str.h"
+#include "search/search.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -37,7 +40,10 @@ struct loa_app {
 	const loa_config *cfg;
 	char *db_path;
 	pthread_key_t key;
+	pthread_key_t skey; /* the thread's loa_search */
 	pthread_mutex_t mu;
+	loa_search *searches[MAX_HANDLES];
+	int nsearches;
 	loa_store *handles[MAX_HANDLES];
 	int nhandles;
 	loa_ms started;
@@ -48,6 +54,8 @@ struct loa_app {
 	int secure_cookies;
 	loa_events *bus;
 	loa_tailer *tailer;
+	loa_job *alerts_job;
+	loa_search *alerts_search; /* the alerts job's own handle */
 };
 
 /* ---- store handles ---- */
@@ -70,6 +78,27 @@ loa_store *loa_app_store(loa_app *a, loa_err *err)
 	a->handles[a->nhandles++] = s;
 	pthread_mutex_unlock(&a->mu);
 	pthread_setspecific(a->key, s);
+	return s;
+}
+
+loa_search *loa_app_search(loa_app *a, loa_err *err)
+{
+	loa_search *s = pthread_getspecific(a->skey);
+	if (s)
+		return s;
+	pthread_mutex_lock(&a->mu);
+	if (a->nsearches == MAX_HANDLES) {
+		pthread_mutex_unlock(&a->mu);
+		loa_err_set(err, LOA_ETOOBIG, "too many threads");
+		return NULL;
+	}
+	if (loa_search_open(a->db_path, &s, err) != LOA_OK) {
+		pthread_mutex_unlock(&a->mu);
+		return NULL;
+	}
+	a->searches[a->nsearches++] = s;
+	pthread_mutex_unlock(&a->mu);
+	pthread_setspecific(a->skey, s);
 	return s;
 }
 
@@ -371,7 +400,8 @@ int loa_app_new(const loa_config *cfg, const char *db_path, loa_app **out, loa_e
 		return loa_err_set(err, LOA_ENOMEM, "out of memory");
 	a->cfg = cfg;
 	a->db_path = strdup(db_path);
-	if (!a->db_path || pthread_key_create(&a->key, NULL) != 0) {
+	if (!a->db_path || pthread_key_create(&a->key, NULL) != 0 ||
+	    pthread_key_create(&a->skey, NULL) != 0) {
 		free(a->db_path);
 		free(a);
 		return loa_err_set(err, LOA_ENOMEM, "out of memory");
@@ -381,7 +411,8 @@ int loa_app_new(const loa_config *cfg, const char *db_path, loa_app **out, loa_e
 	a->started = loa_now_ms();
 	a->session_ttl = loa_config_get_i64(cfg, "http.session_hours", 12) * 3600 * 1000;
 	a->secure_cookies = loa_config_get_i64(cfg, "http.secure_cookies", 0) != 0;
-	static const route_table_fn tables[] = {loa_api_auth_routes, loa_api_items_routes};
+	static const route_table_fn tables[] = {loa_api_auth_routes, loa_api_items_routes,
+						loa_api_search_routes};
 	if (loa_events_new(4096, &a->bus) != LOA_OK) {
 		loa_app_free(a);
 		return loa_err_set(err, LOA_ENOMEM, "out of memory");
@@ -404,12 +435,16 @@ void loa_app_free(loa_app *a)
 {
 	if (!a)
 		return;
-	loa_tailer_stop(a->tailer);
+	if (a->alerts_job || a->tailer)
+		loa_app_stop(a);
 	for (int i = 0; i < a->nhandles; i++)
 		loa_store_close(a->handles[i]);
+	for (int i = 0; i < a->nsearches; i++)
+		loa_search_close(a->searches[i]);
 	loa_events_free(a->bus);
 	loa_map_release(&a->fails);
 	pthread_key_delete(a->key);
+	pthread_key_delete(a->skey);
 	pthread_mutex_destroy(&a->mu);
 	free(a->db_path);
 	free(a);
@@ -423,15 +458,65 @@ const loa_http_route *loa_app_routes(loa_app *a, size_t *n)
 
 loa_http_authorize loa_app_authorize(void) { return authorize; }
 
+/* Alerts that fire become live "alert" events. */
+static void alert_hook(void *arg, const char *alert, const char *json)
+{
+	loa_app *a = arg;
+	json_t *j = json_loads(json, 0, NULL);
+	if (!j)
+		return;
+	char *flat = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (flat)
+		loa_events_publish(a->bus, "alert", flat, NULL);
+	free(flat);
+}
+
+/* The monitoring step: index new items, match saved queries, evaluate and
+ * deliver alerts. */
+static int alerts_job(void *state, const atomic_int *stop)
+{
+	loa_app *a = state;
+	loa_err err;
+	loa_err_clear(&err);
+	if (!a->alerts_search && loa_search_open(a->db_path, &a->alerts_search, &err) != LOA_OK) {
+		loa_warn("alerts.open", "msg=%s", loa_err_msg(&err));
+		return LOA_EIO;
+	}
+	loa_alert_cfg cfg = {0};
+	cfg.smtp_url = loa_config_get(a->cfg, "smtp.url");
+	cfg.smtp_from = loa_config_get(a->cfg, "smtp.from");
+	cfg.now = LOA_TIME_NONE;
+	loa_alert_stats st = {0};
+	int rc = loa_alerts_run(a->alerts_search, &cfg, &st, &err);
+	if (rc)
+		loa_warn("alerts.run", "msg=%s", loa_err_msg(&err));
+	else if (st.indexed || st.events)
+		loa_info("alerts.run", "indexed=%lld matched=%lld events=%lld sent=%lld",
+			 (long long)st.indexed, (long long)st.matched, (long long)st.events,
+			 (long long)st.sent);
+	return rc;
+}
+
 int loa_app_start(loa_app *a, loa_http_server *srv, loa_err *err)
 {
 	loa_events_attach(a->bus, srv);
-	return loa_tailer_start(a->bus, a->db_path,
-				(unsigned)loa_config_get_i64(a->cfg, "http.tail_ms", 500), &a->tailer, err);
+	int rc = loa_tailer_start(a->bus, a->db_path,
+				  (unsigned)loa_config_get_i64(a->cfg, "http.tail_ms", 500), &a->tailer, err);
+	if (rc)
+		return rc;
+	loa_alert_set_hook(alert_hook, a);
+	return loa_job_start("alerts", loa_config_get_i64(a->cfg, "alerts.interval_s", 30) * 1000,
+			     alerts_job, a, &a->alerts_job, err);
 }
 
 void loa_app_stop(loa_app *a)
 {
+	loa_job_stop(a->alerts_job);
+	a->alerts_job = NULL;
+	loa_alert_set_hook(NULL, NULL);
+	loa_search_close(a->alerts_search);
+	a->alerts_search = NULL;
 	loa_tailer_stop(a->tailer);
 	a->tailer = NULL;
 	loa_events_attach(a->bus, NULL);

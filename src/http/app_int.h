@@ -13,6 +13,11 @@
 /* The route tables of the API files, concatenated by app.c. */
 const loa_http_route *loa_api_auth_routes(size_t *n);
 const loa_http_route *loa_api_items_routes(size_t *n);
+const loa_http_route *loa_api_search_routes(size_t *n);
+
+/* The calling thread's search handle (opened on first use). */
+struct loa_search;
+struct loa_search *loa_app_search(loa_app *a, loa_err *err);
 
 /* The caller (NULL when anonymous). */
 static inline const loa_user *api_user(const loa_http_req *r)

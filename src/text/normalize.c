@@ -524,13 +524,15 @@ static size_t syl_emit(const syl *s, unsigned flags, unsigned char *o)
 /* One code point outside a syllable, lower-cased/folded as asked. */
 static size_t other_emit(uint32_t cp, unsigned flags, unsigned char *o)
 {
+	if (flags & LOA_NORM_LOWER)
+		cp = loa_text_lower_cp(cp); /* first: folding is defined on lower case */
 	if (flags & LOA_NORM_FOLD) {
 		if (cp >= 0x300 && cp < 0x370)
 			return 0; /* a loose combining mark */
 		cp = loa_text_fold_cp(cp);
+		if (flags & LOA_NORM_LOWER)
+			cp = loa_text_lower_cp(cp);
 	}
-	if (flags & LOA_NORM_LOWER)
-		cp = loa_text_lower_cp(cp);
 	return put_cp(o, cp);
 }
 

@@ -175,6 +175,25 @@ def main():
     admin.req("POST", "/api/v1/orgs", {"slug": "bo-tai-chinh", "name": "Bộ Tài chính"}, tpl="/api/v1/orgs", want=201)
     admin.req("GET", "/api/v1/sources", tpl="/api/v1/sources", want=200)
 
+    # search, saved queries, alerts
+    st, j = admin.req("GET", "/api/v1/search?q=giay%20phep%20xay%20dung&limit=5", tpl="/api/v1/search", want=200)
+    check(j and j["count"] == 5 and all("«" in h.get("snippet", "") for h in j["hits"]),
+          "search without diacritics finds items, with highlighted snippets")
+    st, j = admin.req("GET", "/api/v1/search?q=%22gi%E1%BA%A5y%20ph%C3%A9p%22%20AND%20(", tpl="/api/v1/search", want=400)
+    check(j and j["error"]["code"] == "bad_query" and j["error"]["position"] > 0, "malformed query: 400 with its position")
+    admin.req("GET", "/api/v1/search", tpl="/api/v1/search", want=400)
+    admin.req("GET", "/api/v1/search?q=x&order=sideways", tpl="/api/v1/search", want=400)
+    admin.req("POST", "/api/v1/queries", {"name": "xay-dung", "query": "giấy phép xây dựng"}, tpl="/api/v1/queries", want=201)
+    admin.req("POST", "/api/v1/queries", {"name": "xay-dung", "query": "x"}, tpl="/api/v1/queries", want=409)
+    admin.req("POST", "/api/v1/queries", {"name": "hong", "query": "(a"}, tpl="/api/v1/queries", want=400)
+    st, j = admin.req("GET", "/api/v1/queries", tpl="/api/v1/queries", want=200)
+    check(j and [q["name"] for q in j["queries"]] == ["xay-dung"], "saved query listed")
+    admin.req("POST", "/api/v1/alerts", {"name": "canh-bao", "query": "xay-dung", "kind": "match",
+                                         "webhook": "http://127.0.0.1:9/hook"}, tpl="/api/v1/alerts", want=201)
+    admin.req("GET", "/api/v1/alerts", tpl="/api/v1/alerts", want=200)
+    admin.req("DELETE", "/api/v1/alerts/canh-bao", tpl="/api/v1/alerts/{name}", want=200)
+    admin.req("DELETE", "/api/v1/alerts/canh-bao", tpl="/api/v1/alerts/{name}", want=404)
+
     # CSRF: a cookie session without the token cannot change anything
     nocsrf = Client(port)
     nocsrf.cookie = admin.cookie

@@ -587,10 +587,80 @@ CMakeFiles/loa_lib.dir/src/feed/xml.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/xml.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/xml.c -o CMakeFiles/loa_lib.dir/src/feed/xml.c.s
 
+CMakeFiles/loa_lib.dir/src/feed/fetch.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/fetch.c.o: /work/main/src/feed/fetch.c
+CMakeFiles/loa_lib.dir/src/feed/fetch.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_38) "Building C object CMakeFiles/loa_lib.dir/src/feed/fetch.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/fetch.c.o -MF CMakeFiles/loa_lib.dir/src/feed/fetch.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/fetch.c.o -c /work/main/src/feed/fetch.c
+
+CMakeFiles/loa_lib.dir/src/feed/fetch.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/fetch.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/fetch.c > CMakeFiles/loa_lib.dir/src/feed/fetch.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/fetch.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/fetch.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/fetch.c -o CMakeFiles/loa_lib.dir/src/feed/fetch.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/robots.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/robots.c.o: /work/main/src/feed/robots.c
+CMakeFiles/loa_lib.dir/src/feed/robots.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_39) "Building C object CMakeFiles/loa_lib.dir/src/feed/robots.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/robots.c.o -MF CMakeFiles/loa_lib.dir/src/feed/robots.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/robots.c.o -c /work/main/src/feed/robots.c
+
+CMakeFiles/loa_lib.dir/src/feed/robots.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/robots.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/robots.c > CMakeFiles/loa_lib.dir/src/feed/robots.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/robots.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/robots.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/robots.c -o CMakeFiles/loa_lib.dir/src/feed/robots.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/schedule.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/schedule.c.o: /work/main/src/feed/schedule.c
+CMakeFiles/loa_lib.dir/src/feed/schedule.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_40) "Building C object CMakeFiles/loa_lib.dir/src/feed/schedule.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/schedule.c.o -MF CMakeFiles/loa_lib.dir/src/feed/schedule.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/schedule.c.o -c /work/main/src/feed/schedule.c
+
+CMakeFiles/loa_lib.dir/src/feed/schedule.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/schedule.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/schedule.c > CMakeFiles/loa_lib.dir/src/feed/schedule.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/schedule.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/schedule.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/schedule.c -o CMakeFiles/loa_lib.dir/src/feed/schedule.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/ingest.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/ingest.c.o: /work/main/src/feed/ingest.c
+CMakeFiles/loa_lib.dir/src/feed/ingest.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_41) "Building C object CMakeFiles/loa_lib.dir/src/feed/ingest.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/ingest.c.o -MF CMakeFiles/loa_lib.dir/src/feed/ingest.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/ingest.c.o -c /work/main/src/feed/ingest.c
+
+CMakeFiles/loa_lib.dir/src/feed/ingest.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/ingest.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/ingest.c > CMakeFiles/loa_lib.dir/src/feed/ingest.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/ingest.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/ingest.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/ingest.c -o CMakeFiles/loa_lib.dir/src/feed/ingest.c.s
+
+CMakeFiles/loa_lib.dir/src/feed/opml.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/feed/opml.c.o: /work/main/src/feed/opml.c
+CMakeFiles/loa_lib.dir/src/feed/opml.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_42) "Building C object CMakeFiles/loa_lib.dir/src/feed/opml.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/opml.c.o -MF CMakeFiles/loa_lib.dir/src/feed/opml.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/opml.c.o -c /work/main/src/feed/opml.c
+
+CMakeFiles/loa_lib.dir/src/feed/opml.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/feed/opml.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/feed/opml.c > CMakeFiles/loa_lib.dir/src/feed/opml.c.i
+
+CMakeFiles/loa_lib.dir/src/feed/opml.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/feed/opml.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/feed/opml.c -o CMakeFiles/loa_lib.dir/src/feed/opml.c.s
+
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: /work/main/src/cli/cmd_feeds.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_38) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_43) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o -c /work/main/src/cli/cmd_feeds.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.i: cmake_force
@@ -601,10 +671,38 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_feeds.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.s
 
+CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o: /work/main/src/cli/cmd_ingest.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_44) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o -c /work/main/src/cli/cmd_ingest.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_ingest.c > CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_ingest.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o: /work/main/src/cli/cmd_sources.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_45) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o -c /work/main/src/cli/cmd_sources.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_sources.c > CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_sources.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.s
+
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: /work/main/src/analyze/classify.c
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_39) "Building C object CMakeFiles/loa_lib.dir/src/analyze/classify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_46) "Building C object CMakeFiles/loa_lib.dir/src/analyze/classify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/classify.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/classify.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/classify.c.o -c /work/main/src/analyze/classify.c
 
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.i: cmake_force
@@ -618,7 +716,7 @@ CMakeFiles/loa_lib.dir/src/analyze/classify.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/lang.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/lang.c.o: /work/main/src/analyze/lang.c
 CMakeFiles/loa_lib.dir/src/analyze/lang.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_40) "Building C object CMakeFiles/loa_lib.dir/src/analyze/lang.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_47) "Building C object CMakeFiles/loa_lib.dir/src/analyze/lang.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/lang.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/lang.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/lang.c.o -c /work/main/src/analyze/lang.c
 
 CMakeFiles/loa_lib.dir/src/analyze/lang.c.i: cmake_force
@@ -632,7 +730,7 @@ CMakeFiles/loa_lib.dir/src/analyze/lang.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/story.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/story.c.o: /work/main/src/analyze/story.c
 CMakeFiles/loa_lib.dir/src/analyze/story.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_41) "Building C object CMakeFiles/loa_lib.dir/src/analyze/story.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_48) "Building C object CMakeFiles/loa_lib.dir/src/analyze/story.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/story.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/story.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/story.c.o -c /work/main/src/analyze/story.c
 
 CMakeFiles/loa_lib.dir/src/analyze/story.c.i: cmake_force
@@ -646,7 +744,7 @@ CMakeFiles/loa_lib.dir/src/analyze/story.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o: /work/main/src/analyze/pipeline.c
 CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_42) "Building C object CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_49) "Building C object CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o -c /work/main/src/analyze/pipeline.c
 
 CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.i: cmake_force
@@ -660,7 +758,7 @@ CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/claim.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/claim.c.o: /work/main/src/analyze/claim.c
 CMakeFiles/loa_lib.dir/src/analyze/claim.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_43) "Building C object CMakeFiles/loa_lib.dir/src/analyze/claim.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_50) "Building C object CMakeFiles/loa_lib.dir/src/analyze/claim.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/claim.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/claim.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/claim.c.o -c /work/main/src/analyze/claim.c
 
 CMakeFiles/loa_lib.dir/src/analyze/claim.c.i: cmake_force
@@ -671,10 +769,38 @@ CMakeFiles/loa_lib.dir/src/analyze/claim.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/claim.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/claim.c -o CMakeFiles/loa_lib.dir/src/analyze/claim.c.s
 
+CMakeFiles/loa_lib.dir/src/analyze/measure.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/analyze/measure.c.o: /work/main/src/analyze/measure.c
+CMakeFiles/loa_lib.dir/src/analyze/measure.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_51) "Building C object CMakeFiles/loa_lib.dir/src/analyze/measure.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/measure.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/measure.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/measure.c.o -c /work/main/src/analyze/measure.c
+
+CMakeFiles/loa_lib.dir/src/analyze/measure.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/analyze/measure.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/analyze/measure.c > CMakeFiles/loa_lib.dir/src/analyze/measure.c.i
+
+CMakeFiles/loa_lib.dir/src/analyze/measure.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/measure.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/measure.c -o CMakeFiles/loa_lib.dir/src/analyze/measure.c.s
+
+CMakeFiles/loa_lib.dir/src/analyze/report.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/analyze/report.c.o: /work/main/src/analyze/report.c
+CMakeFiles/loa_lib.dir/src/analyze/report.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_52) "Building C object CMakeFiles/loa_lib.dir/src/analyze/report.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/report.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/report.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/report.c.o -c /work/main/src/analyze/report.c
+
+CMakeFiles/loa_lib.dir/src/analyze/report.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/analyze/report.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/analyze/report.c > CMakeFiles/loa_lib.dir/src/analyze/report.c.i
+
+CMakeFiles/loa_lib.dir/src/analyze/report.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/report.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/report.c -o CMakeFiles/loa_lib.dir/src/analyze/report.c.s
+
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: /work/main/src/cli/cmd_classify.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_44) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_53) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -c /work/main/src/cli/cmd_classify.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.i: cmake_force
@@ -688,7 +814,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/query.c.o: /work/main/src/search/query.c
 CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_45) "Building C object CMakeFiles/loa_lib.dir/src/search/query.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_54) "Building C object CMakeFiles/loa_lib.dir/src/search/query.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/query.c.o -MF CMakeFiles/loa_lib.dir/src/search/query.c.o.d -o CMakeFiles/loa_lib.dir/src/search/query.c.o -c /work/main/src/search/query.c
 
 CMakeFiles/loa_lib.dir/src/search/query.c.i: cmake_force
@@ -702,7 +828,7 @@ CMakeFiles/loa_lib.dir/src/search/query.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/index.c.o: /work/main/src/search/index.c
 CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_46) "Building C object CMakeFiles/loa_lib.dir/src/search/index.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_55) "Building C object CMakeFiles/loa_lib.dir/src/search/index.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/index.c.o -MF CMakeFiles/loa_lib.dir/src/search/index.c.o.d -o CMakeFiles/loa_lib.dir/src/search/index.c.o -c /work/main/src/search/index.c
 
 CMakeFiles/loa_lib.dir/src/search/index.c.i: cmake_force
@@ -716,7 +842,7 @@ CMakeFiles/loa_lib.dir/src/search/index.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/search.c.o: /work/main/src/search/search.c
 CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_47) "Building C object CMakeFiles/loa_lib.dir/src/search/search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_56) "Building C object CMakeFiles/loa_lib.dir/src/search/search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/search.c.o -MF CMakeFiles/loa_lib.dir/src/search/search.c.o.d -o CMakeFiles/loa_lib.dir/src/search/search.c.o -c /work/main/src/search/search.c
 
 CMakeFiles/loa_lib.dir/src/search/search.c.i: cmake_force
@@ -730,7 +856,7 @@ CMakeFiles/loa_lib.dir/src/search/search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/match.c.o: /work/main/src/search/match.c
 CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_48) "Building C object CMakeFiles/loa_lib.dir/src/search/match.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_57) "Building C object CMakeFiles/loa_lib.dir/src/search/match.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/match.c.o -MF CMakeFiles/loa_lib.dir/src/search/match.c.o.d -o CMakeFiles/loa_lib.dir/src/search/match.c.o -c /work/main/src/search/match.c
 
 CMakeFiles/loa_lib.dir/src/search/match.c.i: cmake_force
@@ -744,7 +870,7 @@ CMakeFiles/loa_lib.dir/src/search/match.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: /work/main/src/search/alert.c
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_49) "Building C object CMakeFiles/loa_lib.dir/src/search/alert.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_58) "Building C object CMakeFiles/loa_lib.dir/src/search/alert.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/alert.c.o -MF CMakeFiles/loa_lib.dir/src/search/alert.c.o.d -o CMakeFiles/loa_lib.dir/src/search/alert.c.o -c /work/main/src/search/alert.c
 
 CMakeFiles/loa_lib.dir/src/search/alert.c.i: cmake_force
@@ -758,7 +884,7 @@ CMakeFiles/loa_lib.dir/src/search/alert.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: /work/main/src/cli/cmd_search.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_50) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_59) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -c /work/main/src/cli/cmd_search.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.i: cmake_force
@@ -772,7 +898,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: /work/main/src/cli/cmd_queries.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_51) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_60) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o -c /work/main/src/cli/cmd_queries.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.i: cmake_force
@@ -786,7 +912,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: /work/main/src/cli/cmd_alerts.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_52) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_61) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o -c /work/main/src/cli/cmd_alerts.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.i: cmake_force
@@ -800,7 +926,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: /work/main/src/qa/retrieve.c
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_53) "Building C object CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_62) "Building C object CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o -MF CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o -c /work/main/src/qa/retrieve.c
 
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.i: cmake_force
@@ -811,10 +937,24 @@ CMakeFiles/loa_lib.dir/src/qa/retrieve.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/qa/retrieve.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/qa/retrieve.c -o CMakeFiles/loa_lib.dir/src/qa/retrieve.c.s
 
+CMakeFiles/loa_lib.dir/src/qa/laws.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/qa/laws.c.o: /work/main/src/qa/laws.c
+CMakeFiles/loa_lib.dir/src/qa/laws.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_63) "Building C object CMakeFiles/loa_lib.dir/src/qa/laws.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/laws.c.o -MF CMakeFiles/loa_lib.dir/src/qa/laws.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/laws.c.o -c /work/main/src/qa/laws.c
+
+CMakeFiles/loa_lib.dir/src/qa/laws.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/qa/laws.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/qa/laws.c > CMakeFiles/loa_lib.dir/src/qa/laws.c.i
+
+CMakeFiles/loa_lib.dir/src/qa/laws.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/qa/laws.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/qa/laws.c -o CMakeFiles/loa_lib.dir/src/qa/laws.c.s
+
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: /work/main/src/cli/cmd_qa.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_54) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_64) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -c /work/main/src/cli/cmd_qa.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.i: cmake_force
@@ -828,7 +968,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_55) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_65) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/app.c.o -MF CMakeFiles/loa_lib.dir/src/http/app.c.o.d -o CMakeFiles/loa_lib.dir/src/http/app.c.o -c /work/main/src/http/app.c
 
 CMakeFiles/loa_lib.dir/src/http/app.c.i: cmake_force
@@ -842,7 +982,7 @@ CMakeFiles/loa_lib.dir/src/http/app.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: /work/main/src/http/api_auth.c
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_56) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_66) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_auth.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -c /work/main/src/http/api_auth.c
 
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.i: cmake_force
@@ -856,7 +996,7 @@ CMakeFiles/loa_lib.dir/src/http/api_auth.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: /work/main/src/http/api_items.c
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_57) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_67) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_items.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_items.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_items.c.o -c /work/main/src/http/api_items.c
 
 CMakeFiles/loa_lib.dir/src/http/api_items.c.i: cmake_force
@@ -867,10 +1007,24 @@ CMakeFiles/loa_lib.dir/src/http/api_items.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/api_items.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/api_items.c -o CMakeFiles/loa_lib.dir/src/http/api_items.c.s
 
+CMakeFiles/loa_lib.dir/src/http/api_search.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/http/api_search.c.o: /work/main/src/http/api_search.c
+CMakeFiles/loa_lib.dir/src/http/api_search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_68) "Building C object CMakeFiles/loa_lib.dir/src/http/api_search.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_search.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_search.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_search.c.o -c /work/main/src/http/api_search.c
+
+CMakeFiles/loa_lib.dir/src/http/api_search.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/http/api_search.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/http/api_search.c > CMakeFiles/loa_lib.dir/src/http/api_search.c.i
+
+CMakeFiles/loa_lib.dir/src/http/api_search.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/api_search.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/api_search.c -o CMakeFiles/loa_lib.dir/src/http/api_search.c.s
+
 CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/events.c.o: /work/main/src/http/events.c
 CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_58) "Building C object CMakeFiles/loa_lib.dir/src/http/events.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_69) "Building C object CMakeFiles/loa_lib.dir/src/http/events.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/events.c.o -MF CMakeFiles/loa_lib.dir/src/http/events.c.o.d -o CMakeFiles/loa_lib.dir/src/http/events.c.o -c /work/main/src/http/events.c
 
 CMakeFiles/loa_lib.dir/src/http/events.c.i: cmake_force
@@ -881,10 +1035,24 @@ CMakeFiles/loa_lib.dir/src/http/events.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/events.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/events.c -o CMakeFiles/loa_lib.dir/src/http/events.c.s
 
+CMakeFiles/loa_lib.dir/src/http/jobs.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/http/jobs.c.o: /work/main/src/http/jobs.c
+CMakeFiles/loa_lib.dir/src/http/jobs.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_70) "Building C object CMakeFiles/loa_lib.dir/src/http/jobs.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/jobs.c.o -MF CMakeFiles/loa_lib.dir/src/http/jobs.c.o.d -o CMakeFiles/loa_lib.dir/src/http/jobs.c.o -c /work/main/src/http/jobs.c
+
+CMakeFiles/loa_lib.dir/src/http/jobs.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/http/jobs.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/http/jobs.c > CMakeFiles/loa_lib.dir/src/http/jobs.c.i
+
+CMakeFiles/loa_lib.dir/src/http/jobs.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/http/jobs.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/http/jobs.c -o CMakeFiles/loa_lib.dir/src/http/jobs.c.s
+
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/server.c.o: /work/main/src/http/server.c
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_59) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_71) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/server.c.o -MF CMakeFiles/loa_lib.dir/src/http/server.c.o.d -o CMakeFiles/loa_lib.dir/src/http/server.c.o -c /work/main/src/http/server.c
 
 CMakeFiles/loa_lib.dir/src/http/server.c.i: cmake_force
@@ -898,7 +1066,7 @@ CMakeFiles/loa_lib.dir/src/http/server.c.s: cmake_force
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: generated/openapi_json.c
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_60) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_72) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -MF CMakeFiles/loa_lib.dir/generated/openapi_json.c.o.d -o CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -c /work/main/build/generated/openapi_json.c
 
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.i: cmake_force
@@ -912,7 +1080,7 @@ CMakeFiles/loa_lib.dir/generated/openapi_json.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: /work/main/src/cli/cli.c
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_61) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_73) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cli.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cli.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cli.c.o -c /work/main/src/cli/cli.c
 
 CMakeFiles/loa_lib.dir/src/cli/cli.c.i: cmake_force
@@ -926,7 +1094,7 @@ CMakeFiles/loa_lib.dir/src/cli/cli.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: /work/main/src/cli/cmd_serve.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_62) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_74) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -c /work/main/src/cli/cmd_serve.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.i: cmake_force
@@ -976,12 +1144,21 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/feed/json.c.o" \
 "CMakeFiles/loa_lib.dir/src/feed/uri.c.o" \
 "CMakeFiles/loa_lib.dir/src/feed/xml.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/fetch.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/robots.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/schedule.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/ingest.c.o" \
+"CMakeFiles/loa_lib.dir/src/feed/opml.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o" \
 "CMakeFiles/loa_lib.dir/src/analyze/classify.c.o" \
 "CMakeFiles/loa_lib.dir/src/analyze/lang.c.o" \
 "CMakeFiles/loa_lib.dir/src/analyze/story.c.o" \
 "CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o" \
 "CMakeFiles/loa_lib.dir/src/analyze/claim.c.o" \
+"CMakeFiles/loa_lib.dir/src/analyze/measure.c.o" \
+"CMakeFiles/loa_lib.dir/src/analyze/report.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o" \
 "CMakeFiles/loa_lib.dir/src/search/query.c.o" \
 "CMakeFiles/loa_lib.dir/src/search/index.c.o" \
@@ -992,11 +1169,14 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o" \
 "CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o" \
+"CMakeFiles/loa_lib.dir/src/qa/laws.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/app.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/api_auth.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/api_items.c.o" \
+"CMakeFiles/loa_lib.dir/src/http/api_search.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/events.c.o" \
+"CMakeFiles/loa_lib.dir/src/http/jobs.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/server.c.o" \
 "CMakeFiles/loa_lib.dir/generated/openapi_json.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cli.c.o" \
@@ -1042,12 +1222,21 @@ libloa.a: CMakeFiles/loa_lib.dir/src/feed/html.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/feed/json.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/feed/uri.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/feed/xml.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/fetch.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/robots.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/schedule.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/ingest.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/feed/opml.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/classify.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/lang.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/story.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/claim.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/analyze/measure.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/analyze/report.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/query.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/index.c.o
@@ -1058,18 +1247,21 @@ libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/qa/laws.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/app.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/api_auth.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/api_items.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/http/api_search.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/events.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/http/jobs.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/server.c.o
 libloa.a: CMakeFiles/loa_lib.dir/generated/openapi_json.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cli.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o
 libloa.a: CMakeFiles/loa_lib.dir/build.make
 libloa.a: CMakeFiles/loa_lib.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_63) "Linking C static library libloa.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_75) "Linking C static library libloa.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/loa_lib.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/loa_lib.dir/link.txt --verbose=$(VERBOSE)
 
