@@ -36,13 +36,19 @@ def info(cp):
     special = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ø": "o", "Ø": "O",
                "ł": "l", "Ł": "L", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T",
                "ƀ": "b", "Ƀ": "B", "ɨ": "i", "Ɨ": "I", "ƶ": "z", "Ƶ": "Z"}
-    if ch in special:
-        fold = special[ch]
-    else:
-        d = ud.normalize("NFD", ch)
-        fold = "".join(c for c in d if not ud.category(c).startswith("M"))
-        if len(fold) != 1:
-            fold = ch
+    # fold until nothing changes (ǿ -> ø -> o), so folding is idempotent
+    fold = ch
+    for _ in range(4):
+        if fold in special:
+            nxt = special[fold]
+        else:
+            d = ud.normalize("NFD", fold)
+            nxt = "".join(c for c in d if not ud.category(c).startswith("M"))
+            if len(nxt) != 1:
+                nxt = fold
+        if nxt == fold:
+            break
+        fold = nxt
     vowel, tone = NO_VOWEL, 0
     d = ud.normalize("NFD", lower)
     tones = [TONE_MARKS[c] for c in d if c in TONE_MARKS]

@@ -51,6 +51,7 @@ set(CMAKE_MAKEFILE_DEPENDS
   "/work/main/tests/core/CMakeLists.txt"
   "/work/main/tests/feed/CMakeLists.txt"
   "/work/main/tests/http/CMakeLists.txt"
+  "/work/main/tests/qa/CMakeLists.txt"
   "/work/main/tests/search/CMakeLists.txt"
   "/work/main/tests/store/CMakeLists.txt"
   "/work/main/tests/text/CMakeLists.txt"
@@ -83,6 +84,7 @@ set(CMAKE_MAKEFILE_PRODUCTS
   "tests/feed/CMakeFiles/CMakeDirectoryInformation.cmake"
   "tests/analyze/CMakeFiles/CMakeDirectoryInformation.cmake"
   "tests/search/CMakeFiles/CMakeDirectoryInformation.cmake"
+  "tests/qa/CMakeFiles/CMakeDirectoryInformation.cmake"
   "tests/http/CMakeFiles/CMakeDirectoryInformation.cmake"
   "tests/cli/CMakeFiles/CMakeDirectoryInformation.cmake"
   )
@@ -113,9 +115,12 @@ set(CMAKE_DEPEND_INFO_FILES
   "tests/feed/CMakeFiles/test_feed_parse.dir/DependInfo.cmake"
   "tests/feed/CMakeFiles/test_feed_extract.dir/DependInfo.cmake"
   "tests/feed/CMakeFiles/replay_feed.dir/DependInfo.cmake"
+  "tests/feed/CMakeFiles/test_feed_schedule.dir/DependInfo.cmake"
+  "tests/feed/CMakeFiles/test_feed_opml.dir/DependInfo.cmake"
   "tests/analyze/CMakeFiles/test_analyze_classify.dir/DependInfo.cmake"
   "tests/search/CMakeFiles/test_search_query.dir/DependInfo.cmake"
   "tests/search/CMakeFiles/test_search_fts.dir/DependInfo.cmake"
   "tests/search/CMakeFiles/test_search_alert.dir/DependInfo.cmake"
+  "tests/qa/CMakeFiles/test_qa_calendar.dir/DependInfo.cmake"
   "tests/http/CMakeFiles/test_http_server.dir/DependInfo.cmake"
   )

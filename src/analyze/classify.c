@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -530,13 +531,28 @@ fail:
 	return rc;
 }
 
+/* The file image: 2 MiB-aligned and marked for huge pages when large, so
+ * the random lookups into the feature table do not miss the TLB. */
+static unsigned char *model_alloc(size_t n)
+{
+	const size_t huge = (size_t)2 << 20;
+	if (n < huge / 2)
+		return malloc(n ? n : 1);
+	void *p = NULL;
+	size_t rounded = (n + huge - 1) & ~(huge - 1);
+	if (posix_memalign(&p, huge, rounded) != 0)
+		return NULL;
+	madvise(p, rounded, MADV_HUGEPAGE); /* advice only: failure is harmless */
+	return p;
+}
+
 int loa_cls_model_load_mem(loa_cls_model **out, const void *data, size_t n, loa_err *err)
 {
 	if (!out || (!data && n))
 		return loa_err_set(err, LOA_EINVAL, "tham số không hợp lệ / invalid argument");
 	if (n > LOA_CLS_MODEL_MAX)
 		return loa_err_set(err, LOA_ETOOBIG, "mô hình quá lớn / model too big");
-	unsigned char *copy = malloc(n ? n : 1);
+	unsigned char *copy = model_alloc(n);
 	if (!copy)
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	if (n)
@@ -564,7 +580,7 @@ int loa_cls_model_load(loa_cls_model **out, const char *path, loa_err *err)
 		return loa_err_set(err, LOA_ETOOBIG, "mô hình quá lớn / model too big: %s", path);
 	}
 	size_t n = (size_t)st.st_size;
-	unsigned char *data = malloc(n ? n : 1);
+	unsigned char *data = model_alloc(n);
 	if (!data) {
 		close(fd);
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
@@ -1455,9 +1471,10 @@ static int build_model(loa_cls_model **out, const loa_cls_trainer *t, char **lab
 	size_t nb = strlen(t->note) + 1;
 	layout l;
 	make_layout(&l, k, bits, lb, nb);
-	unsigned char *d = calloc(1, l.total);
+	unsigned char *d = model_alloc(l.total);
 	if (!d)
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	memset(d, 0, l.total);
 	memcpy(d, CLS_MAGIC, 8);
 	uint32_t v = LOA_CLS_MODEL_VERSION, hb = CLS_HEADER_BYTES;
 	memcpy(d + 8, &v, 4);

@@ -109,6 +109,14 @@ uint64_t loa_an_fold_hash(const char *s, size_t n)
 	return fold_word(s, n, tmp, sizeof tmp, &k);
 }
 
+bool loa_an_is_stop_word(const char *s, size_t n)
+{
+	char fold[16];
+	size_t k;
+	fold_word(s, n, fold, sizeof fold, &k);
+	return k <= sizeof fold && loa_an_is_stop(fold, k);
+}
+
 void loa_an_doc_init(loa_an_doc *d)
 {
 	memset(d, 0, sizeof *d);

@@ -74,6 +74,10 @@ const char *loa_lang_detect(const char *s, size_t n);
 /* True when the folded form (ASCII, lower case) is a function word. */
 bool loa_an_is_stop(const char *folded, size_t n);
 
+/* True when a word (any case, with or without diacritics) folds to a
+ * function word. */
+bool loa_an_is_stop_word(const char *s, size_t n);
+
 /* 64-bit hash of the folded form of a matching-form word (what
  * loa_an_word.fh holds). */
 uint64_t loa_an_fold_hash(const char *s, size_t n);

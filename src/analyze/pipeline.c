@@ -18,6 +18,9 @@
 #include "core/paths.h"
 #include "core/str.h"
 #include "store/sql.h"
+#include "text/segment.h"
+#include "text/text.h"
+#include "core/utf8.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,6 +28,10 @@
 #include <string.h>
 
 #include "core/banned.h"
+
+#define TERMS_PER_ITEM 256u
+#define TERM_MAX 96u
+#define TERM_TEXT_MAX ((size_t)8 << 10) /* bytes of an item's text whose terms count */
 
 /* ---- schema --------------------------------------------------------------- */
 
@@ -341,6 +348,9 @@ struct loa_analyzer {
 	loa_story_index *ix;
 	loa_an_doc doc;
 	loa_shingles sh, words;
+	loa_seg_model *seg_model; /* word segmenter for terms (NULL: syllable pairs) */
+	loa_segmenter *seg;
+	loa_buf segbuf, termbuf;
 	loa_map terms; /* "day\x1fterm" -> count (stored in the pointer) */
 	row *rows;
 	size_t nrows, caprows;
@@ -443,6 +453,10 @@ void loa_analyzer_free(loa_analyzer *a)
 	loa_shingles_release(&a->sh);
 	loa_shingles_release(&a->words);
 	loa_map_release(&a->terms);
+	loa_segmenter_free(a->seg);
+	loa_seg_model_free(a->seg_model);
+	loa_buf_release(&a->segbuf);
+	loa_buf_release(&a->termbuf);
 	free(a->rows);
 	free(a);
 }
@@ -462,6 +476,18 @@ int loa_analyzer_new(loa_store *s, const loa_analyze_opts *opts, loa_analyzer **
 		a->o = *opts;
 	loa_an_doc_init(&a->doc);
 	loa_map_init(&a->terms, NULL);
+	loa_buf_init(&a->segbuf, 8 * TERM_TEXT_MAX + 4096);
+	loa_buf_init(&a->termbuf, 4 * TERM_MAX + 64);
+	{
+		/* the shipped segmenter makes trending terms real words; without
+		 * it terms are pairs of adjacent syllables */
+		loa_buf p;
+		loa_buf_init(&p, LOA_PATH_MAX);
+		if (loa_model_path("segment.model", &p, NULL) == LOA_OK &&
+		    loa_seg_model_load(&a->seg_model, p.data, NULL) == LOA_OK)
+			a->seg = loa_segmenter_new(a->seg_model, NULL);
+		loa_buf_release(&p);
+	}
 	loa__an_mentions_init(&a->men);
 	a->ix = loa_story_index_new(a->o.window);
 	if (!a->ix) {
@@ -664,51 +690,102 @@ static int on_mention(void *arg, const char *org)
 	return loa_sql_run(st, m->err);
 }
 
-#define TERMS_PER_ITEM 256u
-#define TERM_MAX 96u
 
-/* Counts the item's distinct terms (content syllables and pairs of
- * adjacent content syllables, within a sentence) for its day. */
-static int count_terms(loa_analyzer *a, const row *r)
+/* Adds one term of the item's day (once per item). */
+static int add_term(loa_analyzer *a, int64_t day, const char *t, size_t tn, uint64_t *seen,
+		    size_t *nseen)
 {
-	const loa_an_doc *d = &a->doc;
-	int64_t day = loa__an_vn_day(r->at);
+	char key[TERM_MAX * 2 + 32];
+	int k = snprintf(key, sizeof key, "%" PRId64 "\x1f%.*s", day, (int)tn, t);
+	if (k <= 0 || (size_t)k >= sizeof key)
+		return LOA_OK;
+	uint64_t h = loa_hash64(key, (size_t)k);
+	for (size_t q = 0; q < *nseen; q++)
+		if (seen[q] == h)
+			return LOA_OK;
+	if (*nseen >= TERMS_PER_ITEM)
+		return LOA_OK;
+	seen[(*nseen)++] = h;
+	uintptr_t c = (uintptr_t)loa_map_get(&a->terms, key, (size_t)k);
+	return loa_map_set(&a->terms, key, (size_t)k, (void *)(c + 1));
+}
+
+/* Terms from the word segmenter: words of letters (syllables joined by
+ * '_' become one term, spaces between), lower-cased; single function
+ * words and one-letter words left out. */
+static int count_terms_seg(loa_analyzer *a, const row *r, int64_t day)
+{
 	uint64_t seen[TERMS_PER_ITEM];
 	size_t nseen = 0;
-	char key[TERM_MAX * 2 + 32];
+	size_t n = r->text_n > TERM_TEXT_MAX ? loa_utf8_truncate(r->text, r->text_n, TERM_TEXT_MAX)
+					     : r->text_n;
+	loa_buf_reset(&a->segbuf);
+	/* one line per paragraph: the segmenter takes a line at a time */
+	const char *p = r->text, *end = r->text + n;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		if (loa_segment_text(a->seg, p, (size_t)(e - p), &a->segbuf))
+			break;
+		if (loa_buf_putc(&a->segbuf, ' '))
+			break;
+		p = nl ? nl + 1 : end;
+	}
+	loa_str rest = {a->segbuf.data ? a->segbuf.data : "", a->segbuf.len};
+	while (rest.n) {
+		loa_str w = loa_str_split(&rest, ' ');
+		if (w.n < 2 || w.n > TERM_MAX)
+			continue;
+		uint32_t cp;
+		loa_utf8_decode((const unsigned char *)w.p, w.n, &cp);
+		if (!loa_text_is_letter(cp))
+			continue;
+		bool multi = memchr(w.p, '_', w.n) != NULL;
+		loa_buf_reset(&a->termbuf);
+		if (loa_text_normalize(w.p, w.n, LOA_NORM_MATCH, &a->termbuf) || !a->termbuf.data)
+			continue;
+		for (size_t i = 0; i < a->termbuf.len; i++)
+			if (a->termbuf.data[i] == '_')
+				a->termbuf.data[i] = ' ';
+		if (!multi && (loa_an_is_stop_word(a->termbuf.data, a->termbuf.len) ||
+			       loa_utf8_count(a->termbuf.data, a->termbuf.len) < 2))
+			continue;
+		if (add_term(a, day, a->termbuf.data, a->termbuf.len, seen, &nseen))
+			return LOA_ENOMEM;
+	}
+	return LOA_OK;
+}
+
+/* Counts the item's distinct terms for its day: words from the segmenter,
+ * or (without it) content syllables and pairs of adjacent content
+ * syllables within a sentence. */
+static int count_terms(loa_analyzer *a, const row *r)
+{
+	int64_t day = loa__an_vn_day(r->at);
+	if (a->seg)
+		return count_terms_seg(a, r, day);
+	const loa_an_doc *d = &a->doc;
+	uint64_t seen[TERMS_PER_ITEM];
+	size_t nseen = 0;
+	char key[TERM_MAX * 2 + 8];
 	for (size_t i = 0; i < d->n && nseen < TERMS_PER_ITEM; i++) {
 		const loa_an_word *w = &d->w[i];
 		if (!(w->flags & LOA_ANW_WORD) || (w->flags & LOA_ANW_STOP) || w->len < 2 ||
 		    w->len > TERM_MAX)
 			continue;
-		for (int pass = 0; pass < 2; pass++) {
-			const loa_an_word *w2 = NULL;
-			if (pass == 1) {
-				if (i + 1 >= d->n || (w->flags & LOA_ANW_SENT))
-					break;
-				w2 = &d->w[i + 1];
-				if (!(w2->flags & LOA_ANW_WORD) || (w2->flags & LOA_ANW_STOP) ||
-				    w2->len < 2 || w2->len > TERM_MAX)
-					break;
-			}
-			int k = snprintf(key, sizeof key, "%" PRId64 "\x1f%.*s%s%.*s", day, (int)w->len,
-					 d->norm.data + w->off, w2 ? " " : "",
-					 w2 ? (int)w2->len : 0, w2 ? d->norm.data + w2->off : "");
-			if (k <= 0 || (size_t)k >= sizeof key)
-				continue;
-			uint64_t h = loa_hash64(key, (size_t)k);
-			bool dup = false;
-			for (size_t q = 0; q < nseen; q++)
-				if (seen[q] == h)
-					dup = true;
-			if (dup)
-				continue;
-			if (nseen < TERMS_PER_ITEM)
-				seen[nseen++] = h;
-			uintptr_t c = (uintptr_t)loa_map_get(&a->terms, key, (size_t)k);
-			if (loa_map_set(&a->terms, key, (size_t)k, (void *)(c + 1)))
-				return LOA_ENOMEM;
-		}
+		if (add_term(a, day, d->norm.data + w->off, w->len, seen, &nseen))
+			return LOA_ENOMEM;
+		if (i + 1 >= d->n || (w->flags & LOA_ANW_SENT))
+			continue;
+		const loa_an_word *w2 = &d->w[i + 1];
+		if (!(w2->flags & LOA_ANW_WORD) || (w2->flags & LOA_ANW_STOP) || w2->len < 2 ||
+		    w2->len > TERM_MAX)
+			continue;
+		int k = snprintf(key, sizeof key, "%.*s %.*s", (int)w->len, d->norm.data + w->off,
+				 (int)w2->len, d->norm.data + w2->off);
+		if (k > 0 && (size_t)k < sizeof key &&
+		    add_term(a, day, key, (size_t)k, seen, &nseen))
+			return LOA_ENOMEM;
 	}
 	return LOA_OK;
 }
@@ -812,7 +889,9 @@ static int analyse_row(loa_analyzer *a, const row *r, loa_analyze_stats *stt, lo
 		if ((rc = loa_shingles_make(&a->doc, LOA_STORY_SHINGLE, &a->sh)))
 			return loa_err_set(err, rc, "hết bộ nhớ / out of memory");
 		loa_story_signature(&a->sh, &sig);
-		have_sig = sig.shingles >= LOA_STORY_MIN_SHINGLES;
+		/* comments answer an item; they are not stories of their own */
+		have_sig = sig.shingles >= LOA_STORY_MIN_SHINGLES &&
+			   strcmp(r->kind, "comment") != 0;
 	} else {
 		a->sh.n = 0;
 	}

@@ -45,7 +45,7 @@
 #define LOA_STORY_MIN_C 0.45
 #define LOA_STORY_WINDOW_MS ((loa_ms)14 * 24 * 3600 * 1000)
 #define LOA_STORY_MAX_ITEMS ((size_t)8 << 20) /* cap on items held by an index */
-#define LOA_STORY_MIN_SHINGLES 3u             /* fewer: too short to group */
+#define LOA_STORY_MIN_SHINGLES 5u             /* fewer: too short to group */
 
 typedef struct loa_story_sig {
 	uint32_t v[LOA_STORY_K];

@@ -80,6 +80,13 @@ static int model_arg(const char *arg, loa_buf *out)
 	return loa_buf_puts(out, arg);
 }
 
+/* s cut to at most max bytes without splitting a UTF-8 sequence. */
+static int cut(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+	return (int)(n > max ? loa_utf8_truncate(s, n, max) : n);
+}
+
 static bool parse_count(const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
 	return loa_parse_i64(s, out) == LOA_OK && *out >= lo && *out <= hi;
@@ -396,8 +403,8 @@ static int print_story(void *arg, const loa_story_info *s)
 	}
 	printf("#%-8" PRId64 " %4" PRId64 " tin/items %3" PRId64 " nguồn/outlets  %s → ", s->id,
 	       s->items, s->outlets, loa_time_format_display(s->first_at, a));
-	printf("%s  %-8s  %s: %.90s\n", loa_time_format_display(s->last_at, z),
-	       s->tone[0] ? s->tone : "-", s->first_source, s->title);
+	printf("%s  %-8s  %s: %.*s\n", loa_time_format_display(s->last_at, z),
+	       s->tone[0] ? s->tone : "-", s->first_source, cut(s->title, 90), s->title);
 	return 0;
 }
 
@@ -415,8 +422,8 @@ static int print_story_item(void *arg, int64_t item, loa_ms at, const char *sour
 			    const char *title, const char *label)
 {
 	char ts[LOA_TIME_STR_MAX];
-	printf("  %-8" PRId64 " %s  %-22s %-8s %.80s\n", item, loa_time_format_display(at, ts),
-	       source ? source : "", label ? label : "-", title);
+	printf("  %-8" PRId64 " %s  %-22s %-8s %.*s\n", item, loa_time_format_display(at, ts),
+	       source ? source : "", label ? label : "-", cut(title, 80), title);
 	return 0;
 }
 
@@ -656,8 +663,8 @@ static int print_claim_item(void *arg, int64_t item, loa_ms at, const char *sour
 			    const char *role, double score, const char *title)
 {
 	char ts[LOA_TIME_STR_MAX];
-	printf("  %-8" PRId64 " %s  %-9s %.2f  %-22s %.70s\n", item, loa_time_format_display(at, ts),
-	       role ? role : "", score, source ? source : "", title);
+	printf("  %-8" PRId64 " %s  %-9s %.2f  %-22s %.*s\n", item, loa_time_format_display(at, ts),
+	       role ? role : "", score, source ? source : "", cut(title, 70), title);
 	return 0;
 }
 

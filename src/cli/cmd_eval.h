@@ -23,7 +23,9 @@
 	X(retrieve, "Tìm điều luật cho câu hỏi / Legal article retrieval (ALQAC)", \
 	  "loa eval retrieve --corpus FILE --questions FILE --qrels FILE [--model M] [--param K=V] [--verbose] [--latency]") \
 	X(segment, "Tách từ / Word segmentation", \
-	  "loa eval segment --gold FILE [--model MODEL]")
+	  "loa eval segment --gold FILE [--model MODEL]") \
+	X(stories, "Sự việc (tin gần trùng) / Story grouping pairs", \
+	  "loa eval stories --pairs FILE [--verbose]")
 
 #define LOA_EVAL_DECL(name, summary, usage) int cmd_eval_##name(loa_ctx *ctx, int argc, char **argv);
 LOA_EVAL_SUBCOMMANDS(LOA_EVAL_DECL)

@@ -12,6 +12,8 @@
 #include "core/str.h"
 #include "http/app.h"
 #include "http/http.h"
+#include "http/jobs.h"
+#include "store/item_json.h"
 #include "store/store.h"
 #include "auth/auth.h"
 
@@ -56,7 +58,97 @@ static int find_shipped(const char *rel, char *out, size_t cap)
 typedef struct server_run {
 	loa_app *app;
 	loa_http_server *srv;
+	loa_job *replay;
 } server_run;
+
+/* ---- the demo's replay: sample items re-published as new, one every few
+ * seconds, so the dashboard visibly lives ---- */
+
+typedef struct replay {
+	char *db;
+	char **lines; /* the sample's JSON lines */
+	size_t n, next;
+	loa_store *store;
+	loa_ms started;
+	uint64_t count;
+} replay;
+
+static void replay_free(replay *rp)
+{
+	if (!rp)
+		return;
+	for (size_t i = 0; i < rp->n; i++)
+		free(rp->lines[i]);
+	free(rp->lines);
+	loa_store_close(rp->store);
+	free(rp->db);
+	free(rp);
+}
+
+static int replay_load(const char *path, const char *db, replay **out, loa_err *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return loa_err_set(err, LOA_EIO, "không đọc được tệp / cannot read file: %s", path);
+	replay *rp = calloc(1, sizeof *rp);
+	char *line = NULL;
+	size_t cap = 0, nalloc = 0;
+	ssize_t len;
+	int rc = rp && (rp->db = strdup(db)) ? LOA_OK : LOA_ENOMEM;
+	while (rc == LOA_OK && (len = getline(&line, &cap, f)) > 0 && rp->n < 100000) {
+		if (rp->n == nalloc) {
+			nalloc = nalloc ? nalloc * 2 : 1024;
+			char **nl = realloc(rp->lines, nalloc * sizeof *nl);
+			if (!nl) {
+				rc = LOA_ENOMEM;
+				break;
+			}
+			rp->lines = nl;
+		}
+		if (!(rp->lines[rp->n] = strdup(line)))
+			rc = LOA_ENOMEM;
+		else
+			rp->n++;
+	}
+	free(line);
+	fclose(f);
+	if (rc == LOA_OK && rp->n == 0)
+		rc = LOA_EINVAL;
+	if (rc) {
+		replay_free(rp);
+		return loa_err_set(err, rc, "không đọc được dữ liệu mẫu / cannot load the sample");
+	}
+	rp->started = loa_now_ms();
+	*out = rp;
+	return LOA_OK;
+}
+
+static int replay_job(void *state, const atomic_int *stop)
+{
+	replay *rp = state;
+	loa_err err;
+	loa_err_clear(&err);
+	if (!rp->store && loa_store_open(rp->db, LOA_STORE_NO_CREATE, &rp->store, &err))
+		return LOA_EIO;
+	/* a deterministic walk through the sample, skipping comments' parents */
+	const char *line = rp->lines[(rp->next * 7919) % rp->n];
+	rp->next++;
+	json_t *root = NULL;
+	loa_item it;
+	int rc = loa_item_parse_line(line, strcspn(line, "\r\n"), &root, &it, &err);
+	if (rc == LOA_OK && !it.parent_id) {
+		char id[256];
+		snprintf(id, sizeof id, "%.180s-truc-tiep-%lld-%llu", it.id ? it.id : "x",
+			 (long long)(rp->started / 1000), (unsigned long long)rp->count++);
+		it.id = id;
+		it.url = NULL;
+		it.published_at = loa_now_ms();
+		it.fetched_at = LOA_TIME_NONE;
+		rc = loa_store_item_upsert(rp->store, &it, NULL, &err);
+	}
+	json_decref(root);
+	return rc == LOA_EINVAL || rc == LOA_EPARSE ? LOA_OK : rc;
+}
 
 static int start_server(loa_ctx *ctx, const char *db, const char *listen, server_run *r,
 			loa_err *err)
@@ -92,6 +184,8 @@ static int start_server(loa_ctx *ctx, const char *db, const char *listen, server
 
 static void stop_server(server_run *r)
 {
+	loa_job_stop(r->replay);
+	r->replay = NULL;
 	loa_app_stop(r->app);
 	loa_http_stop(r->srv);
 	loa_app_free(r->app);
@@ -145,16 +239,22 @@ static int http_check(unsigned port, const char *path, loa_buf *body, long *stat
 }
 
 static int serve_until_signal(loa_ctx *ctx, const char *name, const char *db, const char *listen,
-			      bool check)
+			      bool check, replay *rp)
 {
 	sigset_t set;
 	block_signals(&set);
 	loa_err err;
 	loa_err_clear(&err);
 	server_run r;
-	if (start_server(ctx, db, listen, &r, &err))
+	if (start_server(ctx, db, listen, &r, &err)) {
+		replay_free(rp);
 		return cli_fail(name, "%s", loa_err_msg(&err));
+	}
 	unsigned port = loa_http_port(r.srv);
+	if (rp && !check && loa_config_get_i64(ctx->cfg, "demo.replay_ms", 4000) > 0 &&
+	    loa_job_start("replay", loa_config_get_i64(ctx->cfg, "demo.replay_ms", 4000), replay_job, rp,
+			  &r.replay, &err) != LOA_OK)
+		loa_warn("demo.replay", "msg=%s", loa_err_msg(&err));
 	if (check) {
 		loa_buf body;
 		loa_buf_init(&body, 1 << 20);
@@ -168,6 +268,7 @@ static int serve_until_signal(loa_ctx *ctx, const char *name, const char *db, co
 		}
 		loa_buf_release(&body);
 		stop_server(&r);
+		replay_free(rp);
 		printf("%s: %s\n", name, rc == LOA_OK ? "máy chủ hoạt động tốt / server healthy"
 						       : "máy chủ không phản hồi đúng / server unhealthy");
 		return rc == LOA_OK ? LOA_EXIT_OK : LOA_EXIT_FAIL;
@@ -180,6 +281,7 @@ static int serve_until_signal(loa_ctx *ctx, const char *name, const char *db, co
 	int sig = wait_for_signal(&set);
 	loa_info("serve.stop", "signal=%d", sig);
 	stop_server(&r);
+	replay_free(rp);
 	fprintf(stderr, "%s: đã dừng / stopped\n", name);
 	return LOA_EXIT_OK;
 }
@@ -225,7 +327,7 @@ int cmd_serve(loa_ctx *ctx, int argc, char **argv)
 		printf("Đã tạo quản trị viên / created the administrator: admin\n"
 		       "Mật khẩu một lần (hãy đổi: loa users passwd admin) / one-time password "
 		       "(change it: loa users passwd admin): %s\n", pw);
-	return serve_until_signal(ctx, "serve", db, check ? "127.0.0.1:0" : loa_config_get(ctx->cfg, "listen"), check);
+	return serve_until_signal(ctx, "serve", db, check ? "127.0.0.1:0" : loa_config_get(ctx->cfg, "listen"), check, NULL);
 }
 
 /* ---- demo ---- */
@@ -379,5 +481,13 @@ int cmd_demo(loa_ctx *ctx, int argc, char **argv)
 	}
 	printf("Đăng nhập / login: admin  mật khẩu / password: %s\n", pw);
 	loa_store_close(s);
-	return serve_until_signal(ctx, "demo", db, check ? "127.0.0.1:0" : loa_config_get(ctx->cfg, "listen"), check);
+	replay *rp = NULL;
+	if (!check && replay_load(items, db, &rp, &err) != LOA_OK)
+		loa_warn("demo.replay", "msg=%s", loa_err_msg(&err));
+	if (rp)
+		printf("Phát lại tin mẫu mỗi %lld giây để bảng điều khiển luôn có tin mới / replaying sample "
+		       "items every %lld s so the dashboard lives\n",
+		       (long long)loa_config_get_i64(ctx->cfg, "demo.replay_ms", 4000) / 1000,
+		       (long long)loa_config_get_i64(ctx->cfg, "demo.replay_ms", 4000) / 1000);
+	return serve_until_signal(ctx, "demo", db, check ? "127.0.0.1:0" : loa_config_get(ctx->cfg, "listen"), check, rp);
 }

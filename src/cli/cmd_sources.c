@@ -259,7 +259,9 @@ static int import_cb(void *arg, const loa_opml_outline *o)
 	loa_source_add_opts a = {0};
 	a.url = o->xml_url;
 	a.slug = o->slug;
-	a.name = o->title ? o->title : o->text;
+	/* export writes the slug as text when a source has no name */
+	a.name = o->title ? o->title
+		 : o->text && !(o->slug && strcmp(o->text, o->slug) == 0) ? o->text : NULL;
 	a.org = o->org;
 	a.outlet = o->outlet;
 	a.no_fetch = true;

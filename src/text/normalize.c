@@ -57,9 +57,11 @@ uint32_t loa_text_fold_cp(uint32_t cp)
 	int bc = 0;
 	utf8proc_ssize_t r = utf8proc_decompose_char((utf8proc_int32_t)cp, dst, 8,
 						     UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &bc);
-	if (r == 1)
-		return (uint32_t)dst[0];
-	return cp;
+	if (r != 1 || (uint32_t)dst[0] == cp)
+		return cp;
+	/* the base may fold further (idempotence): one more step by table */
+	vi = vi_lookup((uint32_t)dst[0]);
+	return vi ? vi->fold : (uint32_t)dst[0];
 }
 
 bool loa_text_is_letter(uint32_t cp)

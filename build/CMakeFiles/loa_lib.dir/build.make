@@ -97,10 +97,24 @@ CMakeFiles/loa_lib.dir/src/core/buf.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/core/buf.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/core/buf.c -o CMakeFiles/loa_lib.dir/src/core/buf.c.s
 
+CMakeFiles/loa_lib.dir/src/core/calendar.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/core/calendar.c.o: /work/main/src/core/calendar.c
+CMakeFiles/loa_lib.dir/src/core/calendar.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building C object CMakeFiles/loa_lib.dir/src/core/calendar.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/calendar.c.o -MF CMakeFiles/loa_lib.dir/src/core/calendar.c.o.d -o CMakeFiles/loa_lib.dir/src/core/calendar.c.o -c /work/main/src/core/calendar.c
+
+CMakeFiles/loa_lib.dir/src/core/calendar.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/core/calendar.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/core/calendar.c > CMakeFiles/loa_lib.dir/src/core/calendar.c.i
+
+CMakeFiles/loa_lib.dir/src/core/calendar.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/core/calendar.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/core/calendar.c -o CMakeFiles/loa_lib.dir/src/core/calendar.c.s
+
 CMakeFiles/loa_lib.dir/src/core/config.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/config.c.o: /work/main/src/core/config.c
 CMakeFiles/loa_lib.dir/src/core/config.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building C object CMakeFiles/loa_lib.dir/src/core/config.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building C object CMakeFiles/loa_lib.dir/src/core/config.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/config.c.o -MF CMakeFiles/loa_lib.dir/src/core/config.c.o.d -o CMakeFiles/loa_lib.dir/src/core/config.c.o -c /work/main/src/core/config.c
 
 CMakeFiles/loa_lib.dir/src/core/config.c.i: cmake_force
@@ -114,7 +128,7 @@ CMakeFiles/loa_lib.dir/src/core/config.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/err.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/err.c.o: /work/main/src/core/err.c
 CMakeFiles/loa_lib.dir/src/core/err.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building C object CMakeFiles/loa_lib.dir/src/core/err.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building C object CMakeFiles/loa_lib.dir/src/core/err.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/err.c.o -MF CMakeFiles/loa_lib.dir/src/core/err.c.o.d -o CMakeFiles/loa_lib.dir/src/core/err.c.o -c /work/main/src/core/err.c
 
 CMakeFiles/loa_lib.dir/src/core/err.c.i: cmake_force
@@ -128,7 +142,7 @@ CMakeFiles/loa_lib.dir/src/core/err.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/log.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/log.c.o: /work/main/src/core/log.c
 CMakeFiles/loa_lib.dir/src/core/log.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building C object CMakeFiles/loa_lib.dir/src/core/log.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building C object CMakeFiles/loa_lib.dir/src/core/log.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/log.c.o -MF CMakeFiles/loa_lib.dir/src/core/log.c.o.d -o CMakeFiles/loa_lib.dir/src/core/log.c.o -c /work/main/src/core/log.c
 
 CMakeFiles/loa_lib.dir/src/core/log.c.i: cmake_force
@@ -142,7 +156,7 @@ CMakeFiles/loa_lib.dir/src/core/log.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/ltime.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/ltime.c.o: /work/main/src/core/ltime.c
 CMakeFiles/loa_lib.dir/src/core/ltime.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building C object CMakeFiles/loa_lib.dir/src/core/ltime.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Building C object CMakeFiles/loa_lib.dir/src/core/ltime.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/ltime.c.o -MF CMakeFiles/loa_lib.dir/src/core/ltime.c.o.d -o CMakeFiles/loa_lib.dir/src/core/ltime.c.o -c /work/main/src/core/ltime.c
 
 CMakeFiles/loa_lib.dir/src/core/ltime.c.i: cmake_force
@@ -156,7 +170,7 @@ CMakeFiles/loa_lib.dir/src/core/ltime.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/map.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/map.c.o: /work/main/src/core/map.c
 CMakeFiles/loa_lib.dir/src/core/map.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Building C object CMakeFiles/loa_lib.dir/src/core/map.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Building C object CMakeFiles/loa_lib.dir/src/core/map.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/map.c.o -MF CMakeFiles/loa_lib.dir/src/core/map.c.o.d -o CMakeFiles/loa_lib.dir/src/core/map.c.o -c /work/main/src/core/map.c
 
 CMakeFiles/loa_lib.dir/src/core/map.c.i: cmake_force
@@ -170,7 +184,7 @@ CMakeFiles/loa_lib.dir/src/core/map.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/metrics.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/metrics.c.o: /work/main/src/core/metrics.c
 CMakeFiles/loa_lib.dir/src/core/metrics.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Building C object CMakeFiles/loa_lib.dir/src/core/metrics.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Building C object CMakeFiles/loa_lib.dir/src/core/metrics.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/metrics.c.o -MF CMakeFiles/loa_lib.dir/src/core/metrics.c.o.d -o CMakeFiles/loa_lib.dir/src/core/metrics.c.o -c /work/main/src/core/metrics.c
 
 CMakeFiles/loa_lib.dir/src/core/metrics.c.i: cmake_force
@@ -184,7 +198,7 @@ CMakeFiles/loa_lib.dir/src/core/metrics.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/paths.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/paths.c.o: /work/main/src/core/paths.c
 CMakeFiles/loa_lib.dir/src/core/paths.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Building C object CMakeFiles/loa_lib.dir/src/core/paths.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Building C object CMakeFiles/loa_lib.dir/src/core/paths.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/paths.c.o -MF CMakeFiles/loa_lib.dir/src/core/paths.c.o.d -o CMakeFiles/loa_lib.dir/src/core/paths.c.o -c /work/main/src/core/paths.c
 
 CMakeFiles/loa_lib.dir/src/core/paths.c.i: cmake_force
@@ -198,7 +212,7 @@ CMakeFiles/loa_lib.dir/src/core/paths.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/progress.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/progress.c.o: /work/main/src/core/progress.c
 CMakeFiles/loa_lib.dir/src/core/progress.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Building C object CMakeFiles/loa_lib.dir/src/core/progress.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/loa_lib.dir/src/core/progress.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/progress.c.o -MF CMakeFiles/loa_lib.dir/src/core/progress.c.o.d -o CMakeFiles/loa_lib.dir/src/core/progress.c.o -c /work/main/src/core/progress.c
 
 CMakeFiles/loa_lib.dir/src/core/progress.c.i: cmake_force
@@ -212,7 +226,7 @@ CMakeFiles/loa_lib.dir/src/core/progress.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/str.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/str.c.o: /work/main/src/core/str.c
 CMakeFiles/loa_lib.dir/src/core/str.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/loa_lib.dir/src/core/str.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Building C object CMakeFiles/loa_lib.dir/src/core/str.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/str.c.o -MF CMakeFiles/loa_lib.dir/src/core/str.c.o.d -o CMakeFiles/loa_lib.dir/src/core/str.c.o -c /work/main/src/core/str.c
 
 CMakeFiles/loa_lib.dir/src/core/str.c.i: cmake_force
@@ -226,7 +240,7 @@ CMakeFiles/loa_lib.dir/src/core/str.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/utf8.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/utf8.c.o: /work/main/src/core/utf8.c
 CMakeFiles/loa_lib.dir/src/core/utf8.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Building C object CMakeFiles/loa_lib.dir/src/core/utf8.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Building C object CMakeFiles/loa_lib.dir/src/core/utf8.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/utf8.c.o -MF CMakeFiles/loa_lib.dir/src/core/utf8.c.o.d -o CMakeFiles/loa_lib.dir/src/core/utf8.c.o -c /work/main/src/core/utf8.c
 
 CMakeFiles/loa_lib.dir/src/core/utf8.c.i: cmake_force
@@ -240,7 +254,7 @@ CMakeFiles/loa_lib.dir/src/core/utf8.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/core/vec.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/core/vec.c.o: /work/main/src/core/vec.c
 CMakeFiles/loa_lib.dir/src/core/vec.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Building C object CMakeFiles/loa_lib.dir/src/core/vec.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Building C object CMakeFiles/loa_lib.dir/src/core/vec.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/core/vec.c.o -MF CMakeFiles/loa_lib.dir/src/core/vec.c.o.d -o CMakeFiles/loa_lib.dir/src/core/vec.c.o -c /work/main/src/core/vec.c
 
 CMakeFiles/loa_lib.dir/src/core/vec.c.i: cmake_force
@@ -254,7 +268,7 @@ CMakeFiles/loa_lib.dir/src/core/vec.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/text/normalize.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/text/normalize.c.o: /work/main/src/text/normalize.c
 CMakeFiles/loa_lib.dir/src/text/normalize.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Building C object CMakeFiles/loa_lib.dir/src/text/normalize.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_15) "Building C object CMakeFiles/loa_lib.dir/src/text/normalize.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/text/normalize.c.o -MF CMakeFiles/loa_lib.dir/src/text/normalize.c.o.d -o CMakeFiles/loa_lib.dir/src/text/normalize.c.o -c /work/main/src/text/normalize.c
 
 CMakeFiles/loa_lib.dir/src/text/normalize.c.i: cmake_force
@@ -268,7 +282,7 @@ CMakeFiles/loa_lib.dir/src/text/normalize.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/text/token.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c
 CMakeFiles/loa_lib.dir/src/text/token.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_15) "Building C object CMakeFiles/loa_lib.dir/src/text/token.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_16) "Building C object CMakeFiles/loa_lib.dir/src/text/token.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/text/token.c.o -MF CMakeFiles/loa_lib.dir/src/text/token.c.o.d -o CMakeFiles/loa_lib.dir/src/text/token.c.o -c /work/main/src/text/token.c
 
 CMakeFiles/loa_lib.dir/src/text/token.c.i: cmake_force
@@ -282,7 +296,7 @@ CMakeFiles/loa_lib.dir/src/text/token.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o: /work/main/src/text/fts5_tok.c
 CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_16) "Building C object CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Building C object CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o -MF CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o.d -o CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.o -c /work/main/src/text/fts5_tok.c
 
 CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.i: cmake_force
@@ -296,7 +310,7 @@ CMakeFiles/loa_lib.dir/src/text/fts5_tok.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o: /work/main/src/cli/cmd_text.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.o -c /work/main/src/cli/cmd_text.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.i: cmake_force
@@ -310,7 +324,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_text.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o: /work/main/src/cli/cmd_eval.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.o -c /work/main/src/cli/cmd_eval.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.i: cmake_force
@@ -324,7 +338,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_eval.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/text/segment.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/text/segment.c.o: /work/main/src/text/segment.c
 CMakeFiles/loa_lib.dir/src/text/segment.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building C object CMakeFiles/loa_lib.dir/src/text/segment.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building C object CMakeFiles/loa_lib.dir/src/text/segment.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/text/segment.c.o -MF CMakeFiles/loa_lib.dir/src/text/segment.c.o.d -o CMakeFiles/loa_lib.dir/src/text/segment.c.o -c /work/main/src/text/segment.c
 
 CMakeFiles/loa_lib.dir/src/text/segment.c.i: cmake_force
@@ -338,7 +352,7 @@ CMakeFiles/loa_lib.dir/src/text/segment.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o: /work/main/src/cli/cmd_segment.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.o -c /work/main/src/cli/cmd_segment.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.i: cmake_force
@@ -352,7 +366,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_segment.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o: /work/main/src/cli/cmd_train.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.o -c /work/main/src/cli/cmd_train.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.i: cmake_force
@@ -366,7 +380,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_train.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/store/store.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/store/store.c.o: /work/main/src/store/store.c
 CMakeFiles/loa_lib.dir/src/store/store.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building C object CMakeFiles/loa_lib.dir/src/store/store.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_23) "Building C object CMakeFiles/loa_lib.dir/src/store/store.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/store/store.c.o -MF CMakeFiles/loa_lib.dir/src/store/store.c.o.d -o CMakeFiles/loa_lib.dir/src/store/store.c.o -c /work/main/src/store/store.c
 
 CMakeFiles/loa_lib.dir/src/store/store.c.i: cmake_force
@@ -380,7 +394,7 @@ CMakeFiles/loa_lib.dir/src/store/store.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o: /work/main/src/store/store_sqlite.c
 CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_23) "Building C object CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_24) "Building C object CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o -MF CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o.d -o CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.o -c /work/main/src/store/store_sqlite.c
 
 CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.i: cmake_force
@@ -394,7 +408,7 @@ CMakeFiles/loa_lib.dir/src/store/store_sqlite.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/store/sql.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/store/sql.c.o: /work/main/src/store/sql.c
 CMakeFiles/loa_lib.dir/src/store/sql.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_24) "Building C object CMakeFiles/loa_lib.dir/src/store/sql.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_25) "Building C object CMakeFiles/loa_lib.dir/src/store/sql.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/store/sql.c.o -MF CMakeFiles/loa_lib.dir/src/store/sql.c.o.d -o CMakeFiles/loa_lib.dir/src/store/sql.c.o -c /work/main/src/store/sql.c
 
 CMakeFiles/loa_lib.dir/src/store/sql.c.i: cmake_force
@@ -408,7 +422,7 @@ CMakeFiles/loa_lib.dir/src/store/sql.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/store/item_json.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/store/item_json.c.o: /work/main/src/store/item_json.c
 CMakeFiles/loa_lib.dir/src/store/item_json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_25) "Building C object CMakeFiles/loa_lib.dir/src/store/item_json.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_26) "Building C object CMakeFiles/loa_lib.dir/src/store/item_json.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/store/item_json.c.o -MF CMakeFiles/loa_lib.dir/src/store/item_json.c.o.d -o CMakeFiles/loa_lib.dir/src/store/item_json.c.o -c /work/main/src/store/item_json.c
 
 CMakeFiles/loa_lib.dir/src/store/item_json.c.i: cmake_force
@@ -422,7 +436,7 @@ CMakeFiles/loa_lib.dir/src/store/item_json.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o: /work/main/src/cli/cmd_import.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_26) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_27) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.o -c /work/main/src/cli/cmd_import.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.i: cmake_force
@@ -436,7 +450,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_import.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o: /work/main/src/cli/cmd_store.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_27) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_28) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.o -c /work/main/src/cli/cmd_store.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.i: cmake_force
@@ -450,7 +464,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_store.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/auth/auth.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/auth/auth.c.o: /work/main/src/auth/auth.c
 CMakeFiles/loa_lib.dir/src/auth/auth.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_28) "Building C object CMakeFiles/loa_lib.dir/src/auth/auth.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_29) "Building C object CMakeFiles/loa_lib.dir/src/auth/auth.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/auth/auth.c.o -MF CMakeFiles/loa_lib.dir/src/auth/auth.c.o.d -o CMakeFiles/loa_lib.dir/src/auth/auth.c.o -c /work/main/src/auth/auth.c
 
 CMakeFiles/loa_lib.dir/src/auth/auth.c.i: cmake_force
@@ -464,7 +478,7 @@ CMakeFiles/loa_lib.dir/src/auth/auth.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o: /work/main/src/cli/cmd_users.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_29) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_30) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.o -c /work/main/src/cli/cmd_users.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.i: cmake_force
@@ -478,7 +492,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_users.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/charset.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/charset.c.o: /work/main/src/feed/charset.c
 CMakeFiles/loa_lib.dir/src/feed/charset.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_30) "Building C object CMakeFiles/loa_lib.dir/src/feed/charset.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_31) "Building C object CMakeFiles/loa_lib.dir/src/feed/charset.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/charset.c.o -MF CMakeFiles/loa_lib.dir/src/feed/charset.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/charset.c.o -c /work/main/src/feed/charset.c
 
 CMakeFiles/loa_lib.dir/src/feed/charset.c.i: cmake_force
@@ -492,7 +506,7 @@ CMakeFiles/loa_lib.dir/src/feed/charset.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/date.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/date.c.o: /work/main/src/feed/date.c
 CMakeFiles/loa_lib.dir/src/feed/date.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_31) "Building C object CMakeFiles/loa_lib.dir/src/feed/date.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_32) "Building C object CMakeFiles/loa_lib.dir/src/feed/date.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/date.c.o -MF CMakeFiles/loa_lib.dir/src/feed/date.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/date.c.o -c /work/main/src/feed/date.c
 
 CMakeFiles/loa_lib.dir/src/feed/date.c.i: cmake_force
@@ -506,7 +520,7 @@ CMakeFiles/loa_lib.dir/src/feed/date.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/extract.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/extract.c.o: /work/main/src/feed/extract.c
 CMakeFiles/loa_lib.dir/src/feed/extract.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_32) "Building C object CMakeFiles/loa_lib.dir/src/feed/extract.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_33) "Building C object CMakeFiles/loa_lib.dir/src/feed/extract.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/extract.c.o -MF CMakeFiles/loa_lib.dir/src/feed/extract.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/extract.c.o -c /work/main/src/feed/extract.c
 
 CMakeFiles/loa_lib.dir/src/feed/extract.c.i: cmake_force
@@ -520,7 +534,7 @@ CMakeFiles/loa_lib.dir/src/feed/extract.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/feed.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/feed.c.o: /work/main/src/feed/feed.c
 CMakeFiles/loa_lib.dir/src/feed/feed.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_33) "Building C object CMakeFiles/loa_lib.dir/src/feed/feed.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_34) "Building C object CMakeFiles/loa_lib.dir/src/feed/feed.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/feed.c.o -MF CMakeFiles/loa_lib.dir/src/feed/feed.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/feed.c.o -c /work/main/src/feed/feed.c
 
 CMakeFiles/loa_lib.dir/src/feed/feed.c.i: cmake_force
@@ -534,7 +548,7 @@ CMakeFiles/loa_lib.dir/src/feed/feed.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/html.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/html.c.o: /work/main/src/feed/html.c
 CMakeFiles/loa_lib.dir/src/feed/html.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_34) "Building C object CMakeFiles/loa_lib.dir/src/feed/html.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_35) "Building C object CMakeFiles/loa_lib.dir/src/feed/html.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/html.c.o -MF CMakeFiles/loa_lib.dir/src/feed/html.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/html.c.o -c /work/main/src/feed/html.c
 
 CMakeFiles/loa_lib.dir/src/feed/html.c.i: cmake_force
@@ -548,7 +562,7 @@ CMakeFiles/loa_lib.dir/src/feed/html.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/json.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/json.c.o: /work/main/src/feed/json.c
 CMakeFiles/loa_lib.dir/src/feed/json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_35) "Building C object CMakeFiles/loa_lib.dir/src/feed/json.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_36) "Building C object CMakeFiles/loa_lib.dir/src/feed/json.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/json.c.o -MF CMakeFiles/loa_lib.dir/src/feed/json.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/json.c.o -c /work/main/src/feed/json.c
 
 CMakeFiles/loa_lib.dir/src/feed/json.c.i: cmake_force
@@ -562,7 +576,7 @@ CMakeFiles/loa_lib.dir/src/feed/json.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/uri.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/uri.c.o: /work/main/src/feed/uri.c
 CMakeFiles/loa_lib.dir/src/feed/uri.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_36) "Building C object CMakeFiles/loa_lib.dir/src/feed/uri.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_37) "Building C object CMakeFiles/loa_lib.dir/src/feed/uri.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/uri.c.o -MF CMakeFiles/loa_lib.dir/src/feed/uri.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/uri.c.o -c /work/main/src/feed/uri.c
 
 CMakeFiles/loa_lib.dir/src/feed/uri.c.i: cmake_force
@@ -576,7 +590,7 @@ CMakeFiles/loa_lib.dir/src/feed/uri.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/xml.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/xml.c.o: /work/main/src/feed/xml.c
 CMakeFiles/loa_lib.dir/src/feed/xml.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_37) "Building C object CMakeFiles/loa_lib.dir/src/feed/xml.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_38) "Building C object CMakeFiles/loa_lib.dir/src/feed/xml.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/xml.c.o -MF CMakeFiles/loa_lib.dir/src/feed/xml.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/xml.c.o -c /work/main/src/feed/xml.c
 
 CMakeFiles/loa_lib.dir/src/feed/xml.c.i: cmake_force
@@ -590,7 +604,7 @@ CMakeFiles/loa_lib.dir/src/feed/xml.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/fetch.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/fetch.c.o: /work/main/src/feed/fetch.c
 CMakeFiles/loa_lib.dir/src/feed/fetch.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_38) "Building C object CMakeFiles/loa_lib.dir/src/feed/fetch.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_39) "Building C object CMakeFiles/loa_lib.dir/src/feed/fetch.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/fetch.c.o -MF CMakeFiles/loa_lib.dir/src/feed/fetch.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/fetch.c.o -c /work/main/src/feed/fetch.c
 
 CMakeFiles/loa_lib.dir/src/feed/fetch.c.i: cmake_force
@@ -604,7 +618,7 @@ CMakeFiles/loa_lib.dir/src/feed/fetch.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/robots.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/robots.c.o: /work/main/src/feed/robots.c
 CMakeFiles/loa_lib.dir/src/feed/robots.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_39) "Building C object CMakeFiles/loa_lib.dir/src/feed/robots.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_40) "Building C object CMakeFiles/loa_lib.dir/src/feed/robots.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/robots.c.o -MF CMakeFiles/loa_lib.dir/src/feed/robots.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/robots.c.o -c /work/main/src/feed/robots.c
 
 CMakeFiles/loa_lib.dir/src/feed/robots.c.i: cmake_force
@@ -618,7 +632,7 @@ CMakeFiles/loa_lib.dir/src/feed/robots.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/schedule.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/schedule.c.o: /work/main/src/feed/schedule.c
 CMakeFiles/loa_lib.dir/src/feed/schedule.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_40) "Building C object CMakeFiles/loa_lib.dir/src/feed/schedule.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_41) "Building C object CMakeFiles/loa_lib.dir/src/feed/schedule.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/schedule.c.o -MF CMakeFiles/loa_lib.dir/src/feed/schedule.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/schedule.c.o -c /work/main/src/feed/schedule.c
 
 CMakeFiles/loa_lib.dir/src/feed/schedule.c.i: cmake_force
@@ -632,7 +646,7 @@ CMakeFiles/loa_lib.dir/src/feed/schedule.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/ingest.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/ingest.c.o: /work/main/src/feed/ingest.c
 CMakeFiles/loa_lib.dir/src/feed/ingest.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_41) "Building C object CMakeFiles/loa_lib.dir/src/feed/ingest.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_42) "Building C object CMakeFiles/loa_lib.dir/src/feed/ingest.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/ingest.c.o -MF CMakeFiles/loa_lib.dir/src/feed/ingest.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/ingest.c.o -c /work/main/src/feed/ingest.c
 
 CMakeFiles/loa_lib.dir/src/feed/ingest.c.i: cmake_force
@@ -646,7 +660,7 @@ CMakeFiles/loa_lib.dir/src/feed/ingest.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/feed/opml.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/feed/opml.c.o: /work/main/src/feed/opml.c
 CMakeFiles/loa_lib.dir/src/feed/opml.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_42) "Building C object CMakeFiles/loa_lib.dir/src/feed/opml.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_43) "Building C object CMakeFiles/loa_lib.dir/src/feed/opml.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/feed/opml.c.o -MF CMakeFiles/loa_lib.dir/src/feed/opml.c.o.d -o CMakeFiles/loa_lib.dir/src/feed/opml.c.o -c /work/main/src/feed/opml.c
 
 CMakeFiles/loa_lib.dir/src/feed/opml.c.i: cmake_force
@@ -660,7 +674,7 @@ CMakeFiles/loa_lib.dir/src/feed/opml.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: /work/main/src/cli/cmd_feeds.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_43) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_44) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.o -c /work/main/src/cli/cmd_feeds.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.i: cmake_force
@@ -674,7 +688,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_feeds.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o: /work/main/src/cli/cmd_ingest.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_44) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_45) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.o -c /work/main/src/cli/cmd_ingest.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.i: cmake_force
@@ -688,7 +702,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_ingest.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o: /work/main/src/cli/cmd_sources.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_45) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_46) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.o -c /work/main/src/cli/cmd_sources.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.i: cmake_force
@@ -702,7 +716,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_sources.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: /work/main/src/analyze/classify.c
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_46) "Building C object CMakeFiles/loa_lib.dir/src/analyze/classify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_47) "Building C object CMakeFiles/loa_lib.dir/src/analyze/classify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/classify.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/classify.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/classify.c.o -c /work/main/src/analyze/classify.c
 
 CMakeFiles/loa_lib.dir/src/analyze/classify.c.i: cmake_force
@@ -716,7 +730,7 @@ CMakeFiles/loa_lib.dir/src/analyze/classify.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/lang.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/lang.c.o: /work/main/src/analyze/lang.c
 CMakeFiles/loa_lib.dir/src/analyze/lang.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_47) "Building C object CMakeFiles/loa_lib.dir/src/analyze/lang.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_48) "Building C object CMakeFiles/loa_lib.dir/src/analyze/lang.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/lang.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/lang.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/lang.c.o -c /work/main/src/analyze/lang.c
 
 CMakeFiles/loa_lib.dir/src/analyze/lang.c.i: cmake_force
@@ -730,7 +744,7 @@ CMakeFiles/loa_lib.dir/src/analyze/lang.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/story.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/story.c.o: /work/main/src/analyze/story.c
 CMakeFiles/loa_lib.dir/src/analyze/story.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_48) "Building C object CMakeFiles/loa_lib.dir/src/analyze/story.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_49) "Building C object CMakeFiles/loa_lib.dir/src/analyze/story.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/story.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/story.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/story.c.o -c /work/main/src/analyze/story.c
 
 CMakeFiles/loa_lib.dir/src/analyze/story.c.i: cmake_force
@@ -744,7 +758,7 @@ CMakeFiles/loa_lib.dir/src/analyze/story.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o: /work/main/src/analyze/pipeline.c
 CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_49) "Building C object CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_50) "Building C object CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o -c /work/main/src/analyze/pipeline.c
 
 CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.i: cmake_force
@@ -758,7 +772,7 @@ CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/claim.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/claim.c.o: /work/main/src/analyze/claim.c
 CMakeFiles/loa_lib.dir/src/analyze/claim.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_50) "Building C object CMakeFiles/loa_lib.dir/src/analyze/claim.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_51) "Building C object CMakeFiles/loa_lib.dir/src/analyze/claim.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/claim.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/claim.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/claim.c.o -c /work/main/src/analyze/claim.c
 
 CMakeFiles/loa_lib.dir/src/analyze/claim.c.i: cmake_force
@@ -772,7 +786,7 @@ CMakeFiles/loa_lib.dir/src/analyze/claim.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/measure.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/measure.c.o: /work/main/src/analyze/measure.c
 CMakeFiles/loa_lib.dir/src/analyze/measure.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_51) "Building C object CMakeFiles/loa_lib.dir/src/analyze/measure.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_52) "Building C object CMakeFiles/loa_lib.dir/src/analyze/measure.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/measure.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/measure.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/measure.c.o -c /work/main/src/analyze/measure.c
 
 CMakeFiles/loa_lib.dir/src/analyze/measure.c.i: cmake_force
@@ -786,7 +800,7 @@ CMakeFiles/loa_lib.dir/src/analyze/measure.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/analyze/report.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/analyze/report.c.o: /work/main/src/analyze/report.c
 CMakeFiles/loa_lib.dir/src/analyze/report.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_52) "Building C object CMakeFiles/loa_lib.dir/src/analyze/report.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_53) "Building C object CMakeFiles/loa_lib.dir/src/analyze/report.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/report.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/report.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/report.c.o -c /work/main/src/analyze/report.c
 
 CMakeFiles/loa_lib.dir/src/analyze/report.c.i: cmake_force
@@ -800,7 +814,7 @@ CMakeFiles/loa_lib.dir/src/analyze/report.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: /work/main/src/cli/cmd_classify.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_53) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_54) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -c /work/main/src/cli/cmd_classify.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.i: cmake_force
@@ -811,10 +825,24 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_classify.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.s
 
+CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o: /work/main/src/cli/cmd_analyze.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_55) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o -c /work/main/src/cli/cmd_analyze.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_analyze.c > CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_analyze.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.s
+
 CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/query.c.o: /work/main/src/search/query.c
 CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_54) "Building C object CMakeFiles/loa_lib.dir/src/search/query.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_56) "Building C object CMakeFiles/loa_lib.dir/src/search/query.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/query.c.o -MF CMakeFiles/loa_lib.dir/src/search/query.c.o.d -o CMakeFiles/loa_lib.dir/src/search/query.c.o -c /work/main/src/search/query.c
 
 CMakeFiles/loa_lib.dir/src/search/query.c.i: cmake_force
@@ -828,7 +856,7 @@ CMakeFiles/loa_lib.dir/src/search/query.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/index.c.o: /work/main/src/search/index.c
 CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_55) "Building C object CMakeFiles/loa_lib.dir/src/search/index.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_57) "Building C object CMakeFiles/loa_lib.dir/src/search/index.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/index.c.o -MF CMakeFiles/loa_lib.dir/src/search/index.c.o.d -o CMakeFiles/loa_lib.dir/src/search/index.c.o -c /work/main/src/search/index.c
 
 CMakeFiles/loa_lib.dir/src/search/index.c.i: cmake_force
@@ -842,7 +870,7 @@ CMakeFiles/loa_lib.dir/src/search/index.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/search.c.o: /work/main/src/search/search.c
 CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_56) "Building C object CMakeFiles/loa_lib.dir/src/search/search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_58) "Building C object CMakeFiles/loa_lib.dir/src/search/search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/search.c.o -MF CMakeFiles/loa_lib.dir/src/search/search.c.o.d -o CMakeFiles/loa_lib.dir/src/search/search.c.o -c /work/main/src/search/search.c
 
 CMakeFiles/loa_lib.dir/src/search/search.c.i: cmake_force
@@ -856,7 +884,7 @@ CMakeFiles/loa_lib.dir/src/search/search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/match.c.o: /work/main/src/search/match.c
 CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_57) "Building C object CMakeFiles/loa_lib.dir/src/search/match.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_59) "Building C object CMakeFiles/loa_lib.dir/src/search/match.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/match.c.o -MF CMakeFiles/loa_lib.dir/src/search/match.c.o.d -o CMakeFiles/loa_lib.dir/src/search/match.c.o -c /work/main/src/search/match.c
 
 CMakeFiles/loa_lib.dir/src/search/match.c.i: cmake_force
@@ -870,7 +898,7 @@ CMakeFiles/loa_lib.dir/src/search/match.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: /work/main/src/search/alert.c
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_58) "Building C object CMakeFiles/loa_lib.dir/src/search/alert.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_60) "Building C object CMakeFiles/loa_lib.dir/src/search/alert.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/alert.c.o -MF CMakeFiles/loa_lib.dir/src/search/alert.c.o.d -o CMakeFiles/loa_lib.dir/src/search/alert.c.o -c /work/main/src/search/alert.c
 
 CMakeFiles/loa_lib.dir/src/search/alert.c.i: cmake_force
@@ -884,7 +912,7 @@ CMakeFiles/loa_lib.dir/src/search/alert.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: /work/main/src/cli/cmd_search.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_59) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_61) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -c /work/main/src/cli/cmd_search.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.i: cmake_force
@@ -898,7 +926,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: /work/main/src/cli/cmd_queries.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_60) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_62) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o -c /work/main/src/cli/cmd_queries.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.i: cmake_force
@@ -912,7 +940,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: /work/main/src/cli/cmd_alerts.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_61) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_63) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o -c /work/main/src/cli/cmd_alerts.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.i: cmake_force
@@ -926,7 +954,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: /work/main/src/qa/retrieve.c
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_62) "Building C object CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_64) "Building C object CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o -MF CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o -c /work/main/src/qa/retrieve.c
 
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.i: cmake_force
@@ -940,7 +968,7 @@ CMakeFiles/loa_lib.dir/src/qa/retrieve.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/laws.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/laws.c.o: /work/main/src/qa/laws.c
 CMakeFiles/loa_lib.dir/src/qa/laws.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_63) "Building C object CMakeFiles/loa_lib.dir/src/qa/laws.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_65) "Building C object CMakeFiles/loa_lib.dir/src/qa/laws.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/laws.c.o -MF CMakeFiles/loa_lib.dir/src/qa/laws.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/laws.c.o -c /work/main/src/qa/laws.c
 
 CMakeFiles/loa_lib.dir/src/qa/laws.c.i: cmake_force
@@ -954,7 +982,7 @@ CMakeFiles/loa_lib.dir/src/qa/laws.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: /work/main/src/cli/cmd_qa.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_64) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_66) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -c /work/main/src/cli/cmd_qa.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.i: cmake_force
@@ -968,7 +996,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_65) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_67) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/app.c.o -MF CMakeFiles/loa_lib.dir/src/http/app.c.o.d -o CMakeFiles/loa_lib.dir/src/http/app.c.o -c /work/main/src/http/app.c
 
 CMakeFiles/loa_lib.dir/src/http/app.c.i: cmake_force
@@ -982,7 +1010,7 @@ CMakeFiles/loa_lib.dir/src/http/app.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: /work/main/src/http/api_auth.c
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_66) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_68) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_auth.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -c /work/main/src/http/api_auth.c
 
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.i: cmake_force
@@ -996,7 +1024,7 @@ CMakeFiles/loa_lib.dir/src/http/api_auth.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: /work/main/src/http/api_items.c
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_67) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_69) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_items.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_items.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_items.c.o -c /work/main/src/http/api_items.c
 
 CMakeFiles/loa_lib.dir/src/http/api_items.c.i: cmake_force
@@ -1010,7 +1038,7 @@ CMakeFiles/loa_lib.dir/src/http/api_items.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: /work/main/src/http/api_search.c
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_68) "Building C object CMakeFiles/loa_lib.dir/src/http/api_search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_70) "Building C object CMakeFiles/loa_lib.dir/src/http/api_search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_search.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_search.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_search.c.o -c /work/main/src/http/api_search.c
 
 CMakeFiles/loa_lib.dir/src/http/api_search.c.i: cmake_force
@@ -1024,7 +1052,7 @@ CMakeFiles/loa_lib.dir/src/http/api_search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/events.c.o: /work/main/src/http/events.c
 CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_69) "Building C object CMakeFiles/loa_lib.dir/src/http/events.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_71) "Building C object CMakeFiles/loa_lib.dir/src/http/events.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/events.c.o -MF CMakeFiles/loa_lib.dir/src/http/events.c.o.d -o CMakeFiles/loa_lib.dir/src/http/events.c.o -c /work/main/src/http/events.c
 
 CMakeFiles/loa_lib.dir/src/http/events.c.i: cmake_force
@@ -1038,7 +1066,7 @@ CMakeFiles/loa_lib.dir/src/http/events.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: /work/main/src/http/jobs.c
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_70) "Building C object CMakeFiles/loa_lib.dir/src/http/jobs.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_72) "Building C object CMakeFiles/loa_lib.dir/src/http/jobs.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/jobs.c.o -MF CMakeFiles/loa_lib.dir/src/http/jobs.c.o.d -o CMakeFiles/loa_lib.dir/src/http/jobs.c.o -c /work/main/src/http/jobs.c
 
 CMakeFiles/loa_lib.dir/src/http/jobs.c.i: cmake_force
@@ -1052,7 +1080,7 @@ CMakeFiles/loa_lib.dir/src/http/jobs.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/server.c.o: /work/main/src/http/server.c
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_71) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_73) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/server.c.o -MF CMakeFiles/loa_lib.dir/src/http/server.c.o.d -o CMakeFiles/loa_lib.dir/src/http/server.c.o -c /work/main/src/http/server.c
 
 CMakeFiles/loa_lib.dir/src/http/server.c.i: cmake_force
@@ -1066,7 +1094,7 @@ CMakeFiles/loa_lib.dir/src/http/server.c.s: cmake_force
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: generated/openapi_json.c
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_72) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_74) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -MF CMakeFiles/loa_lib.dir/generated/openapi_json.c.o.d -o CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -c /work/main/build/generated/openapi_json.c
 
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.i: cmake_force
@@ -1080,7 +1108,7 @@ CMakeFiles/loa_lib.dir/generated/openapi_json.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: /work/main/src/cli/cli.c
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_73) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_75) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cli.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cli.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cli.c.o -c /work/main/src/cli/cli.c
 
 CMakeFiles/loa_lib.dir/src/cli/cli.c.i: cmake_force
@@ -1094,7 +1122,7 @@ CMakeFiles/loa_lib.dir/src/cli/cli.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: /work/main/src/cli/cmd_serve.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_74) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_76) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -c /work/main/src/cli/cmd_serve.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.i: cmake_force
@@ -1109,6 +1137,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.s: cmake_force
 loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/core/arena.c.o" \
 "CMakeFiles/loa_lib.dir/src/core/buf.c.o" \
+"CMakeFiles/loa_lib.dir/src/core/calendar.c.o" \
 "CMakeFiles/loa_lib.dir/src/core/config.c.o" \
 "CMakeFiles/loa_lib.dir/src/core/err.c.o" \
 "CMakeFiles/loa_lib.dir/src/core/log.c.o" \
@@ -1160,6 +1189,7 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/analyze/measure.c.o" \
 "CMakeFiles/loa_lib.dir/src/analyze/report.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o" \
 "CMakeFiles/loa_lib.dir/src/search/query.c.o" \
 "CMakeFiles/loa_lib.dir/src/search/index.c.o" \
 "CMakeFiles/loa_lib.dir/src/search/search.c.o" \
@@ -1187,6 +1217,7 @@ loa_lib_EXTERNAL_OBJECTS =
 
 libloa.a: CMakeFiles/loa_lib.dir/src/core/arena.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/core/buf.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/core/calendar.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/core/config.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/core/err.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/core/log.c.o
@@ -1238,6 +1269,7 @@ libloa.a: CMakeFiles/loa_lib.dir/src/analyze/claim.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/measure.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/report.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/query.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/index.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/search.c.o
@@ -1261,7 +1293,7 @@ libloa.a: CMakeFiles/loa_lib.dir/src/cli/cli.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o
 libloa.a: CMakeFiles/loa_lib.dir/build.make
 libloa.a: CMakeFiles/loa_lib.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_75) "Linking C static library libloa.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_77) "Linking C static library libloa.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/loa_lib.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/loa_lib.dir/link.txt --verbose=$(VERBOSE)
 
