@@ -79,7 +79,7 @@ static uint64_t fold_word(const char *s, size_t n, char *out, size_t cap, size_t
 		uint32_t cp;
 		size_t l;
 		if (p[i] < 0x80) {
-			cp = p[i];
+			cp = p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32u : p[i];
 			l = 1;
 		} else {
 			l = loa_utf8_decode(p + i, n - i, &cp);

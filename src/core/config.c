@@ -41,6 +41,9 @@ static const loa_config_key keys[] = {
 	{"fetch.article_pages", "50", "article pages fetched per ingest run, 0 = none"},
 	{"fetch.short_text", "400", "entry text shorter than this (bytes) fetches the page"},
 	{"fetch.run_timeout", "15m", "an ingest run stops its transfers after this"},
+	{"calendar.days_off", "", "extra days off, YYYY-MM-DD list (the Government's yearly swaps)"},
+	{"calendar.work_days", "", "extra working days (make-up Saturdays), YYYY-MM-DD list"},
+	{"qa.model", "", "retrieval model of loa ask (loa train retrieve); empty = built-in"},
 	{NULL, NULL, NULL},
 };
 
