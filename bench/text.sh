@@ -36,10 +36,10 @@ size = len(data.encode("utf-8"))
 lines = data.split("\n")
 best = 1e30
 for _ in range(2):
-    t = time.perf_counter()
+    t = time.process_time()
     for l in lines:
         unicodedata.normalize("NFC", l)
-    best = min(best, time.perf_counter() - t)
+    best = min(best, time.process_time() - t)
 print("bench: python_unicodedata_nfc_mb_per_s=%.1f" % (size / 1e6 / best))
 PY
 fi

@@ -55,6 +55,7 @@ set(CMAKE_MAKEFILE_DEPENDS
   "/work/main/tests/search/CMakeLists.txt"
   "/work/main/tests/store/CMakeLists.txt"
   "/work/main/tests/text/CMakeLists.txt"
+  "/work/main/tests/web/CMakeLists.txt"
   )
 
 # The corresponding makefile is:
@@ -87,6 +88,7 @@ set(CMAKE_MAKEFILE_PRODUCTS
   "tests/qa/CMakeFiles/CMakeDirectoryInformation.cmake"
   "tests/http/CMakeFiles/CMakeDirectoryInformation.cmake"
   "tests/cli/CMakeFiles/CMakeDirectoryInformation.cmake"
+  "tests/web/CMakeFiles/CMakeDirectoryInformation.cmake"
   )
 
 # Dependency information for all targets:
@@ -110,6 +112,7 @@ set(CMAKE_DEPEND_INFO_FILES
   "tests/text/CMakeFiles/test_text_segment.dir/DependInfo.cmake"
   "tests/store/CMakeFiles/test_store.dir/DependInfo.cmake"
   "tests/store/CMakeFiles/test_store_item_json.dir/DependInfo.cmake"
+  "tests/store/CMakeFiles/test_store_url.dir/DependInfo.cmake"
   "tests/feed/CMakeFiles/test_feed_date.dir/DependInfo.cmake"
   "tests/feed/CMakeFiles/test_feed_html.dir/DependInfo.cmake"
   "tests/feed/CMakeFiles/test_feed_parse.dir/DependInfo.cmake"
@@ -118,9 +121,14 @@ set(CMAKE_DEPEND_INFO_FILES
   "tests/feed/CMakeFiles/test_feed_schedule.dir/DependInfo.cmake"
   "tests/feed/CMakeFiles/test_feed_opml.dir/DependInfo.cmake"
   "tests/analyze/CMakeFiles/test_analyze_classify.dir/DependInfo.cmake"
+  "tests/analyze/CMakeFiles/test_analyze_pipeline.dir/DependInfo.cmake"
   "tests/search/CMakeFiles/test_search_query.dir/DependInfo.cmake"
   "tests/search/CMakeFiles/test_search_fts.dir/DependInfo.cmake"
   "tests/search/CMakeFiles/test_search_alert.dir/DependInfo.cmake"
   "tests/qa/CMakeFiles/test_qa_calendar.dir/DependInfo.cmake"
+  "tests/qa/CMakeFiles/test_qa_laws.dir/DependInfo.cmake"
+  "tests/qa/CMakeFiles/test_qa_retrieve.dir/DependInfo.cmake"
+  "tests/qa/CMakeFiles/test_qa_cases.dir/DependInfo.cmake"
+  "tests/qa/CMakeFiles/test_qa_api.dir/DependInfo.cmake"
   "tests/http/CMakeFiles/test_http_server.dir/DependInfo.cmake"
   )

@@ -110,7 +110,7 @@ int loa_claimset_add(loa_claimset *c, int64_t id, const char *text, const char *
 	for (size_t i = 0; i < c->doc.n; i++) {
 		const loa_an_word *w = &c->doc.w[i];
 		if ((w->flags & LOA_ANW_WORD) && !(w->flags & LOA_ANW_STOP))
-			k->terms[k->nterms++] = w->fh;
+			k->terms[k->nterms++] = loa_shingle_word(w->fh);
 	}
 	qsort(k->terms, k->nterms, sizeof *k->terms, cmp_u64);
 	size_t u = 0;
@@ -163,19 +163,6 @@ bool loa_claim_has_cue(const loa_an_doc *d)
 	return false;
 }
 
-static bool has_u64(const uint64_t *a, size_t n, uint64_t h)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (a[mid] < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && a[lo] == h;
-}
-
 int loa_claimset_match(const loa_claimset *c, const loa_an_doc *d, const loa_shingles *sh,
 		       const loa_shingles *words, const loa_claim_ctx *ctx, loa_claim_hit *hits,
 		       size_t max, size_t *n)
@@ -192,7 +179,7 @@ int loa_claimset_match(const loa_claimset *c, const loa_an_doc *d, const loa_shi
 		if (k->nterms) {
 			size_t f = 0;
 			for (size_t j = 0; j < k->nterms; j++)
-				f += has_u64(words->h, words->n, k->terms[j]);
+				f += loa_shingles_has(words, k->terms[j]);
 			tc = (double)f / (double)k->nterms;
 		}
 		if (k->sh.n) {

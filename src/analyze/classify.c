@@ -213,11 +213,13 @@ static int fx_tok(void *user, const loa_token *tok, const char *text)
 			size_t n = tok->end - tok->start;
 			for (size_t i = 0; i < n;) {
 				uint32_t cp = p[i];
-				if (cp < 0x80)
+				if (cp < 0x80) {
 					i++;
-				else
+				} else {
 					i += loa_utf8_decode(p + i, n - i, &cp);
-				fh = (fh ^ loa_text_fold_cp(cp)) * FNV_PRIME;
+					cp = loa_text_fold_cp(cp);
+				}
+				fh = (fh ^ cp) * FNV_PRIME;
 			}
 		}
 		fx_emit(x, fh, BLK_F);
@@ -869,7 +871,8 @@ void loa_cls_opts_default(loa_cls_opts *o)
 	o->min_df = 2;
 	o->folds = 5;
 	o->balanced = true;
-	o->tune_offsets = false;
+	o->tune_offsets = true;
+	o->max_features = 196000; /* a table of 2^18 slots: about 3 MB for 3 classes */
 	o->word_max = 2;
 	o->char_min = 1;
 	o->char_max = 5;

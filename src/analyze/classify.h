@@ -111,8 +111,8 @@ typedef struct loa_cls_opts {
 	unsigned folds;        /* calibration folds, default 5; 0 or 1: no calibration (T = 1) */
 	bool balanced;         /* class weights n / (K n_c); default true */
 	bool tune_c;           /* choose c from {0.1, 0.3, 1} by cross-validated macro-F1 */
-	bool tune_offsets;     /* tune per-class offsets for macro-F1 on the folds; default false */
-	unsigned max_features; /* keep the most frequent; 0 = all (default) */
+	bool tune_offsets;     /* tune per-class offsets for macro-F1 on the folds; default true */
+	unsigned max_features; /* keep the most frequent; 0 = all; default 196000 */
 	unsigned word_max;     /* word n-grams 1..word_max (1–3), default 2 */
 	unsigned char_min, char_max; /* default 1, 5 (0 = no C block) */
 	unsigned fold_min, fold_max; /* folded char n-grams, default 2, 5 (0 = none) */

@@ -7,6 +7,7 @@
 #include "core/utf8.h"
 #include "text/text.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,33 @@ bool loa_an_is_stop(const char *folded, size_t n)
 	       in_list(en_stop, sizeof en_stop / sizeof en_stop[0], folded, n);
 }
 
+/* The stop lists as sorted folded hashes, for the tokeniser's fast path. */
+#define NVI (sizeof vi_stop / sizeof vi_stop[0])
+#define NEN (sizeof en_stop / sizeof en_stop[0])
+static uint64_t vi_hash[NVI], en_hash[NEN];
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void build_hashes(void);
+
+static bool has_hash(const uint64_t *a, size_t n, uint64_t h)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (a[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && a[lo] == h;
+}
+
 /* Folds a matching form into out (ASCII where the letters are Vietnamese or
  * Latin; other code points are kept as UTF-8) and returns its hash. */
 static uint64_t fold_word(const char *s, size_t n, char *out, size_t cap, size_t *outn)
@@ -107,6 +135,16 @@ uint64_t loa_an_fold_hash(const char *s, size_t n)
 	char tmp[64];
 	size_t k;
 	return fold_word(s, n, tmp, sizeof tmp, &k);
+}
+
+static void build_hashes(void)
+{
+	for (size_t i = 0; i < NVI; i++)
+		vi_hash[i] = loa_an_fold_hash(vi_stop[i], strlen(vi_stop[i]));
+	for (size_t i = 0; i < NEN; i++)
+		en_hash[i] = loa_an_fold_hash(en_stop[i], strlen(en_stop[i]));
+	qsort(vi_hash, NVI, sizeof vi_hash[0], cmp_u64);
+	qsort(en_hash, NEN, sizeof en_hash[0], cmp_u64);
 }
 
 bool loa_an_is_stop_word(const char *s, size_t n)
@@ -184,13 +222,12 @@ static int on_tok(void *user, const loa_token *tok, const char *text, const char
 	w->off = (uint32_t)off;
 	w->len = (uint32_t)norm_len;
 	w->fh = fold_word(norm, norm_len, fold, sizeof fold, &fn);
-	bool fits = fn <= sizeof fold;
 	if (fl & LOA_ANW_WORD) {
 		d->words++;
 		bool ascii = (tok->flags & LOA_TOKF_ASCII) != 0;
-		bool vstop = fits && in_list(vi_stop, sizeof vi_stop / sizeof vi_stop[0], fold, fn);
-		bool estop = ascii && fits &&
-			     in_list(en_stop, sizeof en_stop / sizeof en_stop[0], fold, fn);
+		bool short_word = fn <= 8;
+		bool vstop = short_word && has_hash(vi_hash, NVI, w->fh);
+		bool estop = ascii && short_word && has_hash(en_hash, NEN, w->fh);
 		if (vstop || estop)
 			fl |= LOA_ANW_STOP;
 		if (d->judged < LOA_LANG_WORDS) {
@@ -225,8 +262,10 @@ int loa_an_doc_set(loa_an_doc *d, const char *s, size_t n)
 	}
 	if (n == 0)
 		return LOA_OK;
+	pthread_once(&hash_once, build_hashes);
 	doc_ctx c = {d, 0};
-	loa_text_tokenize_norm(s, n, LOA_NORM_MATCH, on_tok, &c);
+	/* tone placement does not matter: words are compared folded */
+	loa_text_tokenize_norm(s, n, LOA_NORM_NFC | LOA_NORM_LOWER, on_tok, &c);
 	return c.err ? c.err : LOA_OK;
 }
 

@@ -36,7 +36,7 @@
 
 #define LOA_AN_TEXT_MAX ((size_t)64 << 10) /* bytes of a text analysed; the rest is ignored */
 #define LOA_AN_WORDS_MAX 20000u            /* word tokens kept per text */
-#define LOA_LANG_WORDS 400u                /* words the detector looks at */
+#define LOA_LANG_WORDS 200u                /* words the detector looks at */
 
 enum {
 	LOA_ANW_WORD = 1u,  /* letters (a syllable or a foreign word) */

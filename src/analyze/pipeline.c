@@ -348,6 +348,7 @@ struct loa_analyzer {
 	loa_story_index *ix;
 	loa_an_doc doc;
 	loa_shingles sh, words;
+	bool search_tone;         /* the search room's search_tone table exists */
 	loa_seg_model *seg_model; /* word segmenter for terms (NULL: syllable pairs) */
 	loa_segmenter *seg;
 	loa_buf segbuf, termbuf;
@@ -440,6 +441,48 @@ static int rebuild_index(loa_analyzer *a, loa_err *err)
 	return rc < 0 ? rc : LOA_OK;
 }
 
+/* The search room filters and alerts on tone through its table
+ * search_tone(item_id, tone, p) (docs/search.md), which the analysis room
+ * fills: effective tone labels of news and posts. The table exists only
+ * once the search room has opened the database; when it does, what was
+ * analysed before is copied in. */
+static const char SQL_ST_PROBE[] = "SELECT count(*) FROM search_tone WHERE item_id = 0";
+static const char SQL_ST_BACKFILL[] =
+	"INSERT INTO search_tone(item_id, tone, p) SELECT item_id, label, label_p FROM analyze_item "
+	"WHERE task = 'tone' AND label IN ('positive', 'neutral', 'negative') "
+	"ON CONFLICT(item_id) DO UPDATE SET tone = excluded.tone, p = excluded.p";
+static const char SQL_ST_PUT[] =
+	"INSERT INTO search_tone(item_id, tone, p) VALUES(?1, ?2, ?3) "
+	"ON CONFLICT(item_id) DO UPDATE SET tone = excluded.tone, p = excluded.p";
+static const char SQL_ST_DEL[] = "DELETE FROM search_tone WHERE item_id = ?1";
+
+static bool have_search_tone(loa_store *s)
+{
+	loa_stmt *st;
+	if (loa_sql_prepare(s, SQL_ST_PROBE, &st, NULL))
+		return false;
+	loa_sql_finalize(st);
+	return true;
+}
+
+static int put_search_tone(loa_store *s, int64_t item, const char *task, const char *label,
+			   double p, loa_err *err)
+{
+	loa_stmt *st;
+	bool tone = task && strcmp(task, "tone") == 0 && label &&
+		    (!strcmp(label, "positive") || !strcmp(label, "neutral") ||
+		     !strcmp(label, "negative"));
+	int rc = loa_sql_cached(s, tone ? SQL_ST_PUT : SQL_ST_DEL, &st, err);
+	if (rc)
+		return rc;
+	loa_sql_bind_i64(st, 1, item);
+	if (tone) {
+		loa_sql_bind_text(st, 2, label);
+		loa_sql_bind_double(st, 3, p);
+	}
+	return loa_sql_run(st, err);
+}
+
 void loa_analyzer_free(loa_analyzer *a)
 {
 	if (!a)
@@ -499,6 +542,9 @@ int loa_analyzer_new(loa_store *s, const loa_analyze_opts *opts, loa_analyzer **
 		goto fail;
 	if ((rc = loa_claimset_load(s, &a->claims, err)) ||
 	    (rc = loa__an_mentions_load(s, &a->men, err)) || (rc = rebuild_index(a, err)))
+		goto fail;
+	a->search_tone = have_search_tone(s);
+	if (a->search_tone && (rc = loa_sql_exec(s, SQL_ST_BACKFILL, err)))
 		goto fail;
 	*out = a;
 	return LOA_OK;
@@ -1016,6 +1062,8 @@ static int analyse_row(loa_analyzer *a, const row *r, loa_analyze_stats *stt, lo
 	loa_sql_bind_i64(st, 23, loa_now_ms());
 	if ((rc = loa_sql_run(st, err)))
 		return rc;
+	if (a->search_tone && (rc = put_search_tone(a->s, r->id, task, label, label_p, err)))
+		return rc;
 	stt->items++;
 	return LOA_OK;
 }
@@ -1236,6 +1284,8 @@ int loa_label_set(loa_store *s, int64_t item_id, const char *task, const char *l
 	loa_sql_bind_text(st, 2, task);
 	loa_sql_bind_text(st, 3, label);
 	if ((rc = loa_sql_run(st, err)))
+		goto fail;
+	if (have_search_tone(s) && (rc = put_search_tone(s, item_id, task, label, 1.0, err)))
 		goto fail;
 	loa_buf detail;
 	loa_buf_init(&detail, 3 * LOA_LABEL_WHY_MAX + 1024);

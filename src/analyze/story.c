@@ -13,13 +13,8 @@
 void loa_shingles_release(loa_shingles *s)
 {
 	free(s->h);
+	free(s->tab);
 	memset(s, 0, sizeof *s);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
 }
 
 static inline uint64_t rotl(uint64_t x, unsigned r)
@@ -33,8 +28,11 @@ int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s)
 	if (k == 0)
 		k = LOA_STORY_SHINGLE;
 	size_t n = d->n;
-	if (n == 0)
+	if (n == 0) {
+		if (s->tab)
+			memset(s->tab, 0, s->tabcap * sizeof *s->tab);
 		return LOA_OK;
+	}
 	if (k > n)
 		k = (unsigned)n;
 	size_t m = n - k + 1;
@@ -45,67 +43,93 @@ int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s)
 		s->h = h;
 		s->cap = m;
 	}
+	size_t tc = 64;
+	while (tc < 2 * m + 2)
+		tc *= 2;
+	if (tc > s->tabcap || (s->tabcap > 4 * tc && s->tabcap > 4096)) {
+		free(s->tab);
+		s->tab = calloc(tc, sizeof *s->tab);
+		if (!s->tab) {
+			s->tabcap = 0;
+			return LOA_ENOMEM;
+		}
+		s->tabcap = tc;
+	} else {
+		memset(s->tab, 0, s->tabcap * sizeof *s->tab);
+	}
+	size_t mask = s->tabcap - 1;
 	for (size_t i = 0; i < m; i++) {
 		uint64_t x = 0x9e3779b97f4a7c15ULL * (k + 1);
 		for (unsigned j = 0; j < k; j++)
 			x = rotl(x, 23) ^ (d->w[i + j].fh * 0xff51afd7ed558ccdULL);
-		s->h[i] = loa_an_mix64(x);
+		x = loa_an_mix64(x);
+		if (x == 0)
+			x = 1;
+		for (size_t p = (size_t)x & mask;; p = (p + 1) & mask) {
+			if (s->tab[p] == x)
+				break;
+			if (s->tab[p] == 0) {
+				s->tab[p] = x;
+				s->h[s->n++] = x;
+				break;
+			}
+		}
 	}
-	qsort(s->h, m, sizeof *s->h, cmp_u64);
-	size_t u = 0;
-	for (size_t i = 0; i < m; i++)
-		if (u == 0 || s->h[u - 1] != s->h[i])
-			s->h[u++] = s->h[i];
-	s->n = u;
 	return LOA_OK;
 }
 
 bool loa_shingles_has(const loa_shingles *s, uint64_t h)
 {
-	size_t lo = 0, hi = s->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->h[mid] < h)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (!s->tab || s->n == 0)
+		return false;
+	if (h == 0)
+		h = 1;
+	size_t mask = s->tabcap - 1;
+	for (size_t p = (size_t)h & mask;; p = (p + 1) & mask) {
+		if (s->tab[p] == h)
+			return true;
+		if (s->tab[p] == 0)
+			return false;
 	}
-	return lo < s->n && s->h[lo] == h;
 }
 
 /* ---- signatures --------------------------------------------------------- */
 
-/* Odd multipliers and offsets of the K hash functions (fixed: signatures
- * are stored, so these never change). */
-static uint64_t mul_k[LOA_STORY_K], add_k[LOA_STORY_K];
-static int seeds_ready;
-
-static void init_seeds(void)
-{
-	if (__atomic_load_n(&seeds_ready, __ATOMIC_ACQUIRE))
-		return;
-	uint64_t x = 0x6c6f61c0ffee1234ULL;
-	for (unsigned i = 0; i < LOA_STORY_K; i++) {
-		x += 0x9e3779b97f4a7c15ULL;
-		mul_k[i] = loa_an_mix64(x) | 1;
-		x += 0x9e3779b97f4a7c15ULL;
-		add_k[i] = loa_an_mix64(x);
-	}
-	__atomic_store_n(&seeds_ready, 1, __ATOMIC_RELEASE);
-}
-
+/* One-permutation hashing with densification (Shrivastava and Li 2014,
+ * "densified one permutation hashing"): the top bits of a shingle's hash
+ * choose one of the K bins, its low 32 bits compete for the bin's
+ * minimum; an empty bin borrows the value of the next non-empty bin to its
+ * right, mixed with the distance, so that two texts fill empty bins the
+ * same way. One hash per shingle instead of K. Signatures are stored, so
+ * this never changes without a new signature format. */
 void loa_story_signature(const loa_shingles *s, loa_story_sig *sig)
 {
-	init_seeds();
 	for (unsigned i = 0; i < LOA_STORY_K; i++)
 		sig->v[i] = UINT32_MAX;
 	sig->shingles = s->n > UINT32_MAX ? UINT32_MAX : (uint32_t)s->n;
+	if (s->n == 0)
+		return;
+	bool filled[LOA_STORY_K] = {false};
 	for (size_t j = 0; j < s->n; j++) {
 		uint64_t h = s->h[j];
-		for (unsigned i = 0; i < LOA_STORY_K; i++) {
-			uint32_t v = (uint32_t)((h * mul_k[i] + add_k[i]) >> 32);
-			if (v < sig->v[i])
-				sig->v[i] = v;
+		unsigned bin = (unsigned)(h >> 58) % LOA_STORY_K;
+		uint32_t v = (uint32_t)h;
+		filled[bin] = true;
+		if (v < sig->v[bin])
+			sig->v[bin] = v;
+	}
+	uint32_t base[LOA_STORY_K];
+	memcpy(base, sig->v, sizeof base);
+	for (unsigned i = 0; i < LOA_STORY_K; i++) {
+		if (filled[i])
+			continue;
+		for (unsigned d = 1; d < LOA_STORY_K; d++) {
+			unsigned j = (i + d) % LOA_STORY_K;
+			if (filled[j]) {
+				sig->v[i] = (uint32_t)loa_an_mix64(base[j] + (uint64_t)d *
+								   0x9e3779b97f4a7c15ULL);
+				break;
+			}
 		}
 	}
 }
@@ -266,7 +290,11 @@ int64_t loa_story_index_find(loa_story_index *ix, loa_ms at, const loa_story_sig
 		bucket *b = find_bucket(ix, key);
 		if (b->key == 0)
 			continue;
-		for (uint32_t k = b->head; k; k = ix->e[k - 1].next[band]) {
+		unsigned walked = 0;
+		/* newest first; a bucket crowded by one big story need not be
+		 * walked to its end */
+		for (uint32_t k = b->head; k && walked < LOA_STORY_BUCKET_WALK;
+		     k = ix->e[k - 1].next[band], walked++) {
 			entry *e = &ix->e[k - 1];
 			if (e->seen == ix->stamp)
 				continue;
@@ -284,10 +312,18 @@ int64_t loa_story_index_find(loa_story_index *ix, loa_ms at, const loa_story_sig
 				best_item = e->item;
 			}
 		}
+		if (best_s >= LOA_STORY_SURE)
+			break; /* a copy: no need to look further */
 	}
 	if (score)
 		*score = best_s;
 	return best;
+}
+
+static int cmp_u64_idx(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
 /* Keeps the newest half (by time) when the cap is reached. */
@@ -299,7 +335,7 @@ static int shrink(loa_story_index *ix)
 	for (size_t i = 0; i < ix->n; i++)
 		t[i] = ix->e[i].at;
 	/* median by sorting a copy */
-	int (*cmp)(const void *, const void *) = cmp_u64;
+	int (*cmp)(const void *, const void *) = cmp_u64_idx;
 	for (size_t i = 0; i < ix->n; i++)
 		t[i] ^= INT64_MIN; /* order-preserving map to unsigned */
 	qsort(t, ix->n, sizeof *t, cmp);

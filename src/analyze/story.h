@@ -45,6 +45,8 @@
 #define LOA_STORY_MIN_C 0.45
 #define LOA_STORY_WINDOW_MS ((loa_ms)14 * 24 * 3600 * 1000)
 #define LOA_STORY_MAX_ITEMS ((size_t)8 << 20) /* cap on items held by an index */
+#define LOA_STORY_SURE 0.9                    /* a match this close ends the search */
+#define LOA_STORY_BUCKET_WALK 48u            /* entries looked at per band bucket */
 #define LOA_STORY_MIN_SHINGLES 5u             /* fewer: too short to group */
 
 typedef struct loa_story_sig {
@@ -52,11 +54,23 @@ typedef struct loa_story_sig {
 	uint32_t shingles; /* distinct shingles (0: empty text) */
 } loa_story_sig;
 
-/* Sorted distinct shingle hashes of a document (caller-owned; reused). */
+/* The distinct shingle hashes of a document (caller-owned; reused; zero
+ * it before first use), with a hash set for membership tests. */
 typedef struct loa_shingles {
-	uint64_t *h;
+	uint64_t *h;     /* h[0..n): distinct, in text order */
 	size_t n, cap;
+	uint64_t *tab;   /* open addressing, 0 = empty (a hash of 0 is stored as 1) */
+	size_t tabcap;   /* power of two, > 2 n */
 } loa_shingles;
+
+/* The hash a one-word shingle (k = 1) of a word with folded hash fh has. */
+static inline uint64_t loa_shingle_word(uint64_t fh)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL * 2;
+	x = ((x << 23) | (x >> 41)) ^ (fh * 0xff51afd7ed558ccdULL);
+	x = loa_an_mix64(x);
+	return x ? x : 1;
+}
 
 void loa_shingles_release(loa_shingles *s);
 /* Fills s from d (word and number tokens). LOA_OK or LOA_ENOMEM. */

@@ -778,17 +778,89 @@ int cmd_claims(loa_ctx *ctx, int argc, char **argv)
 
 #define PAIRS_LINE_MAX ((size_t)16 << 20)
 
+/* --stream FILE: one text a line (or a JSON object with "title"/"text"),
+ * all grouped incrementally into one index, one minute apart: the
+ * grouping's speed (bench/stories.sh). */
+static int stream_bench(const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f)
+		return cli_fail("eval stories", "không đọc được tệp / cannot read file: %s: %s", path,
+				strerror(errno));
+	loa_story_index *ix = loa_story_index_new(0);
+	loa_an_doc d;
+	loa_an_doc_init(&d);
+	loa_shingles sh = {0};
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	uint64_t n = 0, bytes = 0, ns = 0, stories = 0;
+	int status = LOA_EXIT_OK;
+	while (ix && (len = getline(&line, &cap, f)) != -1) {
+		if ((size_t)len > PAIRS_LINE_MAX)
+			continue;
+		const char *t = line;
+		size_t tn = (size_t)len;
+		json_t *j = NULL;
+		if (len > 0 && line[0] == '{') {
+			j = json_loadb(line, (size_t)len, 0, NULL);
+			json_t *x = json_object_get(j, "text");
+			t = json_string_value(x);
+			tn = json_string_length(x);
+			if (!t) {
+				json_decref(j);
+				continue;
+			}
+		}
+		uint64_t t0 = loa_mono_ns();
+		loa_story_sig sig;
+		int64_t story;
+		int rc = loa_an_doc_set(&d, t, tn);
+		if (!rc)
+			rc = loa_shingles_make(&d, LOA_STORY_SHINGLE, &sh);
+		if (!rc) {
+			loa_story_signature(&sh, &sig);
+			rc = loa_story_index_assign(ix, (int64_t)n + 1, (loa_ms)n * 60000, &sig, &story,
+						    NULL);
+		}
+		ns += loa_mono_ns() - t0;
+		json_decref(j);
+		if (rc) {
+			status = cli_fail("eval stories", "hết bộ nhớ / out of memory");
+			break;
+		}
+		n++;
+		bytes += tn;
+		if (story == (int64_t)n && sig.shingles >= LOA_STORY_MIN_SHINGLES)
+			stories++;
+	}
+	double secs = (double)ns / 1e9;
+	if (status == LOA_EXIT_OK)
+		printf("stories: texts=%" PRIu64 " stories=%" PRIu64 " seconds=%.3f texts_per_second=%.0f "
+		       "mb_per_second=%.1f\n",
+		       n, stories, secs, secs > 0 ? (double)n / secs : 0,
+		       secs > 0 ? (double)bytes / 1e6 / secs : 0);
+	free(line);
+	loa_shingles_release(&sh);
+	loa_an_doc_release(&d);
+	loa_story_index_free(ix);
+	if (f != stdin)
+		fclose(f);
+	return status;
+}
+
 int cmd_eval_stories(loa_ctx *ctx, int argc, char **argv)
 {
-	enum { O_PAIRS = CLI_OPT_FIRST_FREE, O_VERBOSE };
+	enum { O_PAIRS = CLI_OPT_FIRST_FREE, O_VERBOSE, O_STREAM };
 	static const struct option opts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"pairs", required_argument, NULL, O_PAIRS},
+		{"stream", required_argument, NULL, O_STREAM},
 		{"verbose", no_argument, NULL, O_VERBOSE},
 		{NULL, 0, NULL, 0},
 	};
 	const loa_cmd *self = loa_cli_find("eval");
-	const char *pairs = NULL;
+	const char *pairs = NULL, *stream = NULL;
 	bool verbose = false;
 	int c;
 	opterr = 0;
@@ -801,10 +873,16 @@ int cmd_eval_stories(loa_ctx *ctx, int argc, char **argv)
 			verbose = true;
 			continue;
 		}
+		if (c == O_STREAM) {
+			stream = optarg;
+			continue;
+		}
 		int rc = cli_common_opt(ctx, self, c, optarg, argv);
 		if (rc)
 			return rc;
 	}
+	if (stream && !pairs && optind == argc)
+		return stream_bench(stream);
 	if (!pairs || optind < argc) {
 		fprintf(stderr, "loa eval stories: cần --pairs FILE / --pairs FILE is required\n"
 				"Cách dùng / usage: %s\n", cmd_eval_usage("stories"));
@@ -905,7 +983,8 @@ int cmd_eval_stories(loa_ctx *ctx, int argc, char **argv)
 		else
 			tn++;
 		if (verbose)
-			printf("%" PRIu64 "\t%s\t%s\tscore=%.3f\tj=%.3f\n", lineno, lab,
+			printf("%" PRIu64 "\t%s\t%s\tscore=%.3f\tj=%.3f\n", lineno,
+			       li == 0 ? "same" : li == 1 ? "related" : "different",
 			       pred ? "same" : "apart", score, loa_story_jaccard(&sa, &sb));
 	}
 	{

@@ -25,7 +25,7 @@
 	X(segment, "Tách từ / Word segmentation", \
 	  "loa eval segment --gold FILE [--model MODEL]") \
 	X(stories, "Sự việc (tin gần trùng) / Story grouping pairs", \
-	  "loa eval stories --pairs FILE [--verbose]")
+	  "loa eval stories --pairs FILE [--verbose] | --stream FILE")
 
 #define LOA_EVAL_DECL(name, summary, usage) int cmd_eval_##name(loa_ctx *ctx, int argc, char **argv);
 LOA_EVAL_SUBCOMMANDS(LOA_EVAL_DECL)

@@ -1,6 +1,6 @@
 /*
  * cmd_qa.c - the qa room's commands: `loa eval retrieve`, `loa train
- * retrieve` (and, below, laws, ask and cases).
+ * retrieve`, `loa laws`, `loa ask`, `loa cases`.
  */
 #include "cli/cli.h"
 #include "cli/cmd_eval.h"
@@ -12,7 +12,12 @@
 #include "core/progress.h"
 #include "core/str.h"
 #include "core/vec.h"
+#include "qa/cases.h"
+#include "qa/laws.h"
+#include "qa/qa.h"
 #include "qa/retrieve.h"
+#include "store/sql.h"
+#include "store/store.h"
 #include "text/text.h"
 
 #include <errno.h>
@@ -267,10 +272,61 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+typedef struct offq {
+	const loa_qa_index *ix;
+	loa_qa_scratch *scr;
+	LOA_VEC(double) conf;
+} offq;
+
+static int offtopic_line(void *user, const char *line, size_t n, long lineno, loa_err *err)
+{
+	offq *o = user;
+	if (loa_str_trim((loa_str){line, n}).n == 0)
+		return LOA_OK;
+	loa_qa_hit h[1];
+	size_t nh = 0;
+	double c = 0;
+	if (loa_qa_search(o->ix, o->scr, line, n, LOA_QA_DAY_MIN, h, 1, &nh, NULL) == LOA_OK && nh)
+		c = h[0].confidence;
+	return loa_vec_push(&o->conf, c);
+}
+
+/* Abstention: how a threshold on the top hit's confidence splits the
+ * training questions (answered, answered right) from off-topic ones. */
+static void calibrate(const loa_qa_index *ix, loa_qa_scratch *scr, const char *path,
+		      const double *conf, const bool *right, size_t n, double current)
+{
+	offq o = {ix, scr, {0}};
+	loa_err err;
+	if (each_line(path, offtopic_line, &o, &err)) {
+		fprintf(stderr, "loa eval: %s\n", loa_err_msg(&err));
+		return;
+	}
+	static const double th[] = {0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7};
+	for (size_t k = 0; k < sizeof th / sizeof th[0]; k++) {
+		size_t ans = 0, ansr = 0, nright = 0, off = 0;
+		for (size_t i = 0; i < n; i++) {
+			nright += right[i];
+			if (conf[i] >= th[k]) {
+				ans++;
+				ansr += right[i];
+			}
+		}
+		for (size_t i = 0; i < o.conf.len; i++)
+			off += o.conf.items[i] < th[k];
+		printf("calibrate: threshold=%.2f%s answered=%.3f right_answered=%.3f "
+		       "offtopic_abstained=%.3f\n",
+		       th[k], fabs(th[k] - current) < 1e-9 ? "*" : "", n ? (double)ans / (double)n : 0,
+		       nright ? (double)ansr / (double)nright : 0,
+		       o.conf.len ? (double)off / (double)o.conf.len : 0);
+	}
+	loa_vec_release(&o.conf);
+}
+
 int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 {
 	enum { O_CORPUS = CLI_OPT_FIRST_FREE, O_QUESTIONS, O_QRELS, O_PARAM, O_MODEL, O_VERBOSE,
-	       O_LATENCY };
+	       O_LATENCY, O_OFFTOPIC };
 	static const struct option opts[] = {
 		{"corpus", required_argument, NULL, O_CORPUS},
 		{"questions", required_argument, NULL, O_QUESTIONS},
@@ -279,11 +335,12 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		{"model", required_argument, NULL, O_MODEL},
 		{"verbose", no_argument, NULL, O_VERBOSE},
 		{"latency", no_argument, NULL, O_LATENCY},
+		{"offtopic", required_argument, NULL, O_OFFTOPIC},
 		CLI_COMMON_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
 	const loa_cmd *self = loa_cli_find("eval");
-	const char *corpus = NULL, *questions = NULL, *qrels = NULL, *model = NULL;
+	const char *corpus = NULL, *questions = NULL, *qrels = NULL, *model = NULL, *offtopic = NULL;
 	bool verbose = false, latency = false;
 	loa_qa_params p;
 	loa_qa_params_default(&p);
@@ -301,6 +358,7 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		case O_MODEL: model = optarg; break;
 		case O_VERBOSE: verbose = true; break;
 		case O_LATENCY: latency = true; break;
+		case O_OFFTOPIC: offtopic = optarg; break;
 		case O_PARAM:
 			if (nparams == 32)
 				return cli_usage_error("eval", "quá nhiều --param / too many --param");
@@ -343,6 +401,8 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		loa_warn("eval.retrieve", "qrels_unknown_docs=%zu", qs.unknown_docs);
 	loa_qa_scratch *scr = loa_qa_scratch_new();
 	lat = calloc(qs.qs.len + 1, sizeof *lat);
+	double *conf = calloc(qs.qs.len + 1, sizeof *conf);
+	bool *right = calloc(qs.qs.len + 1, sizeof *right);
 	eval_res res = {0};
 	loa_progress prog;
 	loa_progress_init(&prog, "retrieve", qs.qs.len);
@@ -361,6 +421,10 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 			nh = 0;
 		}
 		score_hits(q, hits, nh, &res);
+		if (conf && right) {
+			conf[i] = nh ? hits[0].confidence : 0;
+			right[i] = nh && is_rel(q, hits[0].doc);
+		}
 		if (verbose && q->rel.len && !(nh && is_rel(q, hits[0].doc))) {
 			size_t rank = 0;
 			for (size_t k = 0; k < nh; k++)
@@ -375,6 +439,10 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		loa_progress_update(&prog, i + 1);
 	}
 	loa_progress_end(&prog);
+	if (offtopic && conf && right)
+		calibrate(cp.ix, scr, offtopic, conf, right, qs.qs.len, loa_qa_index_params(cp.ix)->min_conf);
+	free(conf);
+	free(right);
 	loa_qa_scratch_free(scr);
 	if (latency && lat && nlat) {
 		qsort(lat, nlat, sizeof *lat, cmp_double);
@@ -393,5 +461,698 @@ out:
 	free(lat);
 	qset_release(&qs);
 	corpus_release(&cp);
+	return status;
+}
+
+/* ---- loa laws ------------------------------------------------------------------------ */
+
+static int open_store(loa_ctx *ctx, const char *cmd, loa_store **s)
+{
+	loa_err err;
+	loa_err_clear(&err);
+	if (loa_store_open_config(ctx->cfg, 0, s, &err) || loa_qa_db_init(*s, &err)) {
+		loa_store_close(*s);
+		*s = NULL;
+		return cli_fail(cmd, "%s", loa_err_msg(&err));
+	}
+	return LOA_EXIT_OK;
+}
+
+typedef struct alqac_law {
+	loa_law_doc doc;
+} alqac_law;
+
+typedef struct laws_import {
+	loa_store *s;
+	loa_law_stats st;
+	uint64_t refused;
+	loa_map alqac; /* law_id -> loa_law_doc * */
+	LOA_VEC(loa_law_doc *) alqac_order;
+	const char *path;
+} laws_import;
+
+static void law_doc_free(void *p)
+{
+	loa_law_doc *d = p;
+	loa_law_doc_release(d);
+	free(d);
+}
+
+static const char *alqac_type(const char *law)
+{
+	if (strncmp(law, "Bộ luật", strlen("Bộ luật")) == 0 || strncmp(law, "Bộ Luật", strlen("Bộ Luật")) == 0)
+		return "Bộ luật";
+	if (strncmp(law, "Hiến pháp", strlen("Hiến pháp")) == 0)
+		return "Hiến pháp";
+	if (strstr(law, "NĐ-CP"))
+		return "Nghị định";
+	if (strstr(law, "TT-"))
+		return "Thông tư";
+	return "Luật";
+}
+
+static int laws_line(void *user, const char *line, size_t n, long lineno, loa_err *err)
+{
+	laws_import *li = user;
+	if (loa_str_trim((loa_str){line, n}).n == 0)
+		return LOA_OK;
+	loa_err e;
+	loa_err_clear(&e);
+	if (n > LOA_LAW_DOC_MAX) {
+		fprintf(stderr, "%s:%ld: dòng quá dài / line too long\n", li->path, lineno);
+		li->refused++;
+		return LOA_OK;
+	}
+	json_error_t je;
+	json_t *j = json_loadb(line, n, 0, &je);
+	if (j && json_object_get(j, "doc_id") && json_object_get(j, "article_id")) {
+		/* ALQAC corpus line */
+		const char *law = NULL, *art = NULL, *text = NULL;
+		if (json_unpack(j, "{s:s,s:s,s:s}", "law_id", &law, "article_id", &art, "text", &text) ||
+		    !*law || strlen(law) > LOA_LAW_FIELD_MAX || !*art || strlen(art) > LOA_LAW_NUM_MAX) {
+			fprintf(stderr, "%s:%ld: cần {doc_id, law_id, article_id, text} / expected ALQAC fields\n",
+				li->path, lineno);
+			li->refused++;
+			json_decref(j);
+			return LOA_OK;
+		}
+		loa_law_doc *d = loa_map_get(&li->alqac, law, strlen(law));
+		if (!d) {
+			d = malloc(sizeof *d);
+			if (!d) {
+				json_decref(j);
+				return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+			}
+			loa_law_doc_init(d);
+			d->number = loa_law_strdup(d, law, strlen(law));
+			d->title = d->number;
+			d->type = alqac_type(law);
+			d->source = "alqac";
+			if (loa_map_set(&li->alqac, law, strlen(law), d) ||
+			    loa_vec_push(&li->alqac_order, d)) {
+				json_decref(j);
+				return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+			}
+		}
+		loa_buf norm;
+		loa_buf_init(&norm, 4 * LOA_LAW_DOC_MAX);
+		loa_text_normalize(text, strlen(text), LOA_NORM_DISPLAY, &norm);
+		loa_str t, b;
+		split_title(norm.data ? norm.data : "", norm.len, &t, &b);
+		loa_law_article a = {.number = loa_law_strdup(d, art, strlen(art)),
+				     .title = loa_law_strdup(d, t.p, t.n),
+				     .body = loa_law_strdup(d, b.p, b.n),
+				     .chapter = -1,
+				     .line = lineno};
+		loa_buf_release(&norm);
+		json_decref(j);
+		if (!a.number || !a.title || !a.body || loa_vec_push(&d->articles, a))
+			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		loa_law_split_clauses(d, &d->articles.items[d->articles.len - 1], 1, NULL);
+		return LOA_OK;
+	}
+	json_decref(j);
+	loa_law_doc d;
+	loa_law_doc_init(&d);
+	int rc = loa_law_from_json(&d, line, n, &e);
+	if (!rc)
+		rc = loa_law_store(li->s, &d, &li->st, &e);
+	loa_law_doc_release(&d);
+	if (rc == LOA_ENOMEM || rc == LOA_EDB || rc == LOA_EIO || rc == LOA_EFULL)
+		return loa_err_set(err, rc, "%s:%ld: %s", li->path, lineno, loa_err_msg(&e));
+	if (rc) {
+		fprintf(stderr, "%s:%ld: %s\n", li->path, lineno, loa_err_msg(&e));
+		li->refused++;
+	}
+	return LOA_OK;
+}
+
+static int laws_import_text(loa_ctx *ctx, loa_store *s, const char *path, const char *fields[8],
+			    loa_law_stats *st)
+{
+	loa_err err;
+	loa_err_clear(&err);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return cli_fail("laws", "không mở được tệp / cannot open %s: %s", path, strerror(errno));
+	loa_buf b;
+	loa_buf_init(&b, LOA_LAW_DOC_MAX);
+	char blk[65536];
+	size_t r;
+	int rc = LOA_OK;
+	while ((r = fread(blk, 1, sizeof blk, f)) > 0)
+		if ((rc = loa_buf_append(&b, blk, r)))
+			break;
+	fclose(f);
+	if (rc) {
+		loa_buf_release(&b);
+		return cli_fail("laws", "%s: văn bản quá dài / document too long (> %zu bytes)", path,
+				LOA_LAW_DOC_MAX);
+	}
+	loa_law_doc d;
+	loa_law_doc_init(&d);
+	static const char *const names[] = {"number", "type", "title", "issuer", "issued", "effective",
+					    "expiry", "status"};
+	const char **dst[] = {&d.number, &d.type, &d.title, &d.issuer, &d.issued, &d.effective,
+			      &d.expiry, &d.status};
+	for (int i = 0; i < 8; i++) {
+		if (!fields[i])
+			continue;
+		int32_t day;
+		if (i >= 4 && i <= 6 && loa_law_parse_day(fields[i], &day)) {
+			loa_law_doc_release(&d);
+			loa_buf_release(&b);
+			return cli_usage_error("laws", "--%s cần YYYY-MM-DD / needs YYYY-MM-DD: %s", names[i],
+					       fields[i]);
+		}
+		*dst[i] = loa_law_strdup(&d, fields[i], strlen(fields[i]));
+	}
+	d.source = "text";
+	rc = loa_law_parse_text(&d, b.data ? b.data : "", b.len, &err);
+	if (!rc)
+		rc = loa_law_store(s, &d, st, &err);
+	loa_law_doc_release(&d);
+	loa_buf_release(&b);
+	if (rc)
+		return cli_fail("laws", "%s: %s", path, loa_err_msg(&err));
+	return LOA_EXIT_OK;
+}
+
+static int laws_list(loa_store *s)
+{
+	loa_err err;
+	loa_stmt *st;
+	static const char sql[] =
+		"SELECT d.number, d.type, d.title, COALESCE(d.issued, ''), COALESCE(d.effective, ''), "
+		"COALESCE(d.expiry, ''), COALESCE(d.status, ''), (SELECT COUNT(*) FROM qa_articles a "
+		"WHERE a.doc_id = d.id) FROM qa_docs d ORDER BY d.number";
+	if (loa_sql_prepare(s, sql, &st, &err))
+		return cli_fail("laws", "%s", loa_err_msg(&err));
+	printf("số/number\tloại/type\tban hành/issued\thiệu lực/effective\thết hiệu lực/expiry\tđiều/articles\ttên/title\n");
+	int rc;
+	while ((rc = loa_sql_step(st, &err)) == LOA_SQL_ROW)
+		printf("%s\t%s\t%s\t%s\t%s\t%lld\t%s\n", loa_sql_col_text(st, 0), loa_sql_col_text(st, 1),
+		       loa_sql_col_text(st, 3), loa_sql_col_text(st, 4), loa_sql_col_text(st, 5),
+		       (long long)loa_sql_col_i64(st, 7), loa_sql_col_text(st, 2));
+	loa_sql_finalize(st);
+	return rc < 0 ? cli_fail("laws", "%s", loa_err_msg(&err)) : LOA_EXIT_OK;
+}
+
+int cmd_laws(loa_ctx *ctx, int argc, char **argv)
+{
+	enum { O_TEXT = CLI_OPT_FIRST_FREE, O_NUMBER, O_TYPE, O_TITLE, O_ISSUER, O_ISSUED, O_EFFECTIVE,
+	       O_EXPIRY, O_STATUS, O_ASOF };
+	static const struct option opts[] = {
+		{"text", no_argument, NULL, O_TEXT},
+		{"number", required_argument, NULL, O_NUMBER},
+		{"type", required_argument, NULL, O_TYPE},
+		{"title", required_argument, NULL, O_TITLE},
+		{"issuer", required_argument, NULL, O_ISSUER},
+		{"issued", required_argument, NULL, O_ISSUED},
+		{"effective", required_argument, NULL, O_EFFECTIVE},
+		{"expiry", required_argument, NULL, O_EXPIRY},
+		{"status", required_argument, NULL, O_STATUS},
+		{"as-of", required_argument, NULL, O_ASOF},
+		CLI_COMMON_LONGOPTS,
+		{NULL, 0, NULL, 0},
+	};
+	const loa_cmd *self = loa_cli_find("laws");
+	const char *fields[8] = {0};
+	const char *as_of = NULL;
+	bool text = false;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == O_TEXT)
+			text = true;
+		else if (c >= O_NUMBER && c <= O_STATUS)
+			fields[c - O_NUMBER] = optarg;
+		else if (c == O_ASOF)
+			as_of = optarg;
+		else {
+			int rc = cli_common_opt(ctx, self, c, optarg, argv);
+			if (rc)
+				return rc;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("laws", "cần lệnh con / expected import, list or show");
+	const char *sub = argv[optind];
+	loa_store *s = NULL;
+	int status;
+	if (strcmp(sub, "list") == 0 && optind + 1 == argc) {
+		if ((status = open_store(ctx, "laws", &s)))
+			return status;
+		status = laws_list(s);
+		loa_store_close(s);
+		return status;
+	}
+	if (strcmp(sub, "show") == 0 && optind + 3 == argc) {
+		int32_t day = LOA_QA_DAY_MIN;
+		if (as_of && loa_law_parse_day(as_of, &day))
+			return cli_usage_error("laws", "--as-of cần YYYY-MM-DD / needs YYYY-MM-DD");
+		if ((status = open_store(ctx, "laws", &s)))
+			return status;
+		loa_law_article_rec r;
+		loa_err err;
+		loa_err_clear(&err);
+		if (loa_law_article_find(s, argv[optind + 1], argv[optind + 2], day, &r, &err)) {
+			loa_store_close(s);
+			return cli_fail("laws", "%s", loa_err_msg(&err));
+		}
+		loa_buf cit;
+		loa_buf_init(&cit, 8192);
+		loa_law_citation(&r, &cit);
+		printf("%s. %s\n", cit.data, r.title);
+		if (r.valid_from[0] || r.valid_to[0])
+			printf("(hiệu lực / in force: %s – %s%s%s)\n", r.valid_from[0] ? r.valid_from : "…",
+			       r.valid_to[0] ? r.valid_to : "…", r.amended_by[0] ? "; sửa đổi bởi / amended by " : "",
+			       r.amended_by);
+		printf("%s\n", r.body);
+		loa_buf_release(&cit);
+		loa_law_article_rec_release(&r);
+		loa_store_close(s);
+		return LOA_EXIT_OK;
+	}
+	if (strcmp(sub, "import") != 0 || optind + 2 != argc)
+		return cli_usage_error("laws", "cần 'import FILE', 'list' hoặc 'show NUMBER ARTICLE' / "
+					       "expected 'import FILE', 'list' or 'show NUMBER ARTICLE'");
+	const char *path = argv[optind + 1];
+	if (text && (!fields[0] || !fields[1] || !fields[2]))
+		return cli_usage_error("laws", "--text cần --number, --type và --title / --text needs "
+					       "--number, --type and --title");
+	if ((status = open_store(ctx, "laws", &s)))
+		return status;
+	loa_err err;
+	loa_err_clear(&err);
+	laws_import li = {.s = s, .path = path};
+	loa_map_init(&li.alqac, NULL);
+	uint64_t t0 = loa_mono_ns();
+	if (text) {
+		status = laws_import_text(ctx, s, path, fields, &li.st);
+	} else {
+		status = LOA_EXIT_OK;
+		if (each_line(path, laws_line, &li, &err))
+			status = cli_fail("laws", "%s", loa_err_msg(&err));
+		for (size_t i = 0; i < li.alqac_order.len && status == LOA_EXIT_OK; i++)
+			if (loa_law_store(s, li.alqac_order.items[i], &li.st, &err))
+				status = cli_fail("laws", "%s: %s", li.alqac_order.items[i]->number,
+						  loa_err_msg(&err));
+		if (li.refused && status == LOA_EXIT_OK)
+			status = LOA_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < li.alqac_order.len; i++)
+		law_doc_free(li.alqac_order.items[i]);
+	loa_vec_release(&li.alqac_order);
+	loa_map_release(&li.alqac);
+	loa_store_close(s);
+	printf("laws import: documents=%llu articles=%llu clauses=%llu points=%llu amendments=%llu "
+	       "refused=%llu seconds=%.2f\n",
+	       (unsigned long long)li.st.docs, (unsigned long long)li.st.articles,
+	       (unsigned long long)li.st.clauses, (unsigned long long)li.st.points,
+	       (unsigned long long)li.st.amendments, (unsigned long long)li.refused,
+	       (double)(loa_mono_ns() - t0) / 1e9);
+	return status;
+}
+
+/* ---- loa ask ------------------------------------------------------------------------- */
+
+static void print_highlighted(const char *passage, json_t *hl)
+{
+	/* highlights are character offsets */
+	size_t nch = 0, k = 0;
+	const char *p = passage;
+	size_t nh = json_array_size(hl);
+	fputs("   ", stdout);
+	while (*p) {
+		while (k < nh && (size_t)json_integer_value(json_array_get(json_array_get(hl, k), 1)) <= nch)
+			k++;
+		if (k < nh && (size_t)json_integer_value(json_array_get(json_array_get(hl, k), 0)) == nch)
+			fputs("«", stdout);
+		size_t len = 1;
+		unsigned char ch = (unsigned char)*p;
+		if (ch >= 0xF0)
+			len = 4;
+		else if (ch >= 0xE0)
+			len = 3;
+		else if (ch >= 0xC0)
+			len = 2;
+		for (size_t i = 0; i < len && p[i]; i++)
+			putchar(p[i]);
+		if (*p == '\n')
+			fputs("   ", stdout);
+		p += len;
+		nch++;
+		if (k < nh && (size_t)json_integer_value(json_array_get(json_array_get(hl, k), 1)) == nch)
+			fputs("»", stdout);
+	}
+	putchar('\n');
+}
+
+static void print_answer_text(json_t *a, int rank)
+{
+	printf("%d. %s — %s\n", rank, json_string_value(json_object_get(a, "citation")),
+	       json_string_value(json_object_get(a, "title")));
+	json_t *vt = json_object_get(a, "valid_to");
+	if (json_object_get(a, "amended_by"))
+		printf("   (sửa đổi bởi / amended by %s)\n",
+		       json_string_value(json_object_get(a, "amended_by")));
+	if (vt)
+		printf("   (hiệu lực đến / in force until %s)\n", json_string_value(vt));
+	print_highlighted(json_string_value(json_object_get(a, "passage")),
+			  json_object_get(a, "highlights"));
+	printf("   [độ tin cậy / confidence %.2f]\n", json_real_value(json_object_get(a, "confidence")));
+}
+
+int cmd_ask(loa_ctx *ctx, int argc, char **argv)
+{
+	enum { O_ASOF = CLI_OPT_FIRST_FREE, O_LIMIT, O_FORMAT, O_CODE, O_PHONE, O_MODEL };
+	static const struct option opts[] = {
+		{"as-of", required_argument, NULL, O_ASOF},
+		{"limit", required_argument, NULL, O_LIMIT},
+		{"format", required_argument, NULL, O_FORMAT},
+		{"code", required_argument, NULL, O_CODE},
+		{"phone", required_argument, NULL, O_PHONE},
+		{"model", required_argument, NULL, O_MODEL},
+		CLI_COMMON_LONGOPTS,
+		{NULL, 0, NULL, 0},
+	};
+	const loa_cmd *self = loa_cli_find("ask");
+	const char *as_of = NULL, *format = "text", *code = NULL, *phone = NULL, *model = NULL;
+	int64_t limit = 3;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case O_ASOF: as_of = optarg; break;
+		case O_FORMAT: format = optarg; break;
+		case O_CODE: code = optarg; break;
+		case O_PHONE: phone = optarg; break;
+		case O_MODEL: model = optarg; break;
+		case O_LIMIT:
+			if (loa_parse_i64(optarg, &limit) || limit < 1 || limit > LOA_QA_LIMIT_MAX)
+				return cli_usage_error("ask", "--limit cần 1..%d / needs 1..%d", LOA_QA_LIMIT_MAX,
+						       LOA_QA_LIMIT_MAX);
+			break;
+		default: {
+			int rc = cli_common_opt(ctx, self, c, optarg, argv);
+			if (rc)
+				return rc;
+		}
+		}
+	}
+	if (strcmp(format, "text") && strcmp(format, "json"))
+		return cli_usage_error("ask", "--format cần text hoặc json / must be text or json");
+	if ((code != NULL) != (phone != NULL))
+		return cli_usage_error("ask", "--code và --phone đi cùng nhau / --code and --phone go together");
+	if (optind + 1 != argc && !(code && optind == argc))
+		return cli_usage_error("ask", "cần một câu hỏi / expected one question");
+	const char *q = optind < argc ? argv[optind] : NULL;
+	int32_t day = loa_qa_today();
+	if (as_of && loa_law_parse_day(as_of, &day))
+		return cli_usage_error("ask", "--as-of cần YYYY-MM-DD / needs YYYY-MM-DD: %s", as_of);
+	loa_err err;
+	loa_err_clear(&err);
+	loa_qa_params p;
+	if (model ? (loa_qa_params_default(&p), loa_qa_params_load(&p, model, &err))
+		  : loa_qa_params_config(ctx->cfg, &p, &err))
+		return cli_fail("ask", "%s", loa_err_msg(&err));
+	if (q && loa_str_trim(loa_str_c(q)).n == 0)
+		return cli_usage_error("ask", "câu hỏi rỗng / empty question");
+	if (q && strlen(q) > LOA_QA_QUERY_MAX)
+		return cli_usage_error("ask", "câu hỏi quá dài / question too long (> %d bytes)",
+				       LOA_QA_QUERY_MAX);
+	loa_store *s;
+	int status = open_store(ctx, "ask", &s);
+	if (status)
+		return status;
+	loa_qa_index *ix = NULL;
+	json_t *out = json_object(), *ans = NULL, *cs = NULL;
+	loa_calendar cal;
+	loa_calendar_init(&cal);
+	if (loa_laws_build_index(s, &p, &ix, &err)) {
+		status = cli_fail("ask", "%s", loa_err_msg(&err));
+		goto done;
+	}
+	if (code) {
+		if (loa_qa_calendar_config(ctx->cfg, &cal, &err)) {
+			status = cli_fail("ask", "%s", loa_err_msg(&err));
+			goto done;
+		}
+		int rc = loa_qa_case_answer(s, &cal, ix, NULL, code, phone, loa_now_ms(), &cs, &err);
+		if (rc) {
+			status = cli_fail("ask", "%s", loa_err_msg(&err));
+			goto done;
+		}
+		json_object_set(out, "case", cs);
+	}
+	if (q) {
+		int rc = loa_qa_answer(s, ix, NULL, q, strlen(q), day, (size_t)limit, &ans, &err);
+		if (rc) {
+			status = rc == LOA_EINVAL || rc == LOA_ETOOBIG ? cli_usage_error("ask", "%s", loa_err_msg(&err))
+								      : cli_fail("ask", "%s", loa_err_msg(&err));
+			goto done;
+		}
+		json_object_update(out, ans);
+	}
+	if (strcmp(format, "json") == 0) {
+		char *js = json_dumps(out, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+		printf("%s\n", js ? js : "{}");
+		free(js);
+		goto done;
+	}
+	if (cs) {
+		printf("%s\n", json_string_value(json_object_get(cs, "message")));
+		json_t *law = json_object_get(cs, "law");
+		if (law) {
+			printf("Căn cứ / legal basis: %s — %s\n", json_string_value(json_object_get(law, "citation")),
+			       json_string_value(json_object_get(law, "title")));
+			json_t *pas = json_object_get(law, "passage");
+			const char *txt = pas ? json_string_value(pas) : json_string_value(json_object_get(law, "text"));
+			printf("   %.*s\n", 600, txt ? txt : "");
+		}
+		if (q)
+			putchar('\n');
+	}
+	if (ans) {
+		if (json_is_true(json_object_get(ans, "abstained"))) {
+			printf("%s.\n", LOA_QA_ABSTAIN_MSG);
+		} else {
+			json_t *arr = json_object_get(ans, "answers");
+			for (size_t i = 0; i < json_array_size(arr); i++)
+				print_answer_text(json_array_get(arr, i), (int)i + 1);
+		}
+	}
+done:
+	json_decref(ans);
+	json_decref(cs);
+	json_decref(out);
+	loa_calendar_release(&cal);
+	loa_qa_index_free(ix);
+	loa_store_close(s);
+	return status;
+}
+
+/* ---- loa cases ----------------------------------------------------------------------- */
+
+/* One CSV record (RFC 4180: quotes, doubled quotes, no newlines inside
+ * quotes) into at most max fields, written NUL-terminated into line. */
+static int csv_split(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line, *w;
+	for (;;) {
+		if (n == max)
+			return -1;
+		f[n++] = w = p;
+		if (*p == '"') {
+			p++;
+			for (;;) {
+				if (!*p)
+					return -1;
+				if (*p == '"' && p[1] == '"') {
+					*w++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					*w++ = *p++;
+				}
+			}
+			if (*p && *p != ',')
+				return -1;
+		} else {
+			while (*p && *p != ',')
+				*w++ = *p++;
+		}
+		if (!*p) {
+			*w = '\0';
+			return n;
+		}
+		p++;
+		*w = '\0';
+	}
+}
+
+typedef struct cases_import {
+	loa_store *s;
+	const char *path;
+	int csv; /* -1 unknown, 0 json, 1 csv */
+	char *names[32];
+	int nnames;
+	loa_case_stats st;
+} cases_import;
+
+static int cases_line(void *user, const char *line, size_t n, long lineno, loa_err *err)
+{
+	cases_import *ci = user;
+	loa_str t = loa_str_trim((loa_str){line, n});
+	if (t.n == 0)
+		return LOA_OK;
+	if (ci->csv < 0)
+		ci->csv = t.p[0] != '{';
+	loa_err e;
+	loa_err_clear(&e);
+	int rc;
+	if (!ci->csv) {
+		ci->st.read++;
+		rc = loa_case_import_json(ci->s, t.p, t.n, &e);
+	} else {
+		char *copy = strndup(t.p, t.n);
+		char *f[32];
+		if (!copy)
+			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		int nf = csv_split(copy, f, 32);
+		if (ci->nnames == 0) {
+			if (nf <= 0) {
+				free(copy);
+				return loa_err_set(err, LOA_EPARSE, "%s:%ld: dòng tiêu đề CSV hỏng / bad CSV header",
+						   ci->path, lineno);
+			}
+			for (int i = 0; i < nf; i++)
+				ci->names[i] = strdup(f[i]);
+			ci->nnames = nf;
+			free(copy);
+			return LOA_OK;
+		}
+		ci->st.read++;
+		if (nf != ci->nnames)
+			rc = loa_err_set(&e, LOA_EINVAL, "cần %d cột, có %d / expected %d fields, got %d",
+					 ci->nnames, nf, ci->nnames, nf < 0 ? 0 : nf);
+		else
+			rc = loa_case_import_fields(ci->s, (const char *const *)ci->names,
+						    (const char *const *)f, nf, &e);
+		free(copy);
+	}
+	if (rc == LOA_EINVAL || rc == LOA_EPARSE) {
+		fprintf(stderr, "%s:%ld: %s\n", ci->path, lineno, loa_err_msg(&e));
+		ci->st.refused++;
+		return LOA_OK;
+	}
+	if (rc)
+		return loa_err_set(err, rc, "%s:%ld: %s", ci->path, lineno, loa_err_msg(&e));
+	ci->st.stored++;
+	return LOA_OK;
+}
+
+int cmd_cases(loa_ctx *ctx, int argc, char **argv)
+{
+	enum { O_PHONE = CLI_OPT_FIRST_FREE, O_FORMAT, O_NOW };
+	static const struct option opts[] = {
+		{"phone", required_argument, NULL, O_PHONE},
+		{"format", required_argument, NULL, O_FORMAT},
+		{"now", required_argument, NULL, O_NOW},
+		CLI_COMMON_LONGOPTS,
+		{NULL, 0, NULL, 0},
+	};
+	const loa_cmd *self = loa_cli_find("cases");
+	const char *phone = NULL, *format = "text", *now_s = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case O_PHONE: phone = optarg; break;
+		case O_FORMAT: format = optarg; break;
+		case O_NOW: now_s = optarg; break;
+		default: {
+			int rc = cli_common_opt(ctx, self, c, optarg, argv);
+			if (rc)
+				return rc;
+		}
+		}
+	}
+	if (optind + 2 != argc)
+		return cli_usage_error("cases", "cần 'import FILE' hoặc 'lookup CODE --phone PHONE' / "
+						"expected 'import FILE' or 'lookup CODE --phone PHONE'");
+	const char *sub = argv[optind], *arg = argv[optind + 1];
+	loa_err err;
+	loa_err_clear(&err);
+	loa_store *s;
+	int status;
+	if (strcmp(sub, "import") == 0) {
+		if ((status = open_store(ctx, "cases", &s)))
+			return status;
+		cases_import ci = {.s = s, .path = arg, .csv = -1};
+		uint64_t t0 = loa_mono_ns();
+		if (loa_store_begin(s, &err) || each_line(arg, cases_line, &ci, &err) ||
+		    loa_store_commit(s, &err)) {
+			loa_store_rollback(s);
+			status = cli_fail("cases", "%s", loa_err_msg(&err));
+		} else {
+			status = ci.st.refused ? LOA_EXIT_FAIL : LOA_EXIT_OK;
+		}
+		for (int i = 0; i < ci.nnames; i++)
+			free(ci.names[i]);
+		loa_store_close(s);
+		printf("cases import: read=%llu stored=%llu refused=%llu seconds=%.2f\n",
+		       (unsigned long long)ci.st.read, (unsigned long long)ci.st.stored,
+		       (unsigned long long)ci.st.refused, (double)(loa_mono_ns() - t0) / 1e9);
+		return status;
+	}
+	if (strcmp(sub, "lookup") != 0)
+		return cli_usage_error("cases", "không có lệnh con / unknown sub-command: %s", sub);
+	if (!phone)
+		return cli_usage_error("cases", "cần --phone / --phone is required");
+	if (strcmp(format, "text") && strcmp(format, "json"))
+		return cli_usage_error("cases", "--format cần text hoặc json / must be text or json");
+	loa_ms now = loa_now_ms();
+	if (now_s) {
+		int32_t d;
+		if (!loa_law_parse_day(now_s, &d))
+			now = (loa_ms)d * 86400000 + 12 * 3600000 - (loa_ms)LOA_VN_OFFSET_MIN * 60000;
+		else if (loa_time_parse_rfc3339(now_s, strlen(now_s), &now))
+			return cli_usage_error("cases", "--now cần RFC 3339 hoặc YYYY-MM-DD / bad --now");
+	}
+	if ((status = open_store(ctx, "cases", &s)))
+		return status;
+	loa_calendar cal;
+	json_t *o = NULL;
+	if (loa_qa_calendar_config(ctx->cfg, &cal, &err) ||
+	    loa_qa_case_answer(s, &cal, NULL, NULL, arg, phone, now, &o, &err)) {
+		status = cli_fail("cases", "%s", loa_err_msg(&err));
+	} else if (strcmp(format, "json") == 0) {
+		char *js = json_dumps(o, JSON_COMPACT);
+		printf("%s\n", js ? js : "{}");
+		free(js);
+	} else {
+		printf("%s\n", json_string_value(json_object_get(o, "message")));
+		printf("thủ tục / procedure: %s\ntrạng thái / status: %s\nnộp / submitted: %s\n"
+		       "hạn / due: %s (%lld ngày làm việc / working days)\n",
+		       json_string_value(json_object_get(o, "procedure")),
+		       json_string_value(json_object_get(o, "status")),
+		       json_string_value(json_object_get(o, "submitted")),
+		       json_string_value(json_object_get(o, "due")),
+		       (long long)json_integer_value(json_object_get(o, "limit_working_days")));
+		if (json_is_true(json_object_get(o, "late")))
+			printf("trễ hạn / late: %lld ngày làm việc / working days\n",
+			       (long long)json_integer_value(json_object_get(o, "late_working_days")));
+		json_t *law = json_object_get(o, "law");
+		if (law)
+			printf("căn cứ / legal basis: %s\n", json_string_value(json_object_get(law, "citation")));
+	}
+	json_decref(o);
+	loa_calendar_release(&cal);
+	loa_store_close(s);
 	return status;
 }

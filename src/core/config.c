@@ -20,6 +20,7 @@ static const loa_config_key keys[] = {
 	{"http.secure_cookies", "0", "1: session cookies only over HTTPS (set behind TLS)"},
 	{"http.tail_ms", "500", "how often the server looks for new items to push live (ms)"},
 	{"demo.replay_ms", "4000", "loa demo: re-publish one sample item every N ms (0 = never)"},
+	{"ingest.interval_s", "60", "how often the server looks for due sources to fetch (s; 0 = never)"},
 	{"alerts.interval_s", "30", "how often the server matches saved queries and runs alerts (s)"},
 	{"http.max_body", "1048576", "largest accepted request body in bytes"},
 	{"import.batch", "5000", "items per transaction when importing"},

@@ -45,6 +45,7 @@ typedef struct xfer {
 	loa_buf body;
 	bool too_big;
 	uint64_t start_ns;
+	char *hdr[5]; /* copies of the final response's headers (see header()) */
 	char errbuf[CURL_ERROR_SIZE];
 } xfer;
 
@@ -165,6 +166,8 @@ static void xfer_free(xfer *x)
 	free(x->moved_to);
 	for (int i = 0; i < x->nvisited; i++)
 		free(x->visited[i]);
+	for (size_t i = 0; i < sizeof x->hdr / sizeof x->hdr[0]; i++)
+		free(x->hdr[i]);
 	loa_buf_release(&x->body);
 	free(x);
 }
@@ -385,12 +388,16 @@ static bool is_tls_error(CURLcode c)
 	}
 }
 
-static const char *header(CURL *e, const char *name)
+/* A header of the last response, copied into x->hdr[slot] (the struct
+ * curl_easy_header fills is clobbered by the next call). Capped at 8 KiB. */
+static const char *header(xfer *x, int slot, const char *name)
 {
 	struct curl_header *h;
-	if (curl_easy_header(e, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h->value)
-		return h->value;
-	return NULL;
+	free(x->hdr[slot]);
+	x->hdr[slot] = NULL;
+	if (curl_easy_header(x->easy, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h->value)
+		x->hdr[slot] = strndup(h->value, 8192);
+	return x->hdr[slot];
 }
 
 static loa_ms retry_after(const char *v)
@@ -521,12 +528,12 @@ static void done_one(loa_fetcher *f, xfer *x, CURLcode c)
 	memset(&r, 0, sizeof r);
 	r.rc = LOA_OK;
 	r.status = status;
-	r.content_type = header(x->easy, "Content-Type");
-	r.etag = header(x->easy, "ETag");
-	r.last_modified = header(x->easy, "Last-Modified");
-	r.content_location = header(x->easy, "Content-Location");
+	r.content_type = header(x, 0, "Content-Type");
+	r.etag = header(x, 1, "ETag");
+	r.last_modified = header(x, 2, "Last-Modified");
+	r.content_location = header(x, 3, "Content-Location");
 	if (status == 429 || status == 503)
-		r.retry_after = retry_after(header(x->easy, "Retry-After"));
+		r.retry_after = retry_after(header(x, 4, "Retry-After"));
 	finish(f, x, &r);
 }
 

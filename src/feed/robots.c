@@ -12,8 +12,11 @@
 
 #include "core/banned.h"
 
-#define ROBOTS_MAX_RULES 4096
-#define ROBOTS_MAX_PATTERN 1024
+/* Caps keep a hostile robots.txt cheap: matching is O(pattern x path) at
+ * worst, so rules x pattern x path stays well under a second. */
+#define ROBOTS_MAX_RULES 1024
+#define ROBOTS_MAX_PATTERN 256
+#define ROBOTS_MAX_PATH 2048
 
 typedef struct rule {
 	char *pat;
@@ -202,6 +205,12 @@ bool loa_robots_allowed(const loa_robots *r, const char *path)
 	}
 	if (strcmp(p, "/robots.txt") == 0)
 		return true;
+	char cut[ROBOTS_MAX_PATH + 1];
+	if (strlen(p) > ROBOTS_MAX_PATH) {
+		memcpy(cut, p, ROBOTS_MAX_PATH);
+		cut[ROBOTS_MAX_PATH] = '\0';
+		p = cut;
+	}
 	size_t best = 0;
 	bool found = false, allow = true;
 	for (size_t i = 0; i < r->nrules; i++) {

@@ -10,6 +10,7 @@
 #include "http/events.h"
 #include "http/jobs.h"
 #include "search/alert.h"
+#include "feed/ingest.h"
 #include "core/log.h"
 #include "core/map.h"
 #include "core/metrics.h"
@@ -56,6 +57,8 @@ struct loa_app {
 	loa_tailer *tailer;
 	loa_job *alerts_job;
 	loa_search *alerts_search; /* the alerts job's own handle */
+	loa_job *ingest_job;
+	loa_store *ingest_store;   /* the ingest job's own handle */
 };
 
 /* ---- store handles ---- */
@@ -435,7 +438,7 @@ void loa_app_free(loa_app *a)
 {
 	if (!a)
 		return;
-	if (a->alerts_job || a->tailer)
+	if (a->alerts_job || a->ingest_job || a->tailer)
 		loa_app_stop(a);
 	for (int i = 0; i < a->nhandles; i++)
 		loa_store_close(a->handles[i]);
@@ -498,6 +501,29 @@ static int alerts_job(void *state, const atomic_int *stop)
 	return rc;
 }
 
+/* Fetches every due source (the feed room keeps each source's schedule). */
+static int ingest_job(void *state, const atomic_int *stop)
+{
+	loa_app *a = state;
+	loa_err err;
+	loa_err_clear(&err);
+	if (!a->ingest_store && loa_store_open(a->db_path, LOA_STORE_NO_CREATE, &a->ingest_store, &err)) {
+		loa_warn("ingest.open", "msg=%s", loa_err_msg(&err));
+		return LOA_EIO;
+	}
+	loa_ingest_opts o = {0};
+	o.stop = stop;
+	loa_ingest_stats st = {0};
+	int rc = loa_ingest_run(a->ingest_store, a->cfg, &o, &st, &err);
+	if (rc)
+		loa_warn("ingest.run", "msg=%s", loa_err_msg(&err));
+	else if (st.sources)
+		loa_info("ingest.run", "sources=%lld fetched=%lld errors=%lld items_new=%lld",
+			 (long long)st.sources, (long long)st.fetched, (long long)st.errors,
+			 (long long)st.items_new);
+	return rc;
+}
+
 int loa_app_start(loa_app *a, loa_http_server *srv, loa_err *err)
 {
 	loa_events_attach(a->bus, srv);
@@ -506,12 +532,20 @@ int loa_app_start(loa_app *a, loa_http_server *srv, loa_err *err)
 	if (rc)
 		return rc;
 	loa_alert_set_hook(alert_hook, a);
+	if (loa_config_get_i64(a->cfg, "ingest.interval_s", 60) > 0 &&
+	    (rc = loa_job_start("ingest", loa_config_get_i64(a->cfg, "ingest.interval_s", 60) * 1000,
+				ingest_job, a, &a->ingest_job, err)))
+		return rc;
 	return loa_job_start("alerts", loa_config_get_i64(a->cfg, "alerts.interval_s", 30) * 1000,
 			     alerts_job, a, &a->alerts_job, err);
 }
 
 void loa_app_stop(loa_app *a)
 {
+	loa_job_stop(a->ingest_job);
+	a->ingest_job = NULL;
+	loa_store_close(a->ingest_store);
+	a->ingest_store = NULL;
 	loa_job_stop(a->alerts_job);
 	a->alerts_job = NULL;
 	loa_alert_set_hook(NULL, NULL);

@@ -40,8 +40,8 @@ void loa_qa_params_default(loa_qa_params *p)
 	p->w_law = 0.3;
 	p->w_tcover = 0.3;
 	p->window = 40;
-	p->rerank = 100;
-	p->min_conf = 0.35;
+	p->rerank = 30;
+	p->min_conf = 0.40;
 }
 
 typedef struct param_def {
@@ -910,9 +910,7 @@ static int parse_question(const loa_qa_index *ix, const char *q, size_t qn, qpar
 				for (size_t j = 0; j < e.n; j++)
 					qp_add(qp, &e.t[j], j == 0 ? t->brk : false);
 			free(e.t);
-			dia += 1; /* expansions are written with diacritics */
-			syl += 1;
-			continue;
+			continue; /* expansions do not decide whether the user types marks */
 		}
 		qp_add(qp, t, t->brk);
 	}
@@ -1368,8 +1366,10 @@ clear:
 	if (nh == 0)
 		goto out;
 	/* re-rank */
-	double tot_u = 0, tot_b = 0, bm_max = 0;
+	double tot_u = 0, tot_b = 0, bm_max = 0, tot_all = 0;
 	for (size_t i = 0; i < nq; i++) {
+		if (!qt[i].bigram)
+			tot_all += qt[i].idf; /* words the corpus never uses count here */
 		if (qt[i].id == UINT32_MAX)
 			continue; /* words the corpus never uses do not count */
 		if (qt[i].bigram)
@@ -1440,7 +1440,9 @@ clear:
 		h->score = p->w_bm25 * h->feat[0] + p->w_window * h->feat[1] +
 			   p->w_bwindow * h->feat[2] + p->w_cover * h->feat[3] + p->w_law * h->feat[4] +
 			   p->w_tcover * h->feat[5];
-		h->confidence = 0.5 * w.uni + 0.5 * (tot_b > 0 ? w.bi : w.uni);
+		/* confidence: the idf share of all the question's words (also those
+		 * the corpus never uses) in the best window */
+		h->confidence = tot_all > 0 ? w.uni * tot_u / tot_all : 0;
 		make_passage(ix, &rc_ctx, w, h);
 	}
 	free(qfold);

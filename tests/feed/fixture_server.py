@@ -128,8 +128,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.headers.get("If-Modified-Since") == lm:
                 return self.send(304, b"", None)
             return self.send(200, full_feed("lastmod"), headers={"Last-Modified": lm})
-        if p in ("/feed2.xml", "/feed3.xml"):
-            return self.send(200, full_feed(p[1:6]))
+        if p in ("/feed2.xml", "/feed3.xml", "/portal.xml"):
+            return self.send(200, full_feed(p[1:-4]))
         if p == "/atom.xml":
             now = START
             entries = "".join(

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -121,6 +122,29 @@ static void mixed_scripts_and_plain(void **state)
 	assert_string_equal(N("\xE1\x84\x80\xE1\x85\xA1", LOA_NORM_NFC), "가");
 }
 
+/* normalising twice gives the same as once (cases found by fuzzing) */
+static void idempotent(void **state)
+{
+	static const char *const in[] = {
+		"\xCC\x81gh\xC3\xA0nh",    /* a loose mark, then ghành */
+		"\xC4gh\xC3\xA4nh",         /* invalid byte, ghänh */
+		"q\xCC\x89" "ao\0\0\xCC\xA3\xCC\x80", /* marks that compose after NUL removal */
+		"\xC7\xBF \xC9\x83",        /* ǿ Ƀ */
+		"x\xCC\x81 ho\xCC\x80" "a", "Tựợng BUỚC qùa",
+	};
+	static const unsigned fl[] = {LOA_NORM_DISPLAY, LOA_NORM_MATCH, LOA_NORM_MATCH | LOA_NORM_FOLD,
+				      LOA_NORM_NFC | LOA_NORM_TONE | LOA_NORM_FOLD};
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
+		for (size_t f = 0; f < sizeof fl / sizeof fl[0]; f++) {
+			char once[256];
+			const char *r = norm(in[i], strlen(in[i]) + (i == 2 ? 6 : 0) /* past the NULs */, fl[f]);
+			snprintf(once, sizeof once, "%s", r);
+			assert_string_equal(N(once, fl[f]), once);
+		}
+	assert_string_equal(N("\xC7\xBF", LOA_NORM_FOLD), "o");
+	assert_string_equal(N("gh\xC3\xA4nh", LOA_NORM_MATCH | LOA_NORM_FOLD), "ganh");
+}
+
 static void cap_respected(void **state)
 {
 	loa_buf b;
@@ -154,6 +178,7 @@ int main(void)
 		cmocka_unit_test(lower_and_fold),
 		cmocka_unit_test(invalid_and_nul),
 		cmocka_unit_test(mixed_scripts_and_plain),
+		cmocka_unit_test(idempotent),
 		cmocka_unit_test(cap_respected),
 		cmocka_unit_test(cp_helpers),
 	};

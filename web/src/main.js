@@ -9,6 +9,7 @@ import { L, getLang, setLang, onLang, roleName } from './lib/i18n.js';
 import { api, session, loadSpec, reloadSpec } from './lib/api.js';
 import { live } from './lib/live.js';
 import { fmtTime } from './lib/fmt.js';
+import { alertText } from './lib/alerts.js';
 import { parseHash, go } from './lib/route.js';
 import { LoginPage } from './pages/login.js';
 import { OverviewPage } from './pages/overview.js';
@@ -80,8 +81,8 @@ function AlertToasts() {
   }), []);
   return html`<div class="toasts" aria-live="polite">
     ${list.map(({ id, a, at }) => html`<div class="toast" key=${id}>
-      <strong>${L('Cảnh báo', 'Alert')}: ${a.alert || a.name || a.rule || ''}</strong>
-      <span>${a.message || a.summary || a.query || ''}</span>
+      <strong>${L('Cảnh báo', 'Alert')}: ${a.alert || a.name || ''}</strong>
+      <span>${alertText(a)}</span>
       <span class="muted small">${fmtTime(at)}</span>
       <button type="button" class="btn ghost small" aria-label=${L('Đóng', 'Close')}
         onClick=${() => setList((l) => l.filter((x) => x.id !== id))}>×</button>
@@ -110,7 +111,7 @@ function Shell({ route, user, onLogout }) {
       <header class="top">
         <${LiveBadge} />
         <span class="spacer"></span>
-        <span class="who">${user.name || user.login} <span class="muted">(${roleName(user.role)})</span></span>
+        <span class="who">${user.name || user.login}${(user.name || '').toLowerCase() !== roleName(user.role).toLowerCase() ? html` <span class="muted">(${roleName(user.role)})</span>` : ''}</span>
         <${LangSwitch} />
         <button type="button" class="btn ghost" onClick=${onLogout}>${L('Đăng xuất', 'Log out')}</button>
       </header>

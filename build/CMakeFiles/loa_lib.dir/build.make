@@ -979,10 +979,52 @@ CMakeFiles/loa_lib.dir/src/qa/laws.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/qa/laws.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/qa/laws.c -o CMakeFiles/loa_lib.dir/src/qa/laws.c.s
 
+CMakeFiles/loa_lib.dir/src/qa/cases.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/qa/cases.c.o: /work/main/src/qa/cases.c
+CMakeFiles/loa_lib.dir/src/qa/cases.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_66) "Building C object CMakeFiles/loa_lib.dir/src/qa/cases.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/cases.c.o -MF CMakeFiles/loa_lib.dir/src/qa/cases.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/cases.c.o -c /work/main/src/qa/cases.c
+
+CMakeFiles/loa_lib.dir/src/qa/cases.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/qa/cases.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/qa/cases.c > CMakeFiles/loa_lib.dir/src/qa/cases.c.i
+
+CMakeFiles/loa_lib.dir/src/qa/cases.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/qa/cases.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/qa/cases.c -o CMakeFiles/loa_lib.dir/src/qa/cases.c.s
+
+CMakeFiles/loa_lib.dir/src/qa/qa.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/qa/qa.c.o: /work/main/src/qa/qa.c
+CMakeFiles/loa_lib.dir/src/qa/qa.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_67) "Building C object CMakeFiles/loa_lib.dir/src/qa/qa.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/qa.c.o -MF CMakeFiles/loa_lib.dir/src/qa/qa.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/qa.c.o -c /work/main/src/qa/qa.c
+
+CMakeFiles/loa_lib.dir/src/qa/qa.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/qa/qa.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/qa/qa.c > CMakeFiles/loa_lib.dir/src/qa/qa.c.i
+
+CMakeFiles/loa_lib.dir/src/qa/qa.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/qa/qa.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/qa/qa.c -o CMakeFiles/loa_lib.dir/src/qa/qa.c.s
+
+CMakeFiles/loa_lib.dir/src/qa/api.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/qa/api.c.o: /work/main/src/qa/api.c
+CMakeFiles/loa_lib.dir/src/qa/api.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_68) "Building C object CMakeFiles/loa_lib.dir/src/qa/api.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/api.c.o -MF CMakeFiles/loa_lib.dir/src/qa/api.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/api.c.o -c /work/main/src/qa/api.c
+
+CMakeFiles/loa_lib.dir/src/qa/api.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/qa/api.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/qa/api.c > CMakeFiles/loa_lib.dir/src/qa/api.c.i
+
+CMakeFiles/loa_lib.dir/src/qa/api.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/qa/api.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/qa/api.c -o CMakeFiles/loa_lib.dir/src/qa/api.c.s
+
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: /work/main/src/cli/cmd_qa.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_66) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_69) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -c /work/main/src/cli/cmd_qa.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.i: cmake_force
@@ -996,7 +1038,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_67) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_70) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/app.c.o -MF CMakeFiles/loa_lib.dir/src/http/app.c.o.d -o CMakeFiles/loa_lib.dir/src/http/app.c.o -c /work/main/src/http/app.c
 
 CMakeFiles/loa_lib.dir/src/http/app.c.i: cmake_force
@@ -1010,7 +1052,7 @@ CMakeFiles/loa_lib.dir/src/http/app.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: /work/main/src/http/api_auth.c
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_68) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_71) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_auth.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -c /work/main/src/http/api_auth.c
 
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.i: cmake_force
@@ -1024,7 +1066,7 @@ CMakeFiles/loa_lib.dir/src/http/api_auth.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: /work/main/src/http/api_items.c
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_69) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_72) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_items.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_items.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_items.c.o -c /work/main/src/http/api_items.c
 
 CMakeFiles/loa_lib.dir/src/http/api_items.c.i: cmake_force
@@ -1038,7 +1080,7 @@ CMakeFiles/loa_lib.dir/src/http/api_items.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: /work/main/src/http/api_search.c
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_70) "Building C object CMakeFiles/loa_lib.dir/src/http/api_search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_73) "Building C object CMakeFiles/loa_lib.dir/src/http/api_search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_search.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_search.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_search.c.o -c /work/main/src/http/api_search.c
 
 CMakeFiles/loa_lib.dir/src/http/api_search.c.i: cmake_force
@@ -1052,7 +1094,7 @@ CMakeFiles/loa_lib.dir/src/http/api_search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/events.c.o: /work/main/src/http/events.c
 CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_71) "Building C object CMakeFiles/loa_lib.dir/src/http/events.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_74) "Building C object CMakeFiles/loa_lib.dir/src/http/events.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/events.c.o -MF CMakeFiles/loa_lib.dir/src/http/events.c.o.d -o CMakeFiles/loa_lib.dir/src/http/events.c.o -c /work/main/src/http/events.c
 
 CMakeFiles/loa_lib.dir/src/http/events.c.i: cmake_force
@@ -1066,7 +1108,7 @@ CMakeFiles/loa_lib.dir/src/http/events.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: /work/main/src/http/jobs.c
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_72) "Building C object CMakeFiles/loa_lib.dir/src/http/jobs.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_75) "Building C object CMakeFiles/loa_lib.dir/src/http/jobs.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/jobs.c.o -MF CMakeFiles/loa_lib.dir/src/http/jobs.c.o.d -o CMakeFiles/loa_lib.dir/src/http/jobs.c.o -c /work/main/src/http/jobs.c
 
 CMakeFiles/loa_lib.dir/src/http/jobs.c.i: cmake_force
@@ -1080,7 +1122,7 @@ CMakeFiles/loa_lib.dir/src/http/jobs.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/server.c.o: /work/main/src/http/server.c
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_73) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_76) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/server.c.o -MF CMakeFiles/loa_lib.dir/src/http/server.c.o.d -o CMakeFiles/loa_lib.dir/src/http/server.c.o -c /work/main/src/http/server.c
 
 CMakeFiles/loa_lib.dir/src/http/server.c.i: cmake_force
@@ -1094,7 +1136,7 @@ CMakeFiles/loa_lib.dir/src/http/server.c.s: cmake_force
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: generated/openapi_json.c
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_74) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_77) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -MF CMakeFiles/loa_lib.dir/generated/openapi_json.c.o.d -o CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -c /work/main/build/generated/openapi_json.c
 
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.i: cmake_force
@@ -1108,7 +1150,7 @@ CMakeFiles/loa_lib.dir/generated/openapi_json.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: /work/main/src/cli/cli.c
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_75) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_78) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cli.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cli.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cli.c.o -c /work/main/src/cli/cli.c
 
 CMakeFiles/loa_lib.dir/src/cli/cli.c.i: cmake_force
@@ -1122,7 +1164,7 @@ CMakeFiles/loa_lib.dir/src/cli/cli.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: /work/main/src/cli/cmd_serve.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_76) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_79) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -c /work/main/src/cli/cmd_serve.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.i: cmake_force
@@ -1200,6 +1242,9 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o" \
 "CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o" \
 "CMakeFiles/loa_lib.dir/src/qa/laws.c.o" \
+"CMakeFiles/loa_lib.dir/src/qa/cases.c.o" \
+"CMakeFiles/loa_lib.dir/src/qa/qa.c.o" \
+"CMakeFiles/loa_lib.dir/src/qa/api.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/app.c.o" \
 "CMakeFiles/loa_lib.dir/src/http/api_auth.c.o" \
@@ -1280,6 +1325,9 @@ libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/qa/laws.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/qa/cases.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/qa/qa.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/qa/api.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/app.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/http/api_auth.c.o
@@ -1293,7 +1341,7 @@ libloa.a: CMakeFiles/loa_lib.dir/src/cli/cli.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o
 libloa.a: CMakeFiles/loa_lib.dir/build.make
 libloa.a: CMakeFiles/loa_lib.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_77) "Linking C static library libloa.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_80) "Linking C static library libloa.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/loa_lib.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/loa_lib.dir/link.txt --verbose=$(VERBOSE)
 

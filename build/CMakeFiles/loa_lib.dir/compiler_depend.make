@@ -181,6 +181,12 @@ CMakeFiles/loa_lib.dir/src/analyze/classify.c.o: /work/main/src/analyze/classify
   /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
   /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
   /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/include/x86_64-linux-gnu/sys/mman.h \
+  /usr/include/x86_64-linux-gnu/bits/mman.h \
+  /usr/include/x86_64-linux-gnu/bits/mman-map-flags-generic.h \
+  /usr/include/x86_64-linux-gnu/bits/mman-linux.h \
+  /usr/include/x86_64-linux-gnu/bits/mman-shared.h \
+  /usr/include/x86_64-linux-gnu/bits/mman_ext.h \
   /usr/include/x86_64-linux-gnu/sys/stat.h \
   /usr/include/x86_64-linux-gnu/bits/statx.h \
   /usr/include/linux/stat.h \
@@ -235,35 +241,48 @@ CMakeFiles/loa_lib.dir/src/analyze/lang.c.o: /work/main/src/analyze/lang.c \
   /work/main/src/core/err.h \
   /work/main/src/core/utf8.h \
   /work/main/src/text/text.h \
-  /usr/include/stdlib.h \
-  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
-  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
-  /usr/include/x86_64-linux-gnu/bits/floatn.h \
-  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
-  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
-  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
-  /usr/include/x86_64-linux-gnu/sys/types.h \
-  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
-  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/pthread.h \
+  /usr/include/sched.h \
   /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
-  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
-  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
   /usr/include/x86_64-linux-gnu/bits/endian.h \
   /usr/include/x86_64-linux-gnu/bits/endianness.h \
-  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
-  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
-  /usr/include/x86_64-linux-gnu/sys/select.h \
-  /usr/include/x86_64-linux-gnu/bits/select.h \
-  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
-  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/sched.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_sched_param.h \
+  /usr/include/x86_64-linux-gnu/bits/cpu-set.h \
+  /usr/include/time.h \
+  /usr/include/x86_64-linux-gnu/bits/time.h \
+  /usr/include/x86_64-linux-gnu/bits/timex.h \
   /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
-  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_tm.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
   /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
   /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
   /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
   /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
   /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
   /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/x86_64-linux-gnu/bits/setjmp.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct___jmp_buf_tag.h \
+  /usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
   /usr/include/alloca.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
@@ -404,6 +423,9 @@ CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o: /work/main/src/analyze/pipeline
   /work/main/src/core/map.h \
   /work/main/src/core/paths.h \
   /work/main/src/store/sql.h \
+  /work/main/src/text/segment.h \
+  /work/main/src/text/text.h \
+  /work/main/src/core/utf8.h \
   /usr/include/inttypes.h \
   /usr/include/stdio.h \
   /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
@@ -1585,7 +1607,15 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: /work/main/src/cli/cmd_qa.c \
   /usr/include/alloca.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /work/main/src/qa/cases.h \
+  /work/main/src/core/calendar.h \
+  /work/main/src/store/store.h \
+  /work/main/src/qa/laws.h \
+  /work/main/src/core/arena.h \
   /work/main/src/qa/retrieve.h \
+  /work/main/src/qa/qa.h \
+  /work/main/src/http/http.h \
+  /work/main/src/store/sql.h \
   /work/main/src/text/text.h \
   /usr/include/errno.h \
   /usr/include/x86_64-linux-gnu/bits/errno.h \
@@ -5492,6 +5522,279 @@ CMakeFiles/loa_lib.dir/src/http/server.c.o: /work/main/src/http/server.c \
   /usr/include/x86_64-linux-gnu/bits/types/struct_statx.h \
   /work/main/src/core/banned.h
 
+CMakeFiles/loa_lib.dir/src/qa/api.c.o: /work/main/src/qa/api.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/qa/qa.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/calendar.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /work/main/src/core/err.h \
+  /work/main/src/core/ltime.h \
+  /work/main/src/core/config.h \
+  /work/main/src/http/http.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /work/main/src/core/buf.h \
+  /work/main/src/qa/retrieve.h \
+  /work/main/src/store/store.h \
+  /work/main/src/core/log.h \
+  /work/main/src/core/map.h \
+  /work/main/src/http/app.h \
+  /work/main/src/qa/laws.h \
+  /work/main/src/core/arena.h \
+  /work/main/src/core/vec.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /work/main/src/store/sql.h \
+  /usr/include/jansson.h \
+  /usr/include/stdio.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/include/jansson_config.h \
+  /usr/include/pthread.h \
+  /usr/include/sched.h \
+  /usr/include/x86_64-linux-gnu/bits/sched.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_sched_param.h \
+  /usr/include/x86_64-linux-gnu/bits/cpu-set.h \
+  /usr/include/time.h \
+  /usr/include/x86_64-linux-gnu/bits/time.h \
+  /usr/include/x86_64-linux-gnu/bits/timex.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_tm.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h \
+  /usr/include/x86_64-linux-gnu/bits/setjmp.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct___jmp_buf_tag.h \
+  /usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h \
+  /usr/include/string.h \
+  /usr/include/strings.h \
+  /work/main/src/core/banned.h
+
+CMakeFiles/loa_lib.dir/src/qa/cases.c.o: /work/main/src/qa/cases.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/qa/cases.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/calendar.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /work/main/src/core/err.h \
+  /work/main/src/core/ltime.h \
+  /work/main/src/store/store.h \
+  /work/main/src/core/buf.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /work/main/src/core/str.h \
+  /usr/include/string.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/strings.h \
+  /work/main/src/core/utf8.h \
+  /work/main/src/text/text.h \
+  /work/main/src/qa/laws.h \
+  /work/main/src/core/arena.h \
+  /work/main/src/core/vec.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /work/main/src/qa/retrieve.h \
+  /work/main/src/store/sql.h \
+  /usr/include/jansson.h \
+  /usr/include/stdio.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/include/jansson_config.h \
+  /usr/include/sodium.h \
+  /usr/include/sodium/version.h \
+  /usr/include/sodium/export.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/limits.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/syslimits.h \
+  /usr/include/limits.h \
+  /usr/include/x86_64-linux-gnu/bits/posix1_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/local_lim.h \
+  /usr/include/linux/limits.h \
+  /usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h \
+  /usr/include/x86_64-linux-gnu/bits/posix2_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/xopen_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/uio_lim.h \
+  /usr/include/sodium/core.h \
+  /usr/include/sodium/crypto_aead_aes256gcm.h \
+  /usr/include/sodium/crypto_aead_chacha20poly1305.h \
+  /usr/include/sodium/crypto_aead_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_auth.h \
+  /usr/include/sodium/crypto_auth_hmacsha512256.h \
+  /usr/include/sodium/crypto_auth_hmacsha512.h \
+  /usr/include/sodium/crypto_hash_sha512.h \
+  /usr/include/sodium/crypto_auth_hmacsha256.h \
+  /usr/include/sodium/crypto_hash_sha256.h \
+  /usr/include/sodium/crypto_auth_hmacsha512.h \
+  /usr/include/sodium/crypto_auth_hmacsha512256.h \
+  /usr/include/sodium/crypto_box.h \
+  /usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_stream_xsalsa20.h \
+  /usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_core_hsalsa20.h \
+  /usr/include/sodium/crypto_core_hchacha20.h \
+  /usr/include/sodium/crypto_core_salsa20.h \
+  /usr/include/sodium/crypto_core_salsa2012.h \
+  /usr/include/sodium/crypto_core_salsa208.h \
+  /usr/include/sodium/crypto_generichash.h \
+  /usr/include/sodium/crypto_generichash_blake2b.h \
+  /usr/include/sodium/crypto_generichash_blake2b.h \
+  /usr/include/sodium/crypto_hash.h \
+  /usr/include/sodium/crypto_hash_sha256.h \
+  /usr/include/sodium/crypto_hash_sha512.h \
+  /usr/include/sodium/crypto_kdf.h \
+  /usr/include/sodium/crypto_kdf_blake2b.h \
+  /usr/include/sodium/crypto_kdf_blake2b.h \
+  /usr/include/sodium/crypto_kx.h \
+  /usr/include/sodium/crypto_onetimeauth.h \
+  /usr/include/sodium/crypto_onetimeauth_poly1305.h \
+  /usr/include/sodium/crypto_onetimeauth_poly1305.h \
+  /usr/include/sodium/crypto_pwhash.h \
+  /usr/include/sodium/crypto_pwhash_argon2i.h \
+  /usr/include/sodium/crypto_pwhash_argon2id.h \
+  /usr/include/sodium/crypto_pwhash_argon2i.h \
+  /usr/include/sodium/crypto_scalarmult.h \
+  /usr/include/sodium/crypto_scalarmult_curve25519.h \
+  /usr/include/sodium/crypto_scalarmult_curve25519.h \
+  /usr/include/sodium/crypto_secretbox.h \
+  /usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h \
+  /usr/include/sodium/crypto_secretstream_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_aead_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_stream_chacha20.h \
+  /usr/include/sodium/crypto_shorthash.h \
+  /usr/include/sodium/crypto_shorthash_siphash24.h \
+  /usr/include/sodium/crypto_shorthash_siphash24.h \
+  /usr/include/sodium/crypto_sign.h \
+  /usr/include/sodium/crypto_sign_ed25519.h \
+  /usr/include/sodium/crypto_sign_ed25519.h \
+  /usr/include/sodium/crypto_stream.h \
+  /usr/include/sodium/crypto_stream_chacha20.h \
+  /usr/include/sodium/crypto_stream_salsa20.h \
+  /usr/include/sodium/crypto_stream_xsalsa20.h \
+  /usr/include/sodium/crypto_verify_16.h \
+  /usr/include/sodium/crypto_verify_32.h \
+  /usr/include/sodium/crypto_verify_64.h \
+  /usr/include/sodium/randombytes.h \
+  /usr/include/sodium/randombytes_internal_random.h \
+  /usr/include/sodium/randombytes.h \
+  /usr/include/sodium/randombytes_sysrandom.h \
+  /usr/include/sodium/runtime.h \
+  /usr/include/sodium/utils.h \
+  /usr/include/sodium/crypto_box_curve25519xchacha20poly1305.h \
+  /usr/include/sodium/crypto_stream_xchacha20.h \
+  /usr/include/sodium/crypto_core_ed25519.h \
+  /usr/include/sodium/crypto_core_ristretto255.h \
+  /usr/include/sodium/crypto_scalarmult_ed25519.h \
+  /usr/include/sodium/crypto_scalarmult_ristretto255.h \
+  /usr/include/sodium/crypto_secretbox_xchacha20poly1305.h \
+  /usr/include/sodium/crypto_pwhash_scryptsalsa208sha256.h \
+  /usr/include/sodium/crypto_stream_salsa2012.h \
+  /usr/include/sodium/crypto_stream_salsa208.h \
+  /usr/include/sodium/crypto_stream_xchacha20.h \
+  /work/main/src/core/banned.h
+
 CMakeFiles/loa_lib.dir/src/qa/laws.c.o: /work/main/src/qa/laws.c \
   /usr/include/stdc-predef.h \
   /work/main/src/qa/laws.h \
@@ -5561,6 +5864,91 @@ CMakeFiles/loa_lib.dir/src/qa/laws.c.o: /work/main/src/qa/laws.c \
   /work/main/src/core/utf8.h \
   /work/main/src/store/sql.h \
   /work/main/src/text/text.h \
+  /usr/include/jansson.h \
+  /usr/include/stdio.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/include/jansson_config.h \
+  /work/main/src/core/banned.h
+
+CMakeFiles/loa_lib.dir/src/qa/qa.c.o: /work/main/src/qa/qa.c \
+  /usr/include/stdc-predef.h \
+  /work/main/src/qa/qa.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h \
+  /usr/include/stdint.h \
+  /usr/include/x86_64-linux-gnu/bits/libc-header-start.h \
+  /usr/include/features.h \
+  /usr/include/features-time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wordsize.h \
+  /usr/include/x86_64-linux-gnu/bits/timesize.h \
+  /usr/include/x86_64-linux-gnu/sys/cdefs.h \
+  /usr/include/x86_64-linux-gnu/bits/long-double.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs.h \
+  /usr/include/x86_64-linux-gnu/gnu/stubs-64.h \
+  /usr/include/x86_64-linux-gnu/bits/types.h \
+  /usr/include/x86_64-linux-gnu/bits/typesizes.h \
+  /usr/include/x86_64-linux-gnu/bits/time64.h \
+  /usr/include/x86_64-linux-gnu/bits/wchar.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
+  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
+  /work/main/src/core/calendar.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h \
+  /work/main/src/core/err.h \
+  /work/main/src/core/ltime.h \
+  /work/main/src/core/config.h \
+  /work/main/src/http/http.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /work/main/src/core/buf.h \
+  /work/main/src/qa/retrieve.h \
+  /work/main/src/store/store.h \
+  /work/main/src/core/str.h \
+  /usr/include/string.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/strings.h \
+  /work/main/src/core/utf8.h \
+  /work/main/src/qa/cases.h \
+  /work/main/src/qa/laws.h \
+  /work/main/src/core/arena.h \
+  /work/main/src/core/vec.h \
+  /usr/include/stdlib.h \
+  /usr/include/x86_64-linux-gnu/bits/waitflags.h \
+  /usr/include/x86_64-linux-gnu/bits/waitstatus.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/sys/types.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clock_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/time_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
+  /usr/include/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endian.h \
+  /usr/include/x86_64-linux-gnu/bits/endianness.h \
+  /usr/include/x86_64-linux-gnu/bits/byteswap.h \
+  /usr/include/x86_64-linux-gnu/bits/uintn-identity.h \
+  /usr/include/x86_64-linux-gnu/sys/select.h \
+  /usr/include/x86_64-linux-gnu/bits/select.h \
+  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
+  /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
+  /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
+  /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_mutex.h \
+  /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h \
+  /usr/include/alloca.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
+  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
   /usr/include/jansson.h \
   /usr/include/stdio.h \
   /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
@@ -6990,11 +7378,13 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /work/main/src/qa/retrieve.c:
 
-/work/main/src/qa/laws.h:
+/work/main/src/qa/qa.c:
 
 /work/main/src/qa/laws.c:
 
-/usr/include/rpc/netdb.h:
+/work/main/src/qa/cases.c:
+
+/work/main/src/qa/api.c:
 
 /work/main/src/search/alert.c:
 
@@ -7024,8 +7414,6 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /work/main/src/feed/fetch.h:
 
-/usr/include/libxml2/libxml/xlink.h:
-
 /work/main/src/feed/opml.c:
 
 /usr/include/libxml2/libxml/globals.h:
@@ -7053,8 +7441,6 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 /usr/include/libxml2/libxml/xmlregexp.h:
 
 /usr/include/libxml2/libxml/HTMLparser.h:
-
-/work/main/src/feed/date.c:
 
 /usr/include/iconv.h:
 
@@ -7094,8 +7480,6 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /work/main/src/cli/cmd_sources.c:
 
-/usr/include/x86_64-linux-gnu/bits/sched.h:
-
 /usr/include/x86_64-linux-gnu/curl/typecheck-gcc.h:
 
 /usr/include/libxml2/libxml/encoding.h:
@@ -7118,8 +7502,6 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/sys/time.h:
 
-/usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
-
 /usr/include/asm-generic/sockios.h:
 
 /usr/include/asm-generic/socket.h:
@@ -7136,19 +7518,19 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/curl/curl.h:
 
-/usr/include/pthread.h:
-
-/work/main/src/http/jobs.h:
-
 /work/main/src/http/app.h:
 
 /work/main/src/cli/cmd_serve.c:
 
-/usr/include/libxml2/libxml/hash.h:
-
-/work/main/src/text/segment.h:
-
 /work/main/src/cli/cmd_segment.c:
+
+/work/main/src/qa/qa.h:
+
+/work/main/src/qa/laws.h:
+
+/work/main/src/feed/date.c:
+
+/work/main/src/qa/cases.h:
 
 /usr/include/x86_64-linux-gnu/bits/socket.h:
 
@@ -7184,21 +7566,35 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/types/sigval_t.h:
 
-/usr/include/x86_64-linux-gnu/asm/socket.h:
+/usr/include/x86_64-linux-gnu/bits/siginfo-consts-arch.h:
 
-/usr/include/x86_64-linux-gnu/sys/select.h:
+/usr/include/x86_64-linux-gnu/bits/types/__sigval_t.h:
 
-/work/main/src/cli/cli.h:
+/usr/include/x86_64-linux-gnu/bits/signum-generic.h:
 
-/usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h:
+/usr/lib/gcc/x86_64-linux-gnu/12/include/stdatomic.h:
+
+/work/main/src/feed/ingest.h:
+
+/work/main/src/cli/cmd_ingest.c:
+
+/work/main/src/store/item_json.c:
+
+/work/main/src/cli/cmd_import.c:
+
+/work/main/src/core/arena.c:
+
+/work/main/src/feed/feed.h:
+
+/work/main/src/feed/extract.h:
+
+/usr/include/x86_64-linux-gnu/bits/dirent.h:
+
+/usr/include/dirent.h:
 
 /usr/include/x86_64-linux-gnu/asm/posix_types.h:
 
 /usr/include/linux/posix_types.h:
-
-/usr/include/sodium/randombytes.h:
-
-/work/main/src/core/err.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_statx_timestamp.h:
 
@@ -7208,17 +7604,31 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
 
+/usr/include/x86_64-linux-gnu/bits/mman.h:
+
+/usr/include/x86_64-linux-gnu/bits/mman-shared.h:
+
+/usr/include/sodium/crypto_core_salsa20.h:
+
+/usr/include/x86_64-linux-gnu/curl/multi.h:
+
+/work/main/src/cli/cmd_train.h:
+
+/usr/include/x86_64-linux-gnu/sys/mman.h:
+
 /usr/include/x86_64-linux-gnu/bits/iscanonical.h:
 
 /usr/include/x86_64-linux-gnu/bits/math-vector.h:
 
 /usr/include/linux/stat.h:
 
-/work/main/src/text/normalize.c:
+/usr/include/rpc/netdb.h:
 
-/usr/include/x86_64-linux-gnu/bits/time.h:
+/usr/include/x86_64-linux-gnu/bits/mman-linux.h:
 
-/usr/include/x86_64-linux-gnu/bits/select.h:
+/usr/include/x86_64-linux-gnu/bits/stdint-intn.h:
+
+/usr/include/sodium/crypto_hash.h:
 
 /work/main/src/store/sql.h:
 
@@ -7230,9 +7640,11 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/types/error_t.h:
 
-/usr/include/x86_64-linux-gnu/bits/types/struct_sched_param.h:
+/usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h:
 
-/usr/include/asm-generic/errno.h:
+/work/main/src/core/err.h:
+
+/usr/include/sodium/randombytes.h:
 
 /usr/include/x86_64-linux-gnu/bits/fcntl.h:
 
@@ -7248,8 +7660,6 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/gnu/stubs-64.h:
 
-/usr/include/x86_64-linux-gnu/bits/types/__sigval_t.h:
-
 /usr/include/arpa/inet.h:
 
 /usr/include/unicode/ucnv.h:
@@ -7262,9 +7672,9 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/in.h:
 
-/usr/include/x86_64-linux-gnu/bits/mathcalls-narrow.h:
-
 /work/main/src/store/item_json.h:
+
+/usr/include/x86_64-linux-gnu/bits/mathcalls-narrow.h:
 
 /usr/include/linux/falloc.h:
 
@@ -7274,6 +7684,10 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h:
 
+/usr/include/signal.h:
+
+/usr/include/strings.h:
+
 /usr/include/x86_64-linux-gnu/bits/struct_mutex.h:
 
 /work/main/src/http/http.h:
@@ -7282,15 +7696,17 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/jansson.h:
 
-/usr/include/sodium/crypto_core_salsa20.h:
-
-/usr/include/x86_64-linux-gnu/curl/multi.h:
-
-/work/main/src/cli/cmd_train.h:
-
 /work/main/src/core/map.c:
 
 /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
+
+/usr/include/x86_64-linux-gnu/asm/socket.h:
+
+/usr/include/x86_64-linux-gnu/sys/select.h:
+
+/usr/include/x86_64-linux-gnu/bits/mman_ext.h:
+
+/work/main/src/cli/cli.h:
 
 /usr/include/x86_64-linux-gnu/bits/fp-logb.h:
 
@@ -7307,6 +7723,10 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 /usr/include/x86_64-linux-gnu/bits/wchar.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/dirent_ext.h:
+
+/usr/include/x86_64-linux-gnu/bits/local_lim.h:
 
 /usr/include/x86_64-linux-gnu/bits/endian.h:
 
@@ -7340,8 +7760,6 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/byteswap.h:
 
-/usr/include/x86_64-linux-gnu/bits/siginfo-consts-arch.h:
-
 /usr/include/x86_64-linux-gnu/bits/long-double.h:
 
 /work/main/src/analyze/claim.h:
@@ -7360,10 +7778,6 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h:
 
-/usr/include/x86_64-linux-gnu/bits/types/struct_statx.h:
-
-/usr/include/x86_64-linux-gnu/bits/waitstatus.h:
-
 /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h:
 
 /work/main/src/text/vi_tables.inc:
@@ -7376,37 +7790,17 @@ CMakeFiles/loa_lib.dir/src/text/token.c.o: /work/main/src/text/token.c \
 
 /usr/include/x86_64-linux-gnu/sys/cdefs.h:
 
-/usr/include/x86_64-linux-gnu/bits/stdint-intn.h:
-
-/usr/include/sodium/crypto_hash.h:
-
-/usr/include/asm-generic/posix_types.h:
-
-/usr/include/stdc-predef.h:
-
-/usr/include/unicode/umachine.h:
-
-/usr/include/x86_64-linux-gnu/bits/timex.h:
-
-/usr/include/x86_64-linux-gnu/bits/stdio_lim.h:
-
 /usr/include/x86_64-linux-gnu/bits/types/FILE.h:
 
-/usr/include/strings.h:
+/usr/include/libxml2/libxml/xlink.h:
 
-/usr/include/signal.h:
+/usr/include/x86_64-linux-gnu/bits/mman-map-flags-generic.h:
 
 /usr/include/x86_64-linux-gnu/bits/time64.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h:
 
-/usr/include/x86_64-linux-gnu/bits/statx-generic.h:
-
 generated/openapi_json.c:
-
-/usr/include/x86_64-linux-gnu/bits/types/struct_tm.h:
-
-/usr/include/sodium/version.h:
 
 /usr/include/fcntl.h:
 
@@ -7434,6 +7828,10 @@ generated/openapi_json.c:
 
 /usr/include/stdlib.h:
 
+/usr/include/stdc-predef.h:
+
+/usr/include/asm-generic/posix_types.h:
+
 /work/main/src/analyze/classify.h:
 
 /usr/include/x86_64-linux-gnu/sys/types.h:
@@ -7446,13 +7844,13 @@ generated/openapi_json.c:
 
 /usr/include/x86_64-linux-gnu/bits/libm-simd-decl-stubs.h:
 
-/usr/include/x86_64-linux-gnu/bits/types/struct___jmp_buf_tag.h:
-
-/usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/clockid_t.h:
-
 /usr/include/x86_64-linux-gnu/bits/fcntl-linux.h:
+
+/usr/include/unicode/umachine.h:
+
+/usr/include/x86_64-linux-gnu/bits/stdio_lim.h:
+
+/usr/include/x86_64-linux-gnu/bits/timex.h:
 
 /usr/include/unicode/uversion.h:
 
@@ -7492,6 +7890,10 @@ generated/openapi_json.c:
 
 /usr/include/features-time64.h:
 
+/usr/include/x86_64-linux-gnu/bits/signum-arch.h:
+
+/usr/include/x86_64-linux-gnu/bits/errno.h:
+
 /usr/include/x86_64-linux-gnu/curl/websockets.h:
 
 /work/main/src/analyze/report.c:
@@ -7505,8 +7907,6 @@ generated/openapi_json.c:
 /usr/include/errno.h:
 
 /usr/include/sodium/crypto_auth_hmacsha512.h:
-
-/usr/include/x86_64-linux-gnu/bits/signum-generic.h:
 
 /usr/include/x86_64-linux-gnu/bits/types.h:
 
@@ -7527,12 +7927,6 @@ generated/openapi_json.c:
 /usr/include/x86_64-linux-gnu/bits/stat.h:
 
 /usr/include/x86_64-linux-gnu/bits/xopen_lim.h:
-
-/work/main/src/text/text_int.h:
-
-/usr/include/sodium/crypto_shorthash.h:
-
-/usr/include/x86_64-linux-gnu/bits/siginfo-consts.h:
 
 /usr/include/libxml2/libxml/xmlmemory.h:
 
@@ -7556,6 +7950,12 @@ generated/openapi_json.c:
 
 /usr/include/x86_64-linux-gnu/bits/floatn.h:
 
+/usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
+
+/usr/include/x86_64-linux-gnu/bits/waitstatus.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/struct_statx.h:
+
 /usr/include/stdint.h:
 
 /usr/include/endian.h:
@@ -7566,6 +7966,14 @@ generated/openapi_json.c:
 
 /usr/lib/gcc/x86_64-linux-gnu/12/include/limits.h:
 
+/usr/include/x86_64-linux-gnu/bits/statx-generic.h:
+
+/work/main/src/text/text_int.h:
+
+/usr/include/x86_64-linux-gnu/bits/siginfo-consts.h:
+
+/usr/include/sodium/crypto_shorthash.h:
+
 /work/main/src/cli/cmd_train.c:
 
 /usr/include/x86_64-linux-gnu/bits/posix_opt.h:
@@ -7575,14 +7983,6 @@ generated/openapi_json.c:
 /usr/include/x86_64-linux-gnu/bits/environments.h:
 
 /usr/include/sodium/crypto_secretbox.h:
-
-/usr/include/unicode/uenum.h:
-
-/usr/include/x86_64-linux-gnu/bits/setjmp.h:
-
-/usr/include/time.h:
-
-/usr/include/x86_64-linux-gnu/bits/getopt_posix.h:
 
 /usr/include/sodium/crypto_generichash.h:
 
@@ -7598,7 +7998,61 @@ generated/openapi_json.c:
 
 /work/main/src/analyze/lang.c:
 
+/work/main/src/http/jobs.h:
+
+/usr/include/pthread.h:
+
+/usr/lib/gcc/x86_64-linux-gnu/12/include/syslimits.h:
+
+/usr/include/sodium/crypto_stream_xsalsa20.h:
+
+/usr/include/x86_64-linux-gnu/bits/sched.h:
+
+/usr/include/asm-generic/errno.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/struct_sched_param.h:
+
+/usr/include/x86_64-linux-gnu/bits/getopt_ext.h:
+
+/usr/include/unicode/uenum.h:
+
+/usr/include/x86_64-linux-gnu/bits/setjmp.h:
+
+/usr/include/x86_64-linux-gnu/bits/getopt_posix.h:
+
+/usr/include/time.h:
+
+/work/main/src/text/normalize.c:
+
+/usr/include/x86_64-linux-gnu/bits/select.h:
+
+/usr/include/x86_64-linux-gnu/bits/time.h:
+
+/usr/include/sodium/version.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/struct_tm.h:
+
+/usr/include/sodium/export.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/siginfo_t.h:
+
+/usr/include/sodium/crypto_verify_32.h:
+
+/usr/include/sodium/crypto_pwhash_argon2i.h:
+
+/usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/clockid_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/struct___jmp_buf_tag.h:
+
 /work/main/src/analyze/measure.c:
+
+/usr/include/x86_64-linux-gnu/bits/ss_flags.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/sig_atomic_t.h:
+
+/usr/include/sodium/crypto_onetimeauth_poly1305.h:
 
 /work/main/src/analyze/measure.h:
 
@@ -7620,6 +8074,14 @@ generated/openapi_json.c:
 
 /work/main/src/core/paths.h:
 
+/usr/include/libxml2/libxml/hash.h:
+
+/work/main/src/text/segment.h:
+
+/usr/include/x86_64-linux-gnu/bits/libc-header-start.h:
+
+/usr/include/sodium/crypto_kdf.h:
+
 /work/main/src/analyze/story.c:
 
 /work/main/src/http/jobs.c:
@@ -7627,10 +8089,6 @@ generated/openapi_json.c:
 /usr/include/libxml2/libxml/parserInternals.h:
 
 /usr/include/sodium.h:
-
-/usr/include/sodium/export.h:
-
-/usr/lib/gcc/x86_64-linux-gnu/12/include/syslimits.h:
 
 /usr/include/limits.h:
 
@@ -7664,11 +8122,15 @@ generated/openapi_json.c:
 
 /usr/include/sodium/crypto_secretstream_xchacha20poly1305.h:
 
-/usr/include/sodium/crypto_stream_xsalsa20.h:
+/usr/include/x86_64-linux-gnu/bits/thread-shared-types.h:
 
-/usr/include/x86_64-linux-gnu/bits/cpu-set.h:
+/usr/include/sodium/crypto_scalarmult.h:
+
+/usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h:
 
 /usr/include/x86_64-linux-gnu/asm/posix_types_64.h:
+
+/usr/include/x86_64-linux-gnu/bits/cpu-set.h:
 
 /usr/include/sodium/crypto_core_hchacha20.h:
 
@@ -7681,16 +8143,6 @@ generated/openapi_json.c:
 /usr/include/stdio.h:
 
 /usr/include/sodium/crypto_core_salsa208.h:
-
-/usr/include/x86_64-linux-gnu/bits/libc-header-start.h:
-
-/usr/include/sodium/crypto_kdf.h:
-
-/usr/include/x86_64-linux-gnu/bits/thread-shared-types.h:
-
-/usr/include/sodium/crypto_box_curve25519xsalsa20poly1305.h:
-
-/usr/include/sodium/crypto_scalarmult.h:
 
 /usr/include/unistd.h:
 
@@ -7713,8 +8165,6 @@ generated/openapi_json.c:
 /work/main/src/feed/uri.c:
 
 /usr/include/sodium/crypto_secretbox_xsalsa20poly1305.h:
-
-/work/main/src/feed/ingest.h:
 
 /work/main/src/feed/xml.c:
 
@@ -7768,8 +8218,6 @@ generated/openapi_json.c:
 
 /usr/include/getopt.h:
 
-/usr/include/x86_64-linux-gnu/bits/getopt_ext.h:
-
 /usr/include/libxml2/libxml/xmlerror.h:
 
 /work/main/src/cli/commands.def:
@@ -7791,41 +8239,3 @@ generated/openapi_json.c:
 /work/main/src/cli/cmd_eval.h:
 
 /work/main/src/cli/cmd_classify.c:
-
-/usr/include/dirent.h:
-
-/usr/include/x86_64-linux-gnu/bits/dirent.h:
-
-/usr/include/x86_64-linux-gnu/bits/local_lim.h:
-
-/usr/include/x86_64-linux-gnu/bits/dirent_ext.h:
-
-/work/main/src/feed/extract.h:
-
-/work/main/src/core/arena.c:
-
-/work/main/src/feed/feed.h:
-
-/work/main/src/store/item_json.c:
-
-/work/main/src/cli/cmd_import.c:
-
-/work/main/src/cli/cmd_ingest.c:
-
-/usr/lib/gcc/x86_64-linux-gnu/12/include/stdatomic.h:
-
-/usr/include/x86_64-linux-gnu/bits/errno.h:
-
-/usr/include/x86_64-linux-gnu/bits/signum-arch.h:
-
-/usr/include/x86_64-linux-gnu/bits/ss_flags.h:
-
-/usr/include/sodium/crypto_onetimeauth_poly1305.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/sig_atomic_t.h:
-
-/usr/include/sodium/crypto_verify_32.h:
-
-/usr/include/sodium/crypto_pwhash_argon2i.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/siginfo_t.h:

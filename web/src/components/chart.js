@@ -29,7 +29,7 @@ export function TimeChart({ x, series, band, pct, threshold, height = 220, title
     if (!el || !x || !x.length) return undefined;
     const fmtY = pct ? (v) => (v == null ? '—' : fmtPct(v, 1)) : (v) => (v == null ? '—' : fmtNum(v, 0));
     const span = x.length > 1 ? x[x.length - 1] - x[0] : 0;
-    const s = [{ value: (u, v) => (v == null ? '—' : fmtDate(v * 1000)) }];
+    const s = [{ label: L('Thời gian', 'Time'), value: (u, v) => (v == null ? '—' : fmtDate(v * 1000)) }];
     const data = [x];
     for (const ser of series) {
       s.push({

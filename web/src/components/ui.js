@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, useCallback } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { L, toneName, toxName, kindName, platformName } from '../lib/i18n.js';
-import { fmtPct, fmtDate } from '../lib/fmt.js';
+import { fmtPct, fmtDate, parseVnDate } from '../lib/fmt.js';
 import { api } from '../lib/api.js';
 
 /** useFetch(path, query) -> {data, error, loading, reload}. path null = skip. */
@@ -113,11 +113,30 @@ export function itemTitle(it) {
 
 /** The page heading; takes focus after navigation so screen readers
  * announce the new page. */
+let navigated = false;
+addEventListener('hashchange', () => { navigated = true; });
 export function PageTitle({ children, sub }) {
   const ref = useRef(null);
-  useEffect(() => { ref.current?.focus({ preventScroll: true }); }, []);
+  // Only after in-app navigation: on a fresh load the skip link comes first.
+  useEffect(() => { if (navigated) ref.current?.focus({ preventScroll: true }); }, []);
   return html`<header class="page-head">
     <h1 tabindex="-1" ref=${ref}>${children}</h1>
     ${sub && html`<p class="sub">${sub}</p>`}
   </header>`;
+}
+
+/** A date typed as dd/mm/yyyy whatever the browser's locale (native date
+ * inputs follow the browser's language). value and onChange use yyyy-mm-dd. */
+export function DateField({ id, label, value, onChange }) {
+  const show = (v) => (v ? v.split('-').reverse().join('/') : '');
+  const [text, setText] = useState(show(value));
+  useEffect(() => { if (parseVnDate(text) !== value) setText(show(value)); }, [value]);
+  const bad = text !== '' && !parseVnDate(text);
+  return html`<div class="field">
+    <label for=${id}>${label}</label>
+    <input id=${id} value=${text} inputmode="numeric" size="10" placeholder="dd/mm/yyyy" autocomplete="off"
+      aria-invalid=${bad ? 'true' : undefined} aria-describedby=${id + '-fmt'}
+      onInput=${(e) => { const t = e.currentTarget.value; setText(t); const v = parseVnDate(t); if (v) onChange(v); }} />
+    <span id=${id + '-fmt'} class=${bad ? 'field-bad small' : 'muted small'}>${bad ? L('Ngày không hợp lệ (dd/mm/yyyy)', 'Not a date (dd/mm/yyyy)') : 'dd/mm/yyyy'}</span>
+  </div>`;
 }

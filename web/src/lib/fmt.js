@@ -186,3 +186,13 @@ export function caretSplit(query, pos, unit = 'char') {
   i = Math.min(i, cps.length);
   return { before: cps.slice(0, i).join(''), at: cps[i] ?? ' ', after: cps.slice(i + 1).join(''), index: i };
 }
+
+/** dd/mm/yyyy -> yyyy-mm-dd, or null when it is not a real date. */
+export function parseVnDate(s) {
+  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(s || '');
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}

@@ -36,4 +36,6 @@ export const kindName = (k) => pick(KIND, k);
 export const platformName = (k) => pick(PLATFORM, k);
 export const roleName = (k) => pick(ROLE, k);
 export const TONES = Object.keys(TONE);
+/** 'tiêu cực' -> 'Tiêu cực' (column headings). */
+export const cap = (x) => String(x ?? '').charAt(0).toUpperCase() + String(x ?? '').slice(1);
 export const ROLES = Object.keys(ROLE);

@@ -7,7 +7,7 @@
 import { probe } from './api.js';
 
 const URL_EVENTS = '/api/v1/events';
-const listeners = { item: new Set(), alert: new Set(), measure: new Set(), status: new Set() };
+const listeners = { item: new Set(), alert: new Set(), measure: new Set(), reset: new Set(), status: new Set() };
 let es = null;
 let status = 'idle'; // idle | connecting | open | retrying | unavailable
 let retryTimer = null;
@@ -31,7 +31,7 @@ function open() {
   setStatus(status === 'open' ? 'open' : 'connecting');
   es = new EventSource(URL_EVENTS, { withCredentials: true });
   es.onopen = () => { backoff = 2000; setStatus('open'); };
-  for (const t of ['item', 'alert', 'measure']) es.addEventListener(t, (ev) => dispatch(t, ev));
+  for (const t of ['item', 'alert', 'measure', 'reset']) es.addEventListener(t, (ev) => dispatch(t, ev));
   // Unnamed events: {type, data} or an item.
   es.onmessage = (ev) => {
     let d = null;

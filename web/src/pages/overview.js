@@ -3,10 +3,10 @@
 // /api/v1/measures), and the live feed of new items (SSE).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
-import { L, toneName } from '../lib/i18n.js';
+import { L, toneName, kindName, cap } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
 import { live } from '../lib/live.js';
-import { fmtNum, fmtPct, fmtTime, fmtDate } from '../lib/fmt.js';
+import { fmtNum, fmtPct, fmtTime, fmtDate, fmtDay } from '../lib/fmt.js';
 import { normMeasures, along } from '../lib/measures.js';
 import { TimeChart, COLORS } from '../components/chart.js';
 import { useFetch, Unavailable, ErrorBox, Loading, Empty, ToneBadge, PageTitle, itemTitle } from '../components/ui.js';
@@ -57,14 +57,13 @@ function ShareCell({ g, line }) {
 function MeasuresBlock({ by, period, scope }) {
   const interval = PERIODS.find((p) => p.v === period)?.interval || 'day';
   const st = useFetch('/api/v1/measures', { by, since: period, interval, scope });
-  const [tick, setTick] = useState(0);
   const [sel, setSel] = useState('*');
   // measure events: re-read (at most every 10 s)
   const last = useRef(0);
   useEffect(() => live.on('measure', () => {
     if (Date.now() - last.current > 10000) { last.current = Date.now(); st.reload(); }
   }), [st.reload]);
-  const m = useMemo(() => (st.data ? normMeasures(st.data) : null), [st.data, tick]);
+  const m = useMemo(() => (st.data ? normMeasures(st.data) : null), [st.data]);
   const chosen = m && (sel === '*' ? m.total : m.groups.find((g) => g.key === sel)) || m?.total;
   const x = m?.times;
   const volSeries = useMemo(() => (m && chosen ? [
@@ -110,7 +109,7 @@ function MeasuresBlock({ by, period, scope }) {
         <span class="muted small">${' — ' + L('chọn một dòng để xem biểu đồ', 'choose a row to chart it')}</span></caption>
       <thead><tr>
         <th scope="col">${L('Tên', 'Name')}</th><th scope="col" class="num">${L('Số tin', 'Items')}</th>
-        <th scope="col" class="num">${toneName('negative')}</th><th scope="col" class="num">${L('Tỉ lệ (KTC 95%)', 'Share (95% CI)')}</th>
+        <th scope="col" class="num">${cap(toneName('negative'))}</th><th scope="col" class="num">${L('Tỉ lệ (KTC 95%)', 'Share (95% CI)')}</th>
         <th scope="col">${L('So với ngưỡng', 'Against the line')}</th><th scope="col"><span class="sr-only">${L('Biểu đồ', 'Chart')}</span></th>
       </tr></thead>
       <tbody>
@@ -126,7 +125,6 @@ function MeasuresBlock({ by, period, scope }) {
     </table></div>
     <p class="muted small method">${L('Phương pháp', 'Method')}: ${m.method || L('tỉ lệ tin tiêu cực trên số tin đã gán nhãn sắc thái; khoảng tin cậy Wilson 95%.', 'negative items over items with a tone label; Wilson 95% interval.')}
       ${' '}${L('Ngưỡng 15% theo yêu cầu giữ thông tin tiêu cực dưới 15% tổng số tin.', 'The 15% line: negative items kept under 15% of all items.')}</p>
-    <button type="button" class="sr-only" onClick=${() => setTick(tick + 1)}>refresh</button>
   </div>`;
 }
 
@@ -154,8 +152,17 @@ export function LiveFeed() {
   const [status, setStatus] = useState(live.status);
   useEffect(() => {
     let alive = true;
-    get('/api/v1/items', { limit: 15 }).then((d) => { if (alive) setItems((cur) => [...(cur || []), ...(d.items || [])]); },
-      () => { if (alive) setItems((cur) => cur || []); });
+    // The latest items, merged with what arrived live (no duplicates, newest first).
+    const refill = () => get('/api/v1/items', { limit: 15 }).then((d) => {
+      if (!alive) return;
+      setItems((cur) => {
+        const seen = new Set((cur || []).map((x) => x.item_id));
+        const all = [...(cur || []), ...(d.items || []).filter((x) => !seen.has(x.item_id))];
+        return all.sort((a, b) => (b.item_id ?? 0) - (a.item_id ?? 0)).slice(0, 40);
+      });
+    }, () => { if (alive) setItems((cur) => cur || []); });
+    refill();
+    let prev = live.status;
     const off1 = live.on('item', (d) => {
       const it = d.item || d;
       if (!it || (!it.text && !it.title)) return;
@@ -166,9 +173,16 @@ export function LiveFeed() {
       });
       setFresh((n) => n + 1);
     });
-    const off2 = live.on('status', setStatus);
-    return () => { alive = false; off1(); off2(); };
+    const off2 = live.on('status', (st) => {
+      // Back after a break: fetch what may have been missed.
+      if (st === 'open' && prev === 'retrying') refill();
+      prev = st;
+      setStatus(st);
+    });
+    const off3 = live.on('reset', refill);
+    return () => { alive = false; off1(); off2(); off3(); };
   }, []);
+  const today = fmtDay(new Date());
   return html`<section class="card feed" aria-labelledby="h-feed">
     <h2 id="h-feed">${L('Tin mới trực tiếp', 'Live feed')}</h2>
     <p class="muted small" aria-live="polite">
@@ -180,9 +194,9 @@ export function LiveFeed() {
     ${items === null ? html`<${Loading} />` : items.length === 0 ? html`<${Empty} />` : html`
     <ol class="feed-list" data-testid="live-feed">
       ${items.map((it) => html`<li key=${it.item_id ?? it.id} class=${it._new ? 'new' : ''}>
-        <time datetime=${it.published_at} title=${fmtDate(it.published_at)}>${fmtTime(it.published_at)}</time>
+        <time datetime=${it.published_at} title=${fmtDate(it.published_at)}>${fmtDay(it.published_at) === today ? fmtTime(it.published_at) : html`${fmtDay(it.published_at).slice(0, 5)}<br />${fmtTime(it.published_at)}`}</time>
         <div><a href=${'#/items/' + it.item_id}>${itemTitle(it)}</a>
-          <span class="meta">${it.source}${it.kind ? ' · ' + it.kind : ''}</span> ${it.tone && html`<${ToneBadge} tone=${it.tone} />`}</div>
+          <span class="meta">${it.source}${it.kind ? ' · ' + kindName(it.kind) : ''}</span> ${it.tone && html`<${ToneBadge} tone=${it.tone} />`}</div>
       </li>`)}
     </ol>`}
   </section>`;

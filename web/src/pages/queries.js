@@ -6,13 +6,13 @@ import { L } from '../lib/i18n.js';
 import { post, del } from '../lib/api.js';
 import { live } from '../lib/live.js';
 import { fmtDate, fmtNum, fmtPct } from '../lib/fmt.js';
+import { ALERT_KINDS, alertText } from '../lib/alerts.js';
 import { href } from '../lib/route.js';
 import { useFetch, Async, Empty, ErrorBox, PageTitle } from '../components/ui.js';
 
-const ON = {
-  match: ['khi có tin khớp', 'on a match'], spike: ['khi tăng đột biến', 'on a spike'],
-  negative: ['khi tỉ lệ tiêu cực vượt ngưỡng', 'when the negative share is above the line'],
-};
+const ON = ALERT_KINDS;
+const WINDOWS = [[3600, '1 giờ', '1 hour'], [6 * 3600, '6 giờ', '6 hours'], [86400, '1 ngày', '1 day'], [7 * 86400, '7 ngày', '7 days']];
+const windowName = (s) => { const w = WINDOWS.find((x) => x[0] === s); return w ? L(w[1], w[2]) : s ? fmtNum(s / 3600, 1) + ' h' : ''; };
 
 function QueryForm({ onDone }) {
   const [name, setName] = useState('');
@@ -37,17 +37,22 @@ function QueryForm({ onDone }) {
 }
 
 function AlertForm({ queries, onDone }) {
-  const [f, setF] = useState({ name: '', query: '', on: 'negative', window: '1d', threshold: '0.15', webhook: '', email: '', digest: false });
+  const [f, setF] = useState({ name: '', query: '', kind: 'negative', window_s: '86400', threshold: '0,15', webhook: '', email: '', digest: false });
   const [err, setErr] = useState(null);
   const [busy, setBusy] = useState(false);
-  const set = (k) => (e) => setF({ ...f, [k]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+  const set = (k) => (e) => {
+    const v = e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value;
+    const next = { ...f, [k]: v };
+    if (k === 'kind') next.threshold = v === 'spike' ? '0,001' : '0,15';
+    setF(next);
+  };
   const submit = async (e) => {
     e.preventDefault(); setBusy(true); setErr(null);
-    const body = { name: f.name.trim(), query: f.query, on: f.on, window: f.window };
-    if (f.on !== 'match') body.threshold = Number(String(f.threshold).replace(',', '.'));
+    const body = { name: f.name.trim(), query: f.query, kind: f.kind, window_s: Number(f.window_s) };
+    if (f.kind !== 'match') body.threshold = Number(String(f.threshold).replace(',', '.'));
     if (f.webhook) body.webhook = f.webhook.trim();
     if (f.email) body.email = f.email.trim();
-    if (f.on === 'match') body.digest = f.digest;
+    if (f.kind === 'match') body.mode = f.digest ? 'digest' : 'immediate';
     try { await post('/api/v1/alerts', body); setF({ ...f, name: '' }); onDone(); } catch (x) { setErr(x); }
     setBusy(false);
   };
@@ -57,13 +62,13 @@ function AlertForm({ queries, onDone }) {
     <div class="field"><label for="na-query">${L('Truy vấn đã lưu', 'Saved query')}</label>
       <select id="na-query" required value=${f.query} onChange=${set('query')}>
         <option value="">—</option>${queries.map((q) => html`<option value=${q.name}>${q.name}</option>`)}</select></div>
-    <div class="field"><label for="na-on">${L('Báo khi', 'Fire')}</label>
-      <select id="na-on" value=${f.on} onChange=${set('on')}>${Object.entries(ON).map(([k, v]) => html`<option value=${k}>${L(...v)}</option>`)}</select></div>
+    <div class="field"><label for="na-kind">${L('Báo khi', 'Fire')}</label>
+      <select id="na-kind" value=${f.kind} onChange=${set('kind')}>${Object.entries(ON).map(([k, v]) => html`<option value=${k}>${L(...v)}</option>`)}</select></div>
     <div class="field"><label for="na-window">${L('Cửa sổ', 'Window')}</label>
-      <select id="na-window" value=${f.window} onChange=${set('window')}>${['1h', '6h', '1d', '7d'].map((w) => html`<option value=${w}>${w}</option>`)}</select></div>
-    ${f.on !== 'match' && html`<div class="field"><label for="na-thr">${f.on === 'negative' ? L('Ngưỡng (0,15 = 15%)', 'Line (0.15 = 15%)') : L('Mức ý nghĩa', 'Significance')}</label>
-      <input id="na-thr" inputmode="decimal" value=${f.on === 'spike' && f.threshold === '0.15' ? '0,001' : f.threshold} onInput=${set('threshold')} /></div>`}
-    ${f.on === 'match' && html`<label class="check"><input type="checkbox" checked=${f.digest} onChange=${set('digest')} /> ${L('Gom thành bản tin', 'Digest')}</label>`}
+      <select id="na-window" value=${f.window_s} onChange=${set('window_s')}>${WINDOWS.map(([v, vi, en]) => html`<option value=${v}>${L(vi, en)}</option>`)}</select></div>
+    ${f.kind !== 'match' && html`<div class="field"><label for="na-thr">${f.kind === 'negative' ? L('Ngưỡng (0,15 = 15%)', 'Line (0.15 = 15%)') : L('Mức ý nghĩa (p)', 'Significance (p)')}</label>
+      <input id="na-thr" inputmode="decimal" size="6" value=${f.threshold} onInput=${set('threshold')} /></div>`}
+    ${f.kind === 'match' && html`<label class="check"><input type="checkbox" checked=${f.digest} onChange=${set('digest')} /> ${L('Gom thành bản tin', 'Digest')}</label>`}
     <div class="field"><label for="na-hook">Webhook</label><input id="na-hook" type="url" value=${f.webhook} onInput=${set('webhook')} placeholder="https://…" /></div>
     <div class="field"><label for="na-mail">E-mail</label><input id="na-mail" type="email" value=${f.email} onInput=${set('email')} /></div>
     <button class="btn primary" type="submit" disabled=${busy || !f.name || !f.query}>${L('Thêm', 'Add')}</button>
@@ -81,9 +86,8 @@ function Fired() {
     ${list.length === 0 ? (st.error?.unavailable && !liveList.length
       ? html`<p class="muted">${L('Chưa có dữ liệu: máy chủ chưa cung cấp lịch sử cảnh báo (GET /api/v1/alerts/events). Cảnh báo mới vẫn hiện ở đây khi có kết nối trực tiếp.', 'Not available yet: the server has no alert history (GET /api/v1/alerts/events). New alerts still show here over the live connection.')}</p>`
       : html`<p class="muted">${L('Chưa có cảnh báo nào.', 'No alert yet.')}</p>`)
-      : html`<ul class="plain">${list.map((a) => html`<li><strong>${a.alert || a.name}</strong> — ${fmtDate(a.at || a.fired_at)}
-        ${a.on && html` · ${ON[a.on] ? L(...ON[a.on]) : a.on}`}${a.count != null ? ' · ' + L(`${fmtNum(a.count)} tin`, `${fmtNum(a.count)} items`) : ''}
-        ${a.share != null ? ' · ' + fmtPct(a.share) : ''}${a.message ? ' — ' + a.message : ''}</li>`)}</ul>`}
+      : html`<ul class="plain">${list.map((a) => html`<li><strong>${a.alert || a.name}</strong> — ${fmtDate(a.at || a.fired_at)}<br />
+        <span class="small">${alertText(a)}</span></li>`)}</ul>`}
   </section>`;
 }
 
@@ -105,9 +109,9 @@ export function QueriesPage() {
           <${Async} st=${qs} what=${L('truy vấn đã lưu', 'saved queries')} endpoint="GET /api/v1/queries">${(d) => html`<div>
             ${(d.queries || []).length === 0 ? html`<${Empty}>${L('Chưa có truy vấn nào.', 'No saved query yet.')}<//>` : html`<div class="table-wrap"><table class="data">
               <thead><tr><th scope="col">${L('Tên', 'Name')}</th><th scope="col">${L('Truy vấn', 'Query')}</th><th scope="col" class="num">${L('Số tin khớp', 'Matches')}</th>
-                <th scope="col">${L('Khớp gần nhất', 'Last match')}</th><th scope="col"><span class="sr-only">${L('Thao tác', 'Actions')}</span></th></tr></thead>
+                <th scope="col">${L('Tạo lúc', 'Created')}</th><th scope="col"><span class="sr-only">${L('Thao tác', 'Actions')}</span></th></tr></thead>
               <tbody>${d.queries.map((q) => html`<tr><th scope="row">${q.name}</th><td><a href=${href('/search', { q: q.query })}><code>${q.query}</code></a></td>
-                <td class="num">${fmtNum(q.hits ?? q.matches)}</td><td>${fmtDate(q.last_match_at || q.last_hit_at)}</td>
+                <td class="num">${fmtNum(q.hits ?? q.matches)}</td><td>${fmtDate(q.last_match_at || q.created_at)}</td>
                 <td><button type="button" class="btn small danger" onClick=${() => remove('queries', q.name, qs.reload)}>${L('Xoá', 'Delete')}<span class="sr-only"> ${q.name}</span></button></td></tr>`)}</tbody>
             </table></div>`}
             <${QueryForm} onDone=${qs.reload} />
@@ -120,8 +124,11 @@ export function QueriesPage() {
               <thead><tr><th scope="col">${L('Tên', 'Name')}</th><th scope="col">${L('Truy vấn', 'Query')}</th><th scope="col">${L('Báo khi', 'Fires')}</th>
                 <th scope="col">${L('Gửi tới', 'Delivered to')}</th><th scope="col">${L('Lần gần nhất', 'Last fired')}</th><th scope="col"><span class="sr-only">${L('Thao tác', 'Actions')}</span></th></tr></thead>
               <tbody>${d.alerts.map((a) => html`<tr><th scope="row">${a.name}</th><td>${a.query}</td>
-                <td>${ON[a.on] ? L(...ON[a.on]) : a.on}${a.window ? ` (${a.window}${a.threshold != null ? ', ' + (a.on === 'negative' ? fmtPct(a.threshold, 0) : a.threshold) : ''})` : ''}</td>
-                <td>${[a.webhook && 'webhook', a.email, L('trình duyệt', 'browser')].filter(Boolean).join(', ')}</td><td>${fmtDate(a.last_fired_at)}</td>
+                <td>${ON[a.kind] ? L(...ON[a.kind]) : a.kind}${a.mode === 'digest' ? L(' (bản tin)', ' (digest)') : ''}
+                  <div class="muted small">${[windowName(a.window_s), a.threshold != null ? (a.kind === 'negative' ? L('ngưỡng ', 'line ') + fmtPct(a.threshold, 0) : 'p < ' + fmtNum(a.threshold, 3)) : ''].filter(Boolean).join(' · ')}</div></td>
+                <td>${[a.webhook && 'webhook', a.email, L('trình duyệt', 'browser')].filter(Boolean).join(', ')}
+                  ${(a.pending > 0 || a.dead > 0) && html`<div class="muted small">${L('chờ gửi', 'pending')} ${fmtNum(a.pending || 0)} · ${L('gửi lỗi', 'failed')} ${fmtNum(a.dead || 0)}</div>`}</td>
+                <td>${fmtDate(a.last_fired || a.last_fired_at)}</td>
                 <td><button type="button" class="btn small danger" onClick=${() => remove('alerts', a.name, as.reload)}>${L('Xoá', 'Delete')}<span class="sr-only"> ${a.name}</span></button></td></tr>`)}</tbody>
             </table></div>`}
             <${AlertForm} queries=${(qs.data && qs.data.queries) || []} onDone=${as.reload} />

@@ -2,14 +2,15 @@
 // report of a period.
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
-import { L, toneName } from '../lib/i18n.js';
+import { L, toneName, platformName, cap } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
 import { fmtDate, fmtNum, fmtPct, isoDay, toCsv } from '../lib/fmt.js';
 import { normMeasures, along } from '../lib/measures.js';
 import { go } from '../lib/route.js';
 import { TimeChart, COLORS } from '../components/chart.js';
-import { useFetch, ErrorBox, Loading, Unavailable, PageTitle, labelOf } from '../components/ui.js';
+import { useFetch, ErrorBox, Loading, Unavailable, PageTitle, labelOf, DateField } from '../components/ui.js';
 import { Select, GROUPS, SCOPES } from './overview.js';
+import { Health } from './sources.js';
 
 const MAX_ITEMS = 20000;
 
@@ -81,8 +82,8 @@ export function ReportsPage() {
     <${PageTitle} sub=${L('Xuất dữ liệu CSV và báo cáo in được cho một khoảng thời gian', 'CSV exports and a printable report for a period')}>${L('Báo cáo', 'Reports')}<//>
     <form class="card report-form" onSubmit=${(e) => { e.preventDefault(); go('/reports/print', { since, until, by, scope }); }}>
       <div class="toolbar">
-        <div class="field"><label for="r-since">${L('Từ ngày', 'From')}</label><input id="r-since" type="date" required value=${since} max=${until} onInput=${(e) => setSince(e.currentTarget.value)} /></div>
-        <div class="field"><label for="r-until">${L('Đến ngày', 'To')}</label><input id="r-until" type="date" required value=${until} min=${since} onInput=${(e) => setUntil(e.currentTarget.value)} /></div>
+        <${DateField} id="r-since" label=${L('Từ ngày', 'From')} value=${since} onChange=${setSince} />
+        <${DateField} id="r-until" label=${L('Đến ngày', 'To')} value=${until} onChange=${setUntil} />
         <${Select} id="r-by" label=${L('Theo', 'By')} value=${by} options=${GROUPS} onChange=${setBy} />
         <${Select} id="r-scope" label=${L('Phạm vi', 'Scope')} value=${scope} options=${SCOPES} onChange=${setScope} />
       </div>
@@ -113,13 +114,14 @@ export function PrintReport({ params }) {
     { label: L('Cận trên 95%', '95% upper'), values: along(m.times, m.total, 'hi'), color: 'rgba(198,40,40,0.35)', width: 1 },
     { label: L('Cận dưới 95%', '95% lower'), values: along(m.times, m.total, 'lo'), color: 'rgba(198,40,40,0.35)', width: 1 },
   ] : null), [m]);
-  const groupName = GROUPS.find((g) => g.v === by);
+  const groupName = GROUPS.find((g) => g.v === by) || GROUPS[0];
+  const sc = SCOPES.find((x) => x.v === scope) || SCOPES[2];
   return html`<div class="page print-report">
     <div class="no-print actions">
       <button type="button" class="btn primary" onClick=${() => window.print()}>${L('In báo cáo', 'Print')}</button>
       <a class="btn" href="#/reports">${L('Quay lại', 'Back')}</a>
     </div>
-    <${PageTitle} sub=${`${L('Từ', 'From')} ${since.split('-').reverse().join('/')} ${L('đến', 'to')} ${until.split('-').reverse().join('/')} · ${L('Phạm vi', 'Scope')}: ${L(...(SCOPES.find((s) => s.v === scope) ? [SCOPES.find((s) => s.v === scope).vi, SCOPES.find((s) => s.v === scope).en] : ['', '']))}`}>
+    <${PageTitle} sub=${`${L('Từ', 'From')} ${since.split('-').reverse().join('/')} ${L('đến', 'to')} ${until.split('-').reverse().join('/')} · ${L('Phạm vi', 'Scope')}: ${L(sc.vi, sc.en)}`}>
       ${L('Báo cáo tình hình thông tin', 'Information situation report')}<//>
     <p class="muted small">${L('Lập lúc', 'Made')} ${fmtDate(new Date())} ${L('(giờ Việt Nam)', '(Vietnam time)')}</p>
 
@@ -132,8 +134,8 @@ export function PrintReport({ params }) {
           title=${L('Tỉ lệ tiêu cực theo thời gian', 'Negative share over time')} />`}
         <table class="data">
           <caption>${L('Theo ', 'By ') + L(groupName.vi.toLowerCase(), groupName.en.toLowerCase())}</caption>
-          <thead><tr><th scope="col">${L('Tên', 'Name')}</th><th scope="col" class="num">${L('Số tin', 'Items')}</th><th scope="col" class="num">${toneName('positive')}</th>
-            <th scope="col" class="num">${toneName('neutral')}</th><th scope="col" class="num">${toneName('negative')}</th><th scope="col" class="num">${L('Tỉ lệ tiêu cực', 'Negative share')}</th>
+          <thead><tr><th scope="col">${L('Tên', 'Name')}</th><th scope="col" class="num">${L('Số tin', 'Items')}</th><th scope="col" class="num">${cap(toneName('positive'))}</th>
+            <th scope="col" class="num">${cap(toneName('neutral'))}</th><th scope="col" class="num">${cap(toneName('negative'))}</th><th scope="col" class="num">${L('Tỉ lệ tiêu cực', 'Negative share')}</th>
             <th scope="col" class="num">${L('KTC 95%', '95% CI')}</th><th scope="col">${L('Đánh giá', 'Assessment')}</th></tr></thead>
           <tbody>${[...m.groups].sort((a, b) => (b.share ?? 0) - (a.share ?? 0)).map((g) => html`<tr>
             <th scope="row">${g.name}</th><td class="num">${fmtNum(g.n)}</td><td class="num">${fmtNum(g.positive)}</td><td class="num">${fmtNum(g.neutral)}</td>
@@ -154,7 +156,7 @@ export function PrintReport({ params }) {
     <section><h2>3. ${L('Nguồn tin', 'Sources')}</h2>
       ${srcs.error ? html`<${ErrorBox} error=${srcs.error} /> ` : !srcs.data ? html`<${Loading} />` : html`<table class="data">
         <thead><tr><th scope="col">${L('Nguồn', 'Source')}</th><th scope="col">${L('Nền tảng', 'Platform')}</th><th scope="col">${L('Tình trạng', 'State')}</th><th scope="col" class="num">${L('Số tin (toàn bộ)', 'Items (all time)')}</th></tr></thead>
-        <tbody>${[...(srcs.data.sources || [])].sort((a, b) => (b.items || 0) - (a.items || 0)).map((s) => html`<tr><th scope="row">${s.slug}</th><td>${s.platform || '—'}</td><td>${s.health || s.state || '—'}</td><td class="num">${fmtNum(s.items)}</td></tr>`)}</tbody></table>`}
+        <tbody>${[...(srcs.data.sources || [])].sort((a, b) => (b.items || 0) - (a.items || 0)).map((s) => html`<tr><th scope="row">${s.slug}</th><td>${platformName(s.platform)}</td><td><${Health} s=${s} /></td><td class="num">${fmtNum(s.items)}</td></tr>`)}</tbody></table>`}
     </section>
   </div>`;
 }

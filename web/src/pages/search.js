@@ -2,12 +2,13 @@
 // place with their position, highlighted matches, facet counts.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
-import { L, toneName, kindName, platformName } from '../lib/i18n.js';
+import { L, toneName, kindName, platformName, cap } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
 import { fmtNum, segments, snippetSegments, caretSplit } from '../lib/fmt.js';
 import { go } from '../lib/route.js';
 import { Unavailable, ErrorBox, Loading, Empty, ToneBadge, Marked, ItemMeta, PageTitle, itemTitle, labelOf } from '../components/ui.js';
 
+const PAGE = 20;
 const FACET_NAMES = {
   source: ['Nguồn tin', 'Source'], org: ['Cơ quan', 'Organisation'], kind: ['Loại tin', 'Kind'],
   platform: ['Nền tảng', 'Platform'], tone: ['Sắc thái', 'Tone'], lang: ['Ngôn ngữ', 'Language'],
@@ -21,6 +22,22 @@ function normFacets(f) {
   return list.map(([k, v]) => [k, (Array.isArray(v) ? v : Object.entries(v || {}).map(([value, count]) => ({ value, count })))
     .map((x) => ({ value: String(x.value ?? x.key ?? x.name), count: Number(x.count ?? x.n ?? 0) }))
     .sort((a, b) => b.count - a.count)]).filter(([, v]) => v.length);
+}
+
+/** Counts over the hits already loaded, while the server sends no facets. */
+function pageFacets(hits) {
+  const out = {};
+  for (const f of ['source', 'kind', 'platform', 'org', 'tone']) {
+    const m = {};
+    for (const r of hits) {
+      const it = r.item || r;
+      let v = it[f];
+      if (v && typeof v === 'object') v = v.label;
+      if (v) m[v] = (m[v] || 0) + 1;
+    }
+    if (Object.keys(m).length) out[f] = m;
+  }
+  return normFacets(out);
 }
 
 /** Highlight ranges of a field from the various shapes a server may send. */
@@ -60,7 +77,8 @@ function Result({ r, unit }) {
   const it = r.item || r;
   const tr = rangesOf(r, 'title');
   const xr = rangesOf(r, 'text');
-  const title = it.title ? (tr ? segments(it.title, tr, unit) : [{ text: it.title, mark: false }]) : [{ text: itemTitle(it), mark: false }];
+  const title = it.title ? (tr ? segments(it.title, tr, unit) : [{ text: it.title, mark: false }])
+    : [{ text: it.text ? itemTitle(it) : `${cap(kindName(it.kind))} — ${it.source}${it.platform && it.platform !== 'web' ? ' (' + platformName(it.platform) + ')' : ''}`, mark: false }];
   let body;
   if (xr) body = around(segments(it.text, xr, unit));
   else if (r.snippet) body = snippetSegments(r.snippet);
@@ -77,16 +95,17 @@ function QueryError({ q, err }) {
   const e = err.data?.error || {};
   let pos = e.character ?? e.char ?? e.column ?? null;
   let unit = 'char';
-  if (pos == null && e.position != null) { pos = e.position; unit = 'byte'; }
+  const cm = /(?:ký tự|character)\s+(\d+)/i.exec(err.message || '');
+  if (pos == null && cm) pos = Number(cm[1]);
+  if (pos == null && e.position) { pos = e.position; unit = 'byte'; } // 1-based byte; 0 = not positional
   if (pos == null) {
-    const m = /(?:ký tự|character)\s+(\d+)/i.exec(err.message || '');
-    if (m) pos = Number(m[1]);
+    // (already read from the message above)
   }
   return html`<div id="q-error" class="query-error" role="alert">
     <p><strong>${L('Truy vấn chưa đúng cú pháp', 'The query has a syntax error')}</strong>${pos != null ? html` — ${L('ký tự thứ', 'character')} ${pos}` : ''}</p>
     ${pos != null && (() => {
       const c = caretSplit(q, pos, unit);
-      return html`<pre class="q-caret" aria-hidden="true">${c.before}<mark class="err-at">${c.at}</mark>${c.after}\n${' '.repeat(Array.from(c.before).length)}^</pre>`;
+      return html`<p class="q-caret" aria-hidden="true">${c.before}<mark class="err-at" title=${L('vị trí lỗi', 'error here')}>${c.at === ' ' ? '\u00a0' : c.at}</mark>${c.after}</p>`;
     })()}
     <p>${err.message}</p>
   </div>`;
@@ -123,18 +142,28 @@ export function SearchPage({ params }) {
     if (!q.trim()) { setSt({ data: null, error: null, loading: false }); return; }
     let alive = true;
     setSt({ data: null, error: null, loading: true });
-    get('/api/v1/search', { q, order, limit: 20 }).then(
+    get('/api/v1/search', { q, order, limit: PAGE }).then(
       (d) => alive && setSt({ data: d, error: null, loading: false }),
       (e) => { if (alive) { setSt({ data: null, error: e, loading: false }); if (e.status === 400) box.current?.focus(); } },
     );
     return () => { alive = false; };
   }, [q, order]);
+  const [limit, setLimit] = useState(PAGE);
+  useEffect(() => setLimit(PAGE), [q, order]);
   const loadMore = async () => {
     setMore(true);
     try {
-      const d = await get('/api/v1/search', { q, order, limit: 20, cursor: st.data.next_cursor });
-      const key = st.data.items ? 'items' : 'results';
-      setSt({ ...st, data: { ...st.data, [key]: [...(st.data[key] || []), ...(d.items || d.results || [])], next_cursor: d.next_cursor } });
+      if (st.data.next_cursor) {
+        const d = await get('/api/v1/search', { q, order, limit: PAGE, cursor: st.data.next_cursor });
+        const key = st.data.hits ? 'hits' : st.data.items ? 'items' : 'results';
+        setSt({ ...st, data: { ...st.data, [key]: [...(st.data[key] || []), ...(d.hits || d.items || d.results || [])], next_cursor: d.next_cursor } });
+      } else {
+        // No cursor: ask again for a longer list (the API caps it at 1000).
+        const n = Math.min(1000, limit + 50);
+        const d = await get('/api/v1/search', { q, order, limit: n });
+        setLimit(n);
+        setSt({ ...st, data: d });
+      }
     } catch (e) { setSt({ ...st, error: e }); }
     setMore(false);
   };
@@ -142,8 +171,11 @@ export function SearchPage({ params }) {
   const addFilter = (f, v) => go('/search', { q: `${q} ${f}:${/\s/.test(v) ? '"' + v + '"' : v}`.trim(), order: order === 'newest' ? '' : order });
   const bad = st.error && st.error.status === 400;
   const d = st.data;
-  const results = d ? (d.items || d.results || d.hits || []) : [];
-  const facets = d ? normFacets(d.facets) : [];
+  const results = d ? (d.hits || d.items || d.results || []) : [];
+  const serverFacets = !!(d && d.facets);
+  const facets = d ? (serverFacets ? normFacets(d.facets) : pageFacets(results)) : [];
+  const total = d ? (d.total ?? d.count ?? results.length) : 0;
+  const canMore = d && (d.next_cursor || (results.length >= limit && limit < 1000));
   const unit = d?.offsets === 'byte' || d?.offset_unit === 'byte' || d?.unit === 'byte' ? 'byte' : 'char';
   return html`<div class="page search">
     <${PageTitle} sub=${L('Tìm trên mọi tin, bài đã thu thập: báo chí, cổng thông tin, mạng xã hội', 'Search every collected item: press, portals, social media')}>${L('Tìm kiếm', 'Search')}<//>
@@ -169,14 +201,14 @@ export function SearchPage({ params }) {
       : html`<${ErrorBox} error=${st.error} />`)}
     ${d && html`<div class="cols search-cols">
       <div class="col-main">
-        <p class="result-count" role="status">${d.total != null ? L(`${fmtNum(d.total)} kết quả`, `${fmtNum(d.total)} results`) : L(`${fmtNum(results.length)} kết quả đầu`, `first ${fmtNum(results.length)} results`)}
-          ${d.capped ? L(' (xếp hạng trong 5.000 kết quả mới nhất)', ' (ranked among the newest 5,000)') : ''}</p>
+        <p class="result-count" role="status">${L(`${fmtNum(total)} kết quả`, `${fmtNum(total)} results`)}${d.ms != null ? html` <span class="muted small">(${fmtNum(d.ms / 1000, 2)} ${L('giây', 's')})</span>` : ''}</p>
         ${results.length === 0 ? html`<${Empty}>${L('Không có tin nào khớp truy vấn.', 'No item matches the query.')}<//>` : html`
         <ol class="results">${results.map((r) => html`<${Result} r=${r} unit=${unit} key=${(r.item || r).item_id} />`)}</ol>`}
-        ${d.next_cursor && html`<button type="button" class="btn" onClick=${loadMore} disabled=${more}>${more ? L('Đang tải…', 'Loading…') : L('Xem thêm', 'More')}</button>`}
+        ${canMore && html`<button type="button" class="btn" onClick=${loadMore} disabled=${more}>${more ? L('Đang tải…', 'Loading…') : L('Xem thêm', 'More')}</button>`}
       </div>
       <aside class="col-side facets" aria-label=${L('Đếm theo trường', 'Facet counts')}>
-        ${facets.length === 0 ? html`<p class="muted small">${L('Máy chủ chưa trả về số đếm theo trường.', 'The server sent no facet counts.')}</p>`
+        ${!serverFacets && results.length > 0 && html`<p class="muted small">${L(`Đếm trên ${fmtNum(results.length)} kết quả đã tải.`, `Counted over the ${fmtNum(results.length)} results loaded.`)}</p>`}
+        ${facets.length === 0 ? html`<p class="muted small">${L('Không có số đếm theo trường.', 'No facet counts.')}</p>`
           : facets.map(([f, vals]) => html`<section class="facet">
             <h2>${FACET_NAMES[f] ? L(...FACET_NAMES[f]) : f}</h2>
             <ul>${vals.slice(0, 8).map((v) => html`<li><button type="button" class="link" onClick=${() => addFilter(f, v.value)}

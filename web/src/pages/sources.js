@@ -13,7 +13,7 @@ const HEALTH = {
 };
 const TYPE = { feed: ['nguồn RSS/Atom', 'feed'], social: ['mạng xã hội', 'social'], page: ['trang web', 'web page'], official: ['chính thống', 'official'] };
 
-function Health({ s }) {
+export function Health({ s }) {
   const k = s.health || (s.silent ? 'silent' : null) || s.state || 'active';
   const h = HEALTH[k] || [k, k, 'muted'];
   return html`<span class=${'badge health-' + h[2]}>${L(h[0], h[1])}</span>`;

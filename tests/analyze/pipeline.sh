@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The analysis pipeline end to end on the bundled sample (the sample of
+# `loa demo`): analyze, report (own vs about, Wilson interval), labels
+# (override, audit, retraining), stories, claims, eval stories, bad input.
+# Tiny models are trained here from tests/analyze/data, so the test does not
+# depend on the shipped models.
+. "$LOA_SRC/tests/cli/lib.sh"
+cd "$TMP"
+DATA="$LOA_SRC/tests/analyze/data"
+SAMPLE="$LOA_SRC/data/sample"
+mkdir -p models
+export LOA_MODELS="$TMP/models"
+py() { python3 -c "$@"; }
+command -v python3 >/dev/null || { echo "skipped: python3 is needed to read JSON"; exit 77; }
+
+expect_status 0 "$LOA" train classify --train "$DATA/tone_tiny.tsv" --out models/tone.model --folds 0
+expect_status 0 "$LOA" train classify --train "$DATA/toxicity_tiny.tsv" --out models/toxicity.model --folds 0
+
+# the organisations of the sample, then its items (storing only)
+while IFS= read -r line; do
+  slug=$(printf '%s' "$line" | sed -E 's/.*"slug": "([^"]*)".*/\1/')
+  name=$(printf '%s' "$line" | sed -E 's/.*"name": "([^"]*)".*/\1/')
+  "$LOA" --db t.db orgs add --slug "$slug" --name "$name" >/dev/null 2>&1 || fail "orgs add $slug"
+done < "$SAMPLE/orgs.jsonl"
+expect_status 0 "$LOA" --db t.db import "$SAMPLE/items.jsonl"
+n=$(wc -l < "$SAMPLE/items.jsonl" | tr -d ' ')
+
+expect_status 0 "$LOA" --db t.db analyze --pending
+expect_grep "$TMP/out" "^analyze: pending=$n\$"
+expect_status 0 "$LOA" --db t.db analyze
+expect_grep "$TMP/out" "^analyze: items=$n vi=$n .* remaining=0 seconds="
+grep -q ' unclassified=0 ' "$TMP/out" && ok || fail "items left unclassified: $(cat "$TMP/out")"
+grep -qE ' mentions=[1-9]' "$TMP/out" && ok || fail "no organisation mentioned: $(cat "$TMP/out")"
+# the queue is empty; a second run does nothing
+expect_status 0 "$LOA" --db t.db analyze
+expect_grep "$TMP/out" '^analyze: items=0 '
+
+# stories: the sample republishes items across outlets
+expect_status 0 "$LOA" --db t.db stories --limit 5
+expect_grep "$TMP/out" '^#[0-9]+ +[0-9]+ tin/items +[0-9]+ nguồn/outlets'
+first=$(grep -oE '^#[0-9]+' "$TMP/out" | head -1 | tr -d '#')
+expect_status 0 "$LOA" --db t.db stories show "$first"
+expect_grep "$TMP/out" 'Tin đầu / first item: [0-9]+'
+expect_grep "$TMP/out" 'Lan truyền theo ngày / spread per day'
+expect_status 1 "$LOA" --db t.db stories show 999999999
+expect_status 2 "$LOA" --db t.db stories show abc
+
+# report: the organisation's own channels and what others say about it
+expect_status 0 "$LOA" --db t.db report --format json --org bo-y-te
+cp "$TMP/out" report.json
+py '
+import json, sys
+r = json.load(open("report.json"))
+o = r["orgs"][0]
+assert o["slug"] == "bo-y-te", o["slug"]
+for side in ("own", "about"):
+    a = o[side]
+    assert a["items"] > 0, (side, a)
+    s, lo, hi = a["negative_share"], a["ci_low"], a["ci_high"]
+    assert 0 <= lo <= s <= hi <= 1, (side, lo, s, hi)
+    assert a["line"] == 0.15
+    assert a["status"] in ("under", "over", "uncertain"), a["status"]
+    assert a["negative"] == round(s * a["labelled"]), a
+assert 0 <= o["share_of_voice"] <= 1
+assert r["method"]["tone_model"], "the method names the model"
+assert r["windows"]["day"] and r["windows"]["week"] and r["windows"]["month"]
+assert r["total"]["items"] >= o["own"]["items"]
+' && ok || fail "report json checks"
+expect_status 0 "$LOA" --db t.db report --format csv --from 2026-10-01 --to 2026-12-31
+expect_grep "$TMP/out" '^section,key,date,items,labelled,positive,neutral,negative,negative_share,ci_low,ci_high'
+expect_grep "$TMP/out" '^org_own,bo-y-te,,[0-9]+,'
+expect_status 0 "$LOA" --db t.db report --format html --out r.html
+grep -q '<svg' r.html && grep -q 'Wilson' r.html && grep -q '15%' r.html && ok || fail "html report lacks charts or method"
+expect_status 2 "$LOA" --db t.db report --org no-such-org
+expect_status 2 "$LOA" --db t.db report --format pdf
+expect_status 2 "$LOA" --db t.db report --from 2026-11-10 --to 2026-11-01
+
+# an analyst's label overrides the model, is audited, survives re-analysis
+"$LOA" --db t.db stories show "$first" > story.txt
+item=$(awk '/^Các tin \/ items:/{f=1; next} f && NF {print $1; exit}' story.txt)
+model=$(awk -v id="$item" '/^Các tin/{f=1; next} f && $1 == id {print $5; exit}' story.txt)
+want=negative; [ "$model" = negative ] && want=positive
+audit0=$("$LOA" --db t.db db status | sed -n 's/^db: .* audit=\([0-9]*\).*/\1/p')
+expect_status 0 "$LOA" --db t.db label "$item" --task tone --label "$want" --by "Nguyễn Thu Hà" --why "đọc lại cả bài"
+expect_grep "$TMP/out" "^label: item=$item task=tone label=$want by=Nguyễn Thu Hà\$"
+audit1=$("$LOA" --db t.db db status | sed -n 's/^db: .* audit=\([0-9]*\).*/\1/p')
+[ "$((audit1))" -eq "$((audit0 + 1))" ] && ok || fail "audit log did not grow ($audit0 -> $audit1)"
+"$LOA" --db t.db stories show "$first" | awk -v id="$item" '$1 == id {print $5}' | grep -qx "$want" && ok ||
+  fail "the label did not override the model"
+expect_status 0 "$LOA" --db t.db analyze --all
+grep -q ' human=1 ' "$TMP/out" && ok || fail "re-analysis lost the person's label: $(cat "$TMP/out")"
+"$LOA" --db t.db stories show "$first" | awk -v id="$item" '$1 == id {print $5}' | grep -qx "$want" && ok ||
+  fail "the label did not survive re-analysis"
+expect_status 2 "$LOA" --db t.db label "$item" --task tone --label furious --by x
+expect_status 2 "$LOA" --db t.db label "$item" --task tone --label negative
+expect_status 1 "$LOA" --db t.db label 999999999 --task tone --label negative --by x
+# labels become training rows
+expect_status 0 "$LOA" --db t.db label 2 --task tone --label neutral --by "Trần Minh"
+expect_status 0 "$LOA" --db t.db labels export --task tone
+[ "$(wc -l < "$TMP/out")" -eq 2 ] && ok || fail "labels export: $(cat "$TMP/out")"
+cat "$DATA/tone_tiny.tsv" "$TMP/out" > own.tsv
+expect_status 0 "$LOA" train classify --train own.tsv --out own.model --folds 0
+expect_grep "$TMP/out" 'n=32'
+
+# false claims
+claim="Nhiều sai phạm trong dịch vụ công trực tuyến bị phát hiện, hồ sơ trực tuyến thất thoát hàng chục tỉ đồng"
+expect_status 0 "$LOA" --db t.db claims add --text "$claim" --title "Thất thoát dịch vụ công" --rebuttal-url "https://cong-ha-noi.example.vn/bac-bo/1"
+expect_grep "$TMP/out" '^claims: added id=1 matched_items=[1-9]'
+expect_status 0 "$LOA" --db t.db claims list
+expect_grep "$TMP/out" '^#1 '
+expect_status 0 "$LOA" --db t.db claims show 1
+expect_grep "$TMP/out" 'tin sai/claim  cải chính/rebuttal'
+expect_grep "$TMP/out" '^  20[0-9-]+ +[0-9]+ +[0-9]+  '
+expect_status 2 "$LOA" --db t.db claims add --text ""
+expect_status 2 "$LOA" --db t.db claims add --text "tin" --rebuttal-url "ftp://x"
+expect_status 1 "$LOA" --db t.db claims show 42
+
+# eval stories on a small pairs file written for this project
+expect_status 0 "$LOA" eval stories --pairs "$DATA/story_pairs.jsonl"
+expect_grep "$TMP/out" '^stories: pairs=6 precision=1\.0000 recall=1\.0000 f1=1\.0000$'
+printf '{"a": "x"}\nnot json\n' > bad_pairs.jsonl
+expect_status 1 "$LOA" eval stories --pairs bad_pairs.jsonl
+expect_grep "$TMP/err" 'bad_pairs.jsonl:1'
+expect_status 2 "$LOA" eval stories
+expect_status 1 "$LOA" eval stories --pairs no-such-file
+
+# bad input: empty texts, other languages, an enormous text
+big=$(for i in $(seq 20000); do printf 'người dân phản ánh '; done)
+{
+  printf '{"source": "x", "id": "e1", "published_at": "2026-11-01T00:00:00Z", "title": "…!!!"}\n'
+  printf '{"source": "x", "id": "e2", "published_at": "2026-11-01T00:00:00Z", "text": "The ministry said the new rules apply to all permits from next year."}\n'
+  printf '{"source": "x", "id": "e3", "published_at": "2026-11-01T00:00:00Z", "text": "政府今天宣布新的建筑许可规定"}\n'
+  printf '{"source": "x", "id": "e4", "published_at": "2026-11-01T00:00:00Z", "text": "người dân %s"}\n' "$big"
+  printf '{"source": "x", "id": "e5", "published_at": "2026-11-01T00:00:00Z", "kind": "comment", "parent_id": "e2", "text": "😀😀😀"}\n'
+} > odd.jsonl
+expect_status 0 "$LOA" --db t.db import odd.jsonl
+expect_status 0 "$LOA" --db t.db analyze
+expect_grep "$TMP/out" '^analyze: items=5 vi=1 other=2 empty=2 truncated=1 '
+# a truncated model file, and one of another version: a clear error
+head -c 1000 models/tone.model > bad.model
+expect_status 1 "$LOA" --db t.db analyze --all --tone-model bad.model
+expect_grep "$TMP/err" 'cannot load model .*bad.model'
+{ head -c 8 models/tone.model; printf '\x63\x00\x00\x00'; tail -c +13 models/tone.model; } > v99.model
+expect_status 1 "$LOA" --db t.db analyze --all --tone-model v99.model
+expect_grep "$TMP/err" 'cannot load model'
+expect_status 2 "$LOA" --db t.db analyze --limit 0
+expect_status 2 "$LOA" --db t.db analyze --pending --all
+finish

@@ -1,0 +1,166 @@
+/* Retrieval: BM25F on a tiny corpus, query rewriting, diacritic-free
+ * questions, validity days, bad questions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "qa/retrieve.h"
+
+static loa_qa_index *ix;
+
+static const char *const arts[][3] = {
+	{"Luật Xây dựng", "Thời hạn cấp giấy phép xây dựng",
+	 "1. Thời hạn cấp giấy phép xây dựng là 20 ngày kể từ ngày nhận đủ hồ sơ hợp lệ.\n2. Nhà ở "
+	 "riêng lẻ là 15 ngày."},
+	{"Luật Xây dựng", "Thẩm quyền cấp giấy phép",
+	 "Ủy ban nhân dân (UBND) cấp tỉnh cấp giấy phép cho công trình cấp đặc biệt."},
+	{"Luật Cư trú", "Đăng ký thường trú",
+	 "Công dân đăng ký thường trú tại cơ quan đăng ký cư trú. Thời hạn 07 ngày làm việc."},
+	{"Luật Giao thông", "Giấy phép lái xe",
+	 "Người lái xe phải có giấy phép lái xe phù hợp với loại xe được phép điều khiển."},
+	{"Luật Bảo hiểm xã hội", "Đối tượng tham gia bảo hiểm xã hội bắt buộc",
+	 "Người lao động làm việc theo hợp đồng lao động từ đủ 01 tháng trở lên."},
+};
+
+static int setup(void **state)
+{
+	loa_qa_params p;
+	loa_qa_params_default(&p);
+	assert_int_equal(loa_qa_index_new(&p, &ix, NULL), 0);
+	for (size_t i = 0; i < sizeof arts / sizeof arts[0]; i++) {
+		/* article 2 (index 2) valid only in 2021..2023 */
+		int32_t from = i == 2 ? 18628 : LOA_QA_DAY_MIN, to = i == 2 ? 19723 : LOA_QA_DAY_MAX;
+		assert_int_equal(loa_qa_index_add(ix, (int64_t)(100 + i), arts[i][0], arts[i][1],
+						  strlen(arts[i][1]), arts[i][2], strlen(arts[i][2]), from,
+						  to, NULL, NULL),
+				 0);
+	}
+	assert_int_equal(loa_qa_index_finish(ix, NULL), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	loa_qa_index_free(ix);
+	return 0;
+}
+
+static int64_t top(const char *q, int32_t day, double *conf)
+{
+	loa_qa_hit h[5];
+	size_t n = 0;
+	loa_err err;
+	assert_int_equal(loa_qa_search(ix, NULL, q, strlen(q), day, h, 5, &n, &err), 0);
+	if (conf)
+		*conf = n ? h[0].confidence : 0;
+	return n ? loa_qa_index_key(ix, h[0].doc) : -1;
+}
+
+static void test_bm25(void **state)
+{
+	assert_int_equal(top("thời hạn cấp giấy phép xây dựng nhà ở riêng lẻ", LOA_QA_DAY_MIN, NULL), 100);
+	assert_int_equal(top("ai cấp giấy phép cho công trình đặc biệt", LOA_QA_DAY_MIN, NULL), 101);
+	assert_int_equal(top("giấy phép lái xe", LOA_QA_DAY_MIN, NULL), 103);
+	/* without diacritics */
+	assert_int_equal(top("giay phep lai xe may", LOA_QA_DAY_MIN, NULL), 103);
+	assert_int_equal(top("dang ky thuong tru o dau", LOA_QA_DAY_MIN, NULL), 102);
+	/* abbreviations: the table (BHXH, GPXD) and the corpus' own "(UBND)" */
+	assert_int_equal(top("ai phải tham gia BHXH bắt buộc", LOA_QA_DAY_MIN, NULL), 104);
+	assert_int_equal(top("thời hạn cấp GPXD", LOA_QA_DAY_MIN, NULL), 100);
+	/* validity: article 102 exists 2021-01-01 .. 2024-01-01 */
+	assert_int_equal(top("đăng ký thường trú", 19000, NULL), 102);
+	assert_int_not_equal(top("đăng ký thường trú", 20000, NULL), 102);
+	/* a raw BM25 check: one term, one field: the shorter body wins */
+	loa_qa_hit h[5];
+	size_t n;
+	assert_int_equal(loa_qa_search(ix, NULL, "phép", 5, LOA_QA_DAY_MIN, h, 5, &n, NULL), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 1; i < n; i++)
+		assert_true(h[i - 1].score >= h[i].score);
+}
+
+static void test_rewrite(void **state)
+{
+	loa_buf b;
+	loa_buf_init(&b, 4096);
+	bool folded;
+	const char *q = "Thời hạn cấp GPXD là bao nhiêu ngày, đúng hay sai?";
+	assert_int_equal(loa_qa_rewrite(NULL, q, strlen(q), &b, &folded), 0);
+	assert_string_equal(b.data, "thời hạn cấp giấy phép xây dựng là ngày");
+	assert_false(folded);
+	loa_buf_reset(&b);
+	q = "UBND cap GPXD nhu the nao?";
+	assert_int_equal(loa_qa_rewrite(NULL, q, strlen(q), &b, &folded), 0);
+	assert_string_equal(b.data, "uy ban nhan dan cap giay phep xay dung");
+	assert_true(folded);
+	loa_buf_reset(&b);
+	q = "CCCD và BHYT";
+	assert_int_equal(loa_qa_rewrite(NULL, q, strlen(q), &b, NULL), 0);
+	assert_string_equal(b.data, "căn cước công dân và bảo hiểm y tế");
+	loa_buf_release(&b);
+	/* the table is documented as pairs */
+	const char *const *t = loa_qa_abbreviations();
+	assert_string_equal(t[0], "gpxd");
+}
+
+static void test_bad_questions(void **state)
+{
+	loa_qa_hit h[3];
+	size_t n = 99;
+	loa_err err;
+	assert_int_equal(loa_qa_search(ix, NULL, "", 0, LOA_QA_DAY_MIN, h, 3, &n, &err), LOA_EINVAL);
+	assert_int_equal(loa_qa_search(ix, NULL, "  \n ", 4, LOA_QA_DAY_MIN, h, 3, &n, &err), LOA_EINVAL);
+	static char huge[LOA_QA_QUERY_MAX + 10];
+	memset(huge, 'a', sizeof huge - 1);
+	assert_int_equal(loa_qa_search(ix, NULL, huge, strlen(huge), LOA_QA_DAY_MIN, h, 3, &n, &err),
+			 LOA_ETOOBIG);
+	/* punctuation only, foreign text, invalid UTF-8: no crash, low confidence */
+	assert_int_equal(loa_qa_search(ix, NULL, "?!...", 5, LOA_QA_DAY_MIN, h, 3, &n, &err), 0);
+	assert_int_equal(n, 0);
+	double c = 1;
+	top("What is the weather in London today?", LOA_QA_DAY_MIN, &c);
+	assert_true(c < 0.4);
+	assert_int_equal(loa_qa_search(ix, NULL, "\xff\xfe giấy", 8, LOA_QA_DAY_MIN, h, 3, &n, &err), 0);
+	/* many words: capped, still answers */
+	char many[4000];
+	size_t k = 0;
+	for (int i = 0; i < 300; i++) {
+		memcpy(many + k, "phép ", 6);
+		k += 6;
+	}
+	many[k] = '\0';
+	assert_int_equal(loa_qa_search(ix, NULL, many, strlen(many), LOA_QA_DAY_MIN, h, 3, &n, &err), 0);
+	assert_true(n > 0);
+}
+
+static void test_params(void **state)
+{
+	loa_qa_params p;
+	loa_qa_params_default(&p);
+	loa_err err;
+	assert_int_equal(loa_qa_params_set(&p, "k1=0.9", &err), 0);
+	assert_true(fabs(p.k1 - 0.9) < 1e-9);
+	assert_int_equal(loa_qa_params_set(&p, "nope=1", &err), LOA_EINVAL);
+	assert_int_equal(loa_qa_params_set(&p, "k1=abc", &err), LOA_EINVAL);
+	assert_int_equal(loa_qa_params_set(&p, "b_body=2", &err), LOA_EINVAL);
+	loa_buf b;
+	loa_buf_init(&b, 4096);
+	assert_int_equal(loa_qa_params_write(&p, "test", &b), 0);
+	assert_non_null(strstr(b.data, "k1 0.9\n"));
+	loa_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bm25),
+		cmocka_unit_test(test_rewrite),
+		cmocka_unit_test(test_bad_questions),
+		cmocka_unit_test(test_params),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
