@@ -12,7 +12,7 @@ PKGS=(
   libcurl4-openssl-dev libxml2-dev libmicrohttpd-dev libvectorscan-dev
   libpq-dev libcmocka-dev
   clang libclang-rt-14-dev
-  python3 python3-feedparser python3-sklearn python3-jsonschema fasttext xapian-tools wrk
+  python3 python3-feedparser python3-sklearn python3-jsonschema fasttext xapian-tools python3-xapian wrk
   chromium
 )
 

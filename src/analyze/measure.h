@@ -116,7 +116,8 @@ typedef struct loa_report_opts {
 	loa_ms from, to;       /* [from, to); LOA_TIME_NONE = open */
 	const char *org;       /* only this organisation (slug), or NULL = all */
 	const char *tone_note; /* the tone model's note (accuracy), or NULL */
-	const char *tone_model;/* its path or name, or NULL */
+	const char *tone_model;/* its file name, or NULL */
+	const char *tone_accuracy; /* what was measured (from the model's .md), or NULL */
 	int64_t top;           /* stories, sources, terms listed; 0 = 20 */
 } loa_report_opts;
 

@@ -526,6 +526,8 @@ static json_t *method_json(const loa_report_opts *o)
 	json_object_set_new(m, "line", json_real(LOA_NEGATIVE_LINE));
 	json_object_set_new(m, "tone_model", json_string(o->tone_model ? o->tone_model : ""));
 	json_object_set_new(m, "tone_model_note", json_string(o->tone_note ? o->tone_note : ""));
+	json_object_set_new(m, "tone_model_accuracy",
+			    json_string(o->tone_accuracy ? o->tone_accuracy : ""));
 	return m;
 }
 
@@ -1140,9 +1142,11 @@ static void render_html(const json_t *r, loa_buf *b)
 	}
 	loa_buf_puts(b, "<li>Mô hình giọng điệu / tone model: ");
 	esc(b, *jstr(m, "tone_model") ? jstr(m, "tone_model") : "(không có / none)");
-	loa_buf_puts(b, "</li></ul>\n<p>Ghi chú của mô hình, gồm độ chính xác đã đo / the model's "
-			"note, with its measured accuracy:</p>\n<pre>");
+	loa_buf_puts(b, "</li></ul>\n<p>Ghi chú của mô hình / the model's note:</p>\n<pre>");
 	esc(b, *jstr(m, "tone_model_note") ? jstr(m, "tone_model_note") : "(không có / none)");
+	loa_buf_puts(b, "</pre>\n<p>Độ chính xác đã đo / measured accuracy:</p>\n<pre>");
+	esc(b, *jstr(m, "tone_model_accuracy") ? jstr(m, "tone_model_accuracy")
+					       : "(không có ghi chép / not recorded)");
 	loa_buf_puts(b, "</pre>\n</body></html>\n");
 }
 

@@ -530,6 +530,44 @@ int cmd_stories(loa_ctx *ctx, int argc, char **argv)
 
 /* ---- loa report ------------------------------------------------------------------------- */
 
+/* The "Measured" paragraph of the model's notes (MODEL.md next to
+ * MODEL.model: "- **Measured**: …" up to the next bullet), or NULL. */
+static char *model_measured(const char *model_path)
+{
+	size_t n = strlen(model_path);
+	if (n < 6 || strcmp(model_path + n - 6, ".model") != 0 || n > LOA_PATH_MAX)
+		return NULL;
+	char md[LOA_PATH_MAX + 8];
+	snprintf(md, sizeof md, "%.*s.md", (int)(n - 6), model_path);
+	FILE *f = fopen(md, "rb");
+	if (!f)
+		return NULL;
+	loa_buf out;
+	loa_buf_init(&out, 4096);
+	char line[1024];
+	bool in = false;
+	int lines = 0;
+	while (fgets(line, sizeof line, f) && lines < 200) {
+		lines++;
+		if (strncmp(line, "- **Measured**", 14) == 0) {
+			in = true;
+			if (loa_buf_puts(&out, line + 2))
+				break;
+			continue;
+		}
+		if (in && (strncmp(line, "- ", 2) == 0 || line[0] == '\n' || line[0] == '#'))
+			break;
+		if (in && loa_buf_puts(&out, line[0] == ' ' ? line + strspn(line, " ") : line))
+			break;
+	}
+	fclose(f);
+	/* one paragraph: newlines become spaces */
+	for (size_t i = 0; i < out.len; i++)
+		if (out.data[i] == '\n')
+			out.data[i] = ' ';
+	return loa_buf_detach(&out, NULL);
+}
+
 int cmd_report(loa_ctx *ctx, int argc, char **argv)
 {
 	enum { O_FROM = CLI_OPT_FIRST_FREE, O_TO, O_ORG, O_FORMAT, O_TOP, O_OUT, O_TONE };
@@ -545,7 +583,7 @@ int cmd_report(loa_ctx *ctx, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const loa_cmd *self = loa_cli_find("report");
-	loa_report_opts ro = {LOA_TIME_NONE, LOA_TIME_NONE, NULL, NULL, NULL, 20};
+	loa_report_opts ro = {LOA_TIME_NONE, LOA_TIME_NONE, NULL, NULL, NULL, NULL, 20};
 	const char *format = "json", *out = NULL, *tone = "tone";
 	int c;
 	opterr = 0;
@@ -589,14 +627,19 @@ int cmd_report(loa_ctx *ctx, int argc, char **argv)
 	loa_buf mp;
 	loa_buf_init(&mp, LOA_PATH_MAX);
 	loa_cls_model *m = NULL;
+	char *accuracy = NULL;
 	if (model_arg(tone, &mp) == LOA_OK && loa_cls_model_load(&m, mp.data, NULL) == LOA_OK) {
 		ro.tone_note = loa_cls_model_note(m);
-		ro.tone_model = mp.data;
+		const char *slash = strrchr(mp.data, '/');
+		ro.tone_model = slash ? slash + 1 : mp.data;
+		accuracy = model_measured(mp.data);
+		ro.tone_accuracy = accuracy;
 	}
 	loa_store *st;
 	if (open_store(ctx, "report", &st)) {
 		loa_cls_model_free(m);
 		loa_buf_release(&mp);
+		free(accuracy);
 		return LOA_EXIT_FAIL;
 	}
 	loa_err err;
@@ -629,6 +672,7 @@ int cmd_report(loa_ctx *ctx, int argc, char **argv)
 	loa_store_close(st);
 	loa_cls_model_free(m);
 	loa_buf_release(&mp);
+	free(accuracy);
 	return status;
 }
 

@@ -13,6 +13,7 @@
 #include "core/ltime.h"
 #include "core/progress.h"
 #include "core/str.h"
+#include "analyze/pipeline.h"
 #include "store/item_json.h"
 #include "store/store.h"
 
@@ -159,17 +160,23 @@ static int audit_import(loa_store *st, const char *name, const counts *c, loa_er
 
 int cmd_import(loa_ctx *ctx, int argc, char **argv)
 {
-	enum { OPT_BATCH = CLI_OPT_FIRST_FREE };
+	enum { OPT_BATCH = CLI_OPT_FIRST_FREE, OPT_ANALYZE };
 	static const struct option opts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"batch", required_argument, NULL, OPT_BATCH},
+		{"analyze", no_argument, NULL, OPT_ANALYZE},
 		{NULL, 0, NULL, 0},
 	};
 	const loa_cmd *self = loa_cli_find("import");
 	const char *batch_arg = NULL;
+	bool analyze = false; /* --analyze: run the analysis pipeline after storing */
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c == OPT_ANALYZE) {
+			analyze = true;
+			continue;
+		}
 		if (c == OPT_BATCH) {
 			batch_arg = optarg;
 			continue;
@@ -327,6 +334,18 @@ out:
 		print_summary(&done, loa_progress_elapsed(&prog));
 		loa_info("import.done", "file=%s read=%" PRIu64 " stored=%" PRIu64 " refused=%" PRIu64,
 			 name, done.read, done.stored, done.refused);
+	}
+	if (analyze && st && !fatal) {
+		/* after storing, so the import itself stays as fast as before */
+		loa_analyze_stats as = {0};
+		if (loa_analyze_run(st, NULL, &as, &err)) {
+			cli_fail("import", "%s", loa_err_msg(&err));
+			status = LOA_EXIT_FAIL;
+		} else {
+			printf("analyze: items=%" PRIu64 " vi=%" PRIu64 " stories_new=%" PRIu64
+			       " remaining=%" PRIu64 " seconds=%.2f\n", as.items, as.vi, as.stories_new,
+			       as.remaining, as.seconds);
+		}
 	}
 	if (done.refused && status == LOA_EXIT_OK)
 		status = LOA_EXIT_FAIL;

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -15,13 +16,14 @@
 
 #include "core/banned.h"
 
+static void global_init_once(void) { xmlInitParser(); }
+
+/* Thread-safe: feeds are parsed by the CLI, the server's ingest job and
+ * request threads. */
 void loa_feed_global_init(void)
 {
-	static int done;
-	if (!done) {
-		xmlInitParser();
-		done = 1;
-	}
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, global_init_once);
 }
 
 const char *loa_feed_format_name(loa_feed_format f)

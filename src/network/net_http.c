@@ -479,3 +479,26 @@ int net_url_encode(loa_buf *out, const char *s)
 		rc = loa_buf_puts(out, "");
 	return rc;
 }
+
+int loa_network_fetch(const char *url, loa_buf *body, char *content_type, loa_err *err)
+{
+	net_http_req q = {0};
+	net_http_resp r;
+	q.method = "GET";
+	q.url = url;
+	q.max_redirects = 5;
+	q.allow_private = true;
+	q.timeout_ms = 30000;
+	q.max_body = body->max;
+	net_http_do(&q, &r);
+	int rc = LOA_OK;
+	if (r.rc != LOA_OK || r.status < 200 || r.status >= 300)
+		rc = loa_err_set(err, r.rc == LOA_ETOOBIG ? LOA_ETOOBIG : LOA_ENET,
+				 "không tải được / cannot fetch %s: %s (HTTP %ld)", url, r.rc ? r.error : "", r.status);
+	else
+		rc = loa_buf_append(body, r.body.data, r.body.len);
+	if (content_type)
+		loa_strlcpy(content_type, r.content_type, 256);
+	net_http_resp_release(&r);
+	return rc;
+}

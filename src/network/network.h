@@ -38,6 +38,12 @@ int loa_network_migrate(loa_store *s, loa_err *err);
  * network.base_url, else "http://" + config listen. Appended to out. */
 int loa_network_base_url(const loa_config *cfg, loa_buf *out);
 
+/* Fetches url (http(s), redirects followed) into body (its cap applies);
+ * content_type[256] receives the Content-Type. For the command line: it
+ * may reach any address. LOA_ENET with the reason on failure or a
+ * non-2xx status. */
+int loa_network_fetch(const char *url, loa_buf *body, char *content_type, loa_err *err);
+
 /* ---- directory (N1) ---------------------------------------------------- */
 
 /* Channel kinds: portal fanpage zalo youtube tiktok other. */

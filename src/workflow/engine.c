@@ -387,7 +387,7 @@ int loa_wf_event(loa_wf *w, int64_t case_id, const loa_wf_actor *a, const char *
 	loa_ms now = loa_wf_now(w);
 	loa_sql_bind_i64(st, 1, case_id);
 	loa_sql_bind_i64(st, 2, now);
-	bind_opt(st, 3, a ? a->login : "system");
+	bind_opt(st, 3, a ? (a->login ? a->login : "anonymous") : "system");
 	loa_sql_bind_text(st, 4, action);
 	bind_opt(st, 5, from);
 	bind_opt(st, 6, to);
@@ -412,7 +412,7 @@ int loa_wf_event(loa_wf *w, int64_t case_id, const loa_wf_actor *a, const char *
 		json_object_set_new(d, "note", json_string(note));
 	char *detail = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
-	loa_audit au = {0, now, a && a->login ? a->login : "system", act, target, detail};
+	loa_audit au = {0, now, a ? (a->login ? a->login : "anonymous") : "system", act, target, detail};
 	rc = loa_store_audit_append(w->s, &au, err);
 	free(detail);
 	return rc;

@@ -18,7 +18,7 @@
 #include "workflow/engine.h"
 
 struct loa_search;
-struct loa_classifier;
+struct loa_cls_model;
 
 /* ---- attachments (questions, feedback) ---- */
 
@@ -140,10 +140,11 @@ typedef struct loa_wf_comment {
 } loa_wf_comment;
 
 /* A public comment, anchored to a passage (offsets on UTF-8 boundaries;
- * the quote is kept), labelled by the toxicity classifier when given
- * (data.toxicity {label, prob}), pending moderation. LOA_WF_ECONFLICT
+ * the quote is kept), labelled by the toxicity model when given
+ * (data.toxicity {label, prob}; null without a model), pending
+ * moderation (the moderator approves or hides it). LOA_WF_ECONFLICT
  * when comments are closed. */
-int loa_wf_comment_submit(loa_wf *w, const loa_wf_comment *c, struct loa_classifier *tox,
+int loa_wf_comment_submit(loa_wf *w, const loa_wf_comment *c, const struct loa_cls_model *tox,
 			  const loa_wf_actor *a, int64_t *id, loa_err *err);
 
 /* ---- communication plans ---- */

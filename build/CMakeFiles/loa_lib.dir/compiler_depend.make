@@ -5069,6 +5069,7 @@ CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c \
   /work/main/src/search/search.h \
   /work/main/src/search/query.h \
   /work/main/src/core/arena.h \
+  /work/main/src/feed/ingest.h \
   /work/main/src/core/log.h \
   /work/main/src/core/map.h \
   /work/main/src/core/metrics.h \

@@ -29,6 +29,10 @@ export function TimeChart({ x, series, band, pct, threshold, height = 220, title
     if (!el || !x || !x.length) return undefined;
     const fmtY = pct ? (v) => (v == null ? '—' : fmtPct(v, 1)) : (v) => (v == null ? '—' : fmtNum(v, 0));
     const span = x.length > 1 ? x[x.length - 1] - x[0] : 0;
+    const step = x.length > 1 ? x[1] - x[0] : 86400;
+    // Axis labels: hours within two days, day and hour for sub-day buckets, else days.
+    const xLabel = span <= 2 * 86400 ? (v) => fmtTime(v * 1000)
+      : step < 86400 ? (v) => fmtDay(v * 1000).slice(0, 5) + ' ' + fmtTime(v * 1000) : (v) => fmtDay(v * 1000).slice(0, 5);
     const s = [{ label: L('Thời gian', 'Time'), value: (u, v) => (v == null ? '—' : fmtDate(v * 1000)) }];
     const data = [x];
     for (const ser of series) {
@@ -52,8 +56,9 @@ export function TimeChart({ x, series, band, pct, threshold, height = 220, title
       cursor: { focus: { prox: 16 } },
       scales: { x: { time: true }, y: pct ? { range: (u, lo, hi) => [0, Math.max(hi ?? 0, (threshold ?? 0) * 1.3, 0.05)] } : { range: (u, lo, hi) => [0, Math.max(1, hi ?? 1) * 1.08] } },
       axes: [
-        { values: (u, splits) => splits.map((v) => (span <= 2 * 86400 ? fmtTime(v * 1000) : fmtDay(v * 1000).slice(0, 5))), stroke: '#44505c', grid: { stroke: '#eceff1' } },
-        { values: (u, splits) => splits.map((v) => fmtY(v)), size: 60, stroke: '#44505c', grid: { stroke: '#eceff1' } },
+        { values: (u, splits) => splits.map(xLabel), space: span > 2 * 86400 && step < 86400 ? 90 : 50, stroke: '#44505c', grid: { stroke: '#eceff1' } },
+        { values: (u, splits) => splits.map((v) => fmtY(v)), size: 60, stroke: '#44505c', grid: { stroke: '#eceff1' },
+          incrs: pct ? undefined : [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6] },
       ],
     };
     plot.current = new uPlot(opts, data, el);

@@ -69,9 +69,8 @@ function LabelBox({ it, user, onSaved }) {
       ${msg && html`<p class="ok-msg" role="status">${msg}</p>`}
       <${ErrorBox} error=${err} />
     </form>`}
-    ${history.length > 0 && html`<h3>${L('Lịch sử nhãn', 'Label history')}</h3>
-      <ul class="plain small">${history.map((h) => html`<li>${fmtDate(h.at || h.created_at)} — ${h.by || h.user || L('mô hình', 'model')}:
-        ${h.kind === 'toxicity' ? toxName(h.label) : toneName(h.label)}${h.p != null ? ' ' + fmtPct(h.p, 0) : ''}${h.note ? ' — ' + h.note : ''}</li>`)}</ul>`}
+    ${history.length > 0 && html`<h3 class="mt">${L('Lịch sử nhãn', 'Label history')}</h3>
+      <ul class="plain small">${history.map((h) => html`<li>${`${fmtDate(h.at || h.created_at)} — ${h.by || h.user || L('mô hình', 'model')}: `}${h.kind === 'toxicity' ? toxName(h.label) : toneName(h.label)}${h.p != null ? ' ' + fmtPct(h.p, 0) : ''}${h.note ? ' — ' + h.note : ''}</li>`)}</ul>`}
   </section>`;
 }
 

@@ -6,7 +6,7 @@ import { html } from '../lib/html.js';
 import { L, toxName } from '../lib/i18n.js';
 import { post } from '../lib/api.js';
 import { fmtDate, fmtNum } from '../lib/fmt.js';
-import { go } from '../lib/route.js';
+import { href } from '../lib/route.js';
 import { useFetch, Async, Empty, ErrorBox, ToxBadge, ProbBar, ItemMeta, PageTitle, labelOf } from '../components/ui.js';
 
 const TABS = [
@@ -57,10 +57,10 @@ export function ModerationPage({ params }) {
   const [count, setCount] = useState(0);
   return html`<div class="page moderation">
     <${PageTitle} sub=${L('Bình luận trên kênh chính thức, độc hại nhất trước; quyết định của người kiểm duyệt được lưu lại', 'Comments on official channels, most toxic first; moderators’ decisions are kept')}>${L('Kiểm duyệt bình luận', 'Comment moderation')}<//>
-    <div class="tabs" role="tablist" aria-label=${L('Trạng thái', 'State')}>
-      ${TABS.map((t) => html`<button type="button" role="tab" class="tab" aria-selected=${tab === t.v ? 'true' : 'false'}
-        onClick=${() => go('/moderation', { state: t.v === 'pending' ? '' : t.v })}>${L(t.vi, t.en)}</button>`)}
-    </div>
+    <nav class="tabs" aria-label=${L('Trạng thái bình luận', 'Comment state')}>
+      ${TABS.map((t) => html`<a class="tab" href=${href('/moderation', { state: t.v === 'pending' ? '' : t.v })}
+        aria-current=${tab === t.v ? 'page' : undefined}>${L(t.vi, t.en)}</a>`)}
+    </nav>
     ${count > 0 && html`<p class="muted small" role="status">${L(`Đã xử lý ${fmtNum(count)} bình luận trong phiên này.`, `${fmtNum(count)} comments decided in this session.`)}</p>`}
     <${Async} st=${st} what=${L('hàng đợi kiểm duyệt', 'the moderation queue')} endpoint="GET /api/v1/moderation">${(d) => {
       const list = [...(d.comments || d.items || d.queue || [])];
