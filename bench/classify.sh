@@ -7,9 +7,11 @@
 #             cross-validation on train, see docs/rooms/analyze.md)
 # then prediction speed on short comments, next to `fasttext predict`.
 #
-# Prints per set:
-#   bench: set=S n_train=N n_dev=N loa_macro_f1=F fasttext_macro_f1=F svm_macro_f1=F …
-# and: bench: speed=comments n=N loa_per_s=R fasttext_per_s=R fasttext_uni_per_s=R
+# Prints (bench/README.md conventions) one line per set:
+#   bench: name=classify set=S loa_macro_f1=F fasttext_macro_f1=F svm_macro_f1=F … goal=…
+# and one speed line:
+#   bench: name=classify-speed items=N loa_items_per_s=R ref=fasttext ref_items_per_s=R
+#          ref_unigram_items_per_s=R ratio=R goal_items_per_s=200000
 #
 # Environment: LOA (the program; default build/loa), LOA_SHARED (the shared
 # folder with data/; default ../shared next to the tree), PY (a python3 with
@@ -77,10 +79,12 @@ for s in "${sets[@]}"; do
 	cv=$(sed -n 's/.* cv_macro_f1=\([0-9.]*\).*/\1/p' "$tmp/train.out")
 	bytes=$(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' "$tmp/train.out")
 	secs=$(sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' "$tmp/train.out")
-	echo "bench: set=$s n_train=$(wc -l <"$tr") n_dev=$(wc -l <"$dv") loa_macro_f1=$loa" \
+	goal=$(awk -v a="$loa" -v f="$ft" -v v="$svm" 'BEGIN { print (a >= f + 0.03 && a > v) ? "met" : "missed" }')
+	echo "bench: name=classify set=$s n_train=$(wc -l <"$tr") n_dev=$(wc -l <"$dv") loa_macro_f1=$loa" \
 		"fasttext_macro_f1=$ft svm_macro_f1=$svm loa_minus_fasttext=$(awk -v a="$loa" -v b="$ft" 'BEGIN { printf "%+.4f", a - b }')" \
 		"loa_minus_svm=$(awk -v a="$loa" -v b="$svm" 'BEGIN { printf "%+.4f", a - b }')" \
-		"loa_cv_macro_f1=$cv loa_model_bytes=$bytes loa_train_s=$secs"
+		"loa_cv_macro_f1=$cv loa_model_bytes=$bytes loa_train_seconds=$secs" \
+		"goal=fasttext+0.03_and_above_svm:$goal"
 done
 
 # Speed: short social-media comments (ViHSD texts, median 33 characters),
@@ -110,7 +114,9 @@ if [ -f "$data/$sp/train.tsv" ]; then
 	t_ft2=$(best taskset -c 0 fasttext predict "$tmp/ft2.bin" "$tmp/c.txt")
 	t_ft1=$(best taskset -c 0 fasttext predict "$tmp/ft1.bin" "$tmp/c.txt")
 	rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
-	echo "bench: speed=comments set=$sp n=$n loa_per_s=$(rate "$t_loa")" \
-		"fasttext_per_s=$(rate "$t_ft2") fasttext_unigram_per_s=$(rate "$t_ft1")" \
-		"loa_s=$t_loa fasttext_s=$t_ft2 fasttext_unigram_s=$t_ft1"
+	echo "bench: name=classify-speed set=$sp items=$n loa_items_per_s=$(rate "$t_loa")" \
+		"ref=fasttext ref_items_per_s=$(rate "$t_ft2") ref_unigram_items_per_s=$(rate "$t_ft1")" \
+		"ratio=$(awk -v a="$t_ft2" -v b="$t_loa" 'BEGIN { printf "%.2f", a / b }')" \
+		"ratio_unigram=$(awk -v a="$t_ft1" -v b="$t_loa" 'BEGIN { printf "%.2f", a / b }')" \
+		"loa_seconds=$t_loa ref_seconds=$t_ft2 ref_unigram_seconds=$t_ft1 goal_items_per_s=200000"
 fi

@@ -3,7 +3,8 @@
  * language detector (docs/rooms/analyze.md, "Ngôn ngữ / Language").
  *
  * loa_an_doc tokenises a text once with the text room (normalised with
- * LOA_NORM_MATCH: NFC, one tone placement, lower case) and keeps, for each
+ * NFC and lower case; tone placement does not matter since words are
+ * compared folded) and keeps, for each
  * word-like token (WORD, ABBR, NUMBER, PERCENT, MONEY, DATE, TIME), its
  * matching form and a 64-bit hash of its *folded* form (no diacritics), so
  * "hoà", "hòa" and "hoa" written without marks meet. Stories (MinHash

@@ -124,6 +124,23 @@ typedef struct loa_report_opts {
 /* Builds the report as a JSON object (a json_t *, passed as void * so this
  * header needs no jansson). */
 int loa_report_build(loa_store *s, const loa_report_opts *o, void **out_json, loa_err *err);
+/* Measures grouped and over time (the dashboard's GET /api/v1/measures):
+ *   {threshold, method, by, scope, interval, total: M, groups: [M + {key, name}]}
+ *   M = {n, labelled, positive, neutral, negative, share, lo, hi, status,
+ *        points: [{t, n, labelled, positive, neutral, negative, share, lo, hi}]}
+ * by: org | channel | platform | source | kind; scope: own (what the
+ * organisation posts and shares), about (what others say about it), all. */
+typedef struct loa_measures_opts {
+	loa_ms from, to;      /* [from, to); LOA_TIME_NONE = open */
+	const char *by;       /* NULL = "org" */
+	const char *scope;    /* NULL = "own" */
+	const char *interval; /* hour | day | week | month; NULL = "day" */
+	const char *org;      /* only this organisation, or NULL */
+	int64_t max_groups;   /* largest groups kept; 0 = 100 */
+} loa_measures_opts;
+
+int loa_measures_build(loa_store *s, const loa_measures_opts *o, void **out_json, loa_err *err);
+
 /* Renders a report object: "json", "csv" or "html" (printable, SVG charts). */
 int loa_report_render(const void *json, const char *format, loa_buf *out, loa_err *err);
 

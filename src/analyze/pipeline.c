@@ -353,6 +353,7 @@ struct loa_analyzer {
 	loa_segmenter *seg;
 	loa_buf segbuf, termbuf;
 	loa_map terms; /* "day\x1fterm" -> count (stored in the pointer) */
+	int64_t claims_key, names_key; /* what the loaded claims and names reflect */
 	row *rows;
 	size_t nrows, caprows;
 };
@@ -406,6 +407,8 @@ const char *loa_analyzer_model_note(const loa_analyzer *a, const char *task)
 	const task_model *t = strcmp(task, "toxicity") == 0 ? &a->tox : &a->tone;
 	return t->m ? loa_cls_model_note(t->m) : "";
 }
+
+static int refresh(loa_analyzer *a, bool force, loa_err *err);
 
 static const char SQL_SIG_MAX[] = "SELECT max(published_at) FROM analyze_sig";
 static const char SQL_SIG_LOAD[] =
@@ -540,8 +543,7 @@ int loa_analyzer_new(loa_store *s, const loa_analyze_opts *opts, loa_analyzer **
 	if ((rc = load_model(&a->tone, a->o.tone_model, "tone.model", err)) ||
 	    (rc = load_model(&a->tox, a->o.toxicity_model, "toxicity.model", err)))
 		goto fail;
-	if ((rc = loa_claimset_load(s, &a->claims, err)) ||
-	    (rc = loa__an_mentions_load(s, &a->men, err)) || (rc = rebuild_index(a, err)))
+	if ((rc = refresh(a, true, err)) || (rc = rebuild_index(a, err)))
 		goto fail;
 	a->search_tone = have_search_tone(s);
 	if (a->search_tone && (rc = loa_sql_exec(s, SQL_ST_BACKFILL, err)))
@@ -1068,9 +1070,45 @@ static int analyse_row(loa_analyzer *a, const row *r, loa_analyze_stats *stt, lo
 	return LOA_OK;
 }
 
+static const char SQL_CLAIMS_KEY[] = "SELECT count(*) * 1000003 + coalesce(max(id), 0) "
+				    "FROM analyze_claim";
+static const char SQL_NAMES_KEY[] =
+	"SELECT (SELECT count(*) FROM organisations) * 1000003 + "
+	"(SELECT count(*) FROM analyze_alias)";
+
+/* Reloads the claims and the organisations' names when they changed since
+ * the analyzer loaded them (a long-lived analyzer in loa serve). */
+static int refresh(loa_analyzer *a, bool force, loa_err *err)
+{
+	int64_t ck, nk;
+	int rc;
+	if ((rc = loa__an_scalar(a->s, SQL_CLAIMS_KEY, INT64_MIN, &ck, err)) ||
+	    (rc = loa__an_scalar(a->s, SQL_NAMES_KEY, INT64_MIN, &nk, err)))
+		return rc;
+	if (force || ck != a->claims_key) {
+		loa_claimset *c;
+		if ((rc = loa_claimset_load(a->s, &c, err)))
+			return rc;
+		loa_claimset_free(a->claims);
+		a->claims = c;
+		a->claims_key = ck;
+	}
+	if (force || nk != a->names_key) {
+		loa__an_mentions_release(&a->men);
+		loa__an_mentions_init(&a->men);
+		if ((rc = loa__an_mentions_load(a->s, &a->men, err)))
+			return rc;
+		a->names_key = nk;
+	}
+	return LOA_OK;
+}
+
 int loa_analyzer_run(loa_analyzer *a, loa_analyze_stats *out, loa_err *err)
 {
 	loa_analyze_stats st = {0};
+	int rc0 = refresh(a, false, err);
+	if (rc0)
+		return rc0;
 	uint64_t t0 = loa_mono_ns();
 	int64_t batch = a->o.batch > 0 ? a->o.batch : LOA_ANALYZE_BATCH;
 	if (batch > 100000)
@@ -1087,7 +1125,7 @@ int loa_analyzer_run(loa_analyzer *a, loa_analyze_stats *out, loa_err *err)
 		total = a->o.limit;
 	int64_t after = 0, done = 0;
 	while (done < total) {
-		if (a->o.stop && __atomic_load_n(a->o.stop, __ATOMIC_RELAXED))
+		if (a->o.stop && atomic_load_explicit(a->o.stop, memory_order_relaxed))
 			break;
 		int64_t want = batch;
 		if (a->o.limit > 0 && want > a->o.limit - done)
@@ -1141,6 +1179,41 @@ int loa_analyzer_run(loa_analyzer *a, loa_analyze_stats *out, loa_err *err)
 		out->seconds += st.seconds;
 	}
 	return LOA_OK;
+}
+
+int loa_analyze_job_run(void *state, const atomic_int *stop)
+{
+	loa_analyze_job *j = state;
+	loa_err err;
+	loa_err_clear(&err);
+	int rc;
+	if (!j->store && (rc = loa_store_open(j->db_path, LOA_STORE_NO_CREATE, &j->store, &err))) {
+		loa_warn("analyze.open", "msg=%s", loa_err_msg(&err));
+		return rc;
+	}
+	if (!j->an) {
+		loa_analyze_opts o = {0};
+		o.stop = stop;
+		if ((rc = loa_analyzer_new(j->store, &o, &j->an, &err))) {
+			loa_warn("analyze.start", "msg=%s", loa_err_msg(&err));
+			return rc;
+		}
+	}
+	loa_analyze_stats st = {0};
+	if ((rc = loa_analyzer_run(j->an, &st, &err))) {
+		loa_warn("analyze.run", "msg=%s", loa_err_msg(&err));
+		return rc;
+	}
+	j->total.items += st.items;
+	return LOA_OK;
+}
+
+void loa_analyze_job_release(loa_analyze_job *j)
+{
+	loa_analyzer_free(j->an);
+	loa_store_close(j->store);
+	j->an = NULL;
+	j->store = NULL;
 }
 
 int loa_analyze_run(loa_store *s, const loa_analyze_opts *opts, loa_analyze_stats *st,

@@ -37,6 +37,7 @@
 #ifndef LOA_ANALYZE_PIPELINE_H
 #define LOA_ANALYZE_PIPELINE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -56,7 +57,7 @@ typedef struct loa_analyze_opts {
 	const char *tone_model;     /* path; NULL = shipped tone.model */
 	const char *toxicity_model; /* path; NULL = shipped toxicity.model */
 	loa_ms window;              /* story window; 0 = 14 days */
-	const int *stop;            /* non-NULL: return when *stop becomes non-zero */
+	const atomic_int *stop;     /* non-NULL: return when *stop becomes non-zero */
 	void (*progress)(void *user, uint64_t done, uint64_t total);
 	void *progress_user;
 } loa_analyze_opts;
@@ -94,6 +95,24 @@ void loa_analyzer_free(loa_analyzer *a);
 int loa_analyzer_run(loa_analyzer *a, loa_analyze_stats *st, loa_err *err);
 /* The model notes (never NULL; "" when no model). */
 const char *loa_analyzer_model_note(const loa_analyzer *a, const char *task);
+
+/* The job of `loa serve` (http/jobs.h: a loa_job_fn). Start it with
+ *   static loa_analyze_job aj = {.db_path = PATH};
+ *   loa_job_start("analyze", 5000, loa_analyze_job_run, &aj, &job, &err);
+ * and after loa_job_stop() call loa_analyze_job_release(&aj). The job opens
+ * its own store handle and keeps one analyzer (models, claims, story
+ * index) between runs; claims, organisations and aliases added meanwhile
+ * are picked up at the next run. Each run drains the queue or stops at
+ * *stop. */
+typedef struct loa_analyze_job {
+	const char *db_path;  /* borrowed; must outlive the job */
+	loa_store *store;     /* owned, opened on the first run */
+	loa_analyzer *an;     /* owned */
+	loa_analyze_stats total;
+} loa_analyze_job;
+
+int loa_analyze_job_run(void *state, const atomic_int *stop);
+void loa_analyze_job_release(loa_analyze_job *j);
 
 /* new + run + free. */
 int loa_analyze_run(loa_store *s, const loa_analyze_opts *opts, loa_analyze_stats *st,

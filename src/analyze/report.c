@@ -234,6 +234,7 @@ static json_t *window_array(const loa_map *m)
 		tmp[l] = 0;
 		if (loa_parse_i64(tmp, &start))
 			continue;
+		start -= (int64_t)4e18; /* window_key's offset */
 		char ts[LOA_TIME_STR_MAX], day[LOA_TIME_STR_MAX];
 		time_str(start, ts);
 		loa_time_format_vn_date(start, day);
@@ -702,6 +703,293 @@ out:
 		free_map(maps[i]);
 	free(b.orgs.e);
 	free(b.men);
+	return rc < 0 ? rc : LOA_OK;
+}
+
+/* ---- measures for the dashboard ------------------------------------------------------ */
+
+static json_t *point_json(const agg *a)
+{
+	double lo, hi;
+	loa_wilson(a->neg, a->labelled, LOA_WILSON_Z95, &lo, &hi);
+	json_t *o = json_object();
+	json_object_set_new(o, "n", json_integer(a->n));
+	json_object_set_new(o, "labelled", json_integer(a->labelled));
+	json_object_set_new(o, "positive", json_integer(a->pos));
+	json_object_set_new(o, "neutral", json_integer(a->neu));
+	json_object_set_new(o, "negative", json_integer(a->neg));
+	if (a->labelled) {
+		json_object_set_new(o, "share", json_real((double)a->neg / (double)a->labelled));
+		json_object_set_new(o, "lo", json_real(lo));
+		json_object_set_new(o, "hi", json_real(hi));
+	}
+	return o;
+}
+
+typedef struct mbuild {
+	build b;
+	const loa_measures_opts *o;
+	loa_map groups, points; /* key; "key\x1fwindow" (total: "\x1e\x1fwindow") */
+} mbuild;
+
+static int madd(mbuild *m, const char *key, const row *r, const char *wk, size_t wn)
+{
+	char k[LOA_SLUG_MAX * 2 + 64];
+	agg *a;
+	size_t kn = strlen(key);
+	if (kn > LOA_SLUG_MAX * 2)
+		kn = LOA_SLUG_MAX * 2;
+	if (!(a = agg_at(&m->groups, key, kn)))
+		return LOA_ENOMEM;
+	agg_add(a, r);
+	int n = snprintf(k, sizeof k, "%.*s\x1f%.*s", (int)kn, key, (int)wn, wk);
+	if (n <= 0 || (size_t)n >= sizeof k || !(a = agg_at(&m->points, k, (size_t)n)))
+		return LOA_ENOMEM;
+	agg_add(a, r);
+	return LOA_OK;
+}
+
+static int mrow(mbuild *m, const row *r, const mention *men, size_t nm)
+{
+	const loa_measures_opts *o = m->o;
+	const char *by = o->by ? o->by : "org";
+	const char *scope = o->scope ? o->scope : "own";
+	bool comment = strcmp(r->kind, "comment") == 0;
+	const char *own = r->own && !comment ? resolve(&m->b.orgs, r->own) : NULL;
+	const char *about[16];
+	size_t na = 0;
+	for (size_t i = 0; i < nm && na < 16 && !comment; i++) {
+		const char *x = resolve(&m->b.orgs, men[i].org);
+		if (own && strcmp(x, own) == 0)
+			continue;
+		bool dup = false;
+		for (size_t j = 0; j < na; j++)
+			dup |= strcmp(about[j], x) == 0;
+		if (!dup)
+			about[na++] = x;
+	}
+	bool in;
+	if (strcmp(scope, "own") == 0)
+		in = own != NULL;
+	else if (strcmp(scope, "about") == 0)
+		in = na > 0;
+	else
+		in = true;
+	if (in && o->org) {
+		const char *want = resolve(&m->b.orgs, o->org);
+		bool hit = own && strcmp(own, want) == 0;
+		for (size_t j = 0; j < na && !hit; j++)
+			hit = strcmp(about[j], want) == 0;
+		if (strcmp(scope, "own") == 0)
+			hit = own && strcmp(own, want) == 0;
+		in = hit;
+	}
+	if (!in)
+		return LOA_OK;
+	char wk[32];
+	size_t wn = window_key(wk, sizeof wk, r->at, o->interval ? o->interval : "day");
+	agg_add(&m->b.total, r);
+	agg *a;
+	char k[40];
+	int n = snprintf(k, sizeof k, "\x1e\x1f%.*s", (int)wn, wk);
+	if (n <= 0 || !(a = agg_at(&m->points, k, (size_t)n)))
+		return LOA_ENOMEM;
+	agg_add(a, r);
+	if (strcmp(by, "org") == 0) {
+		if (strcmp(scope, "about") != 0 && own && madd(m, own, r, wk, wn))
+			return LOA_ENOMEM;
+		if (strcmp(scope, "own") != 0)
+			for (size_t j = 0; j < na; j++)
+				if ((!o->org || strcmp(about[j], resolve(&m->b.orgs, o->org)) == 0) &&
+				    madd(m, about[j], r, wk, wn))
+					return LOA_ENOMEM;
+		return LOA_OK;
+	}
+	const char *key = strcmp(by, "channel") == 0 ? (r->own ? "own" : "other")
+			  : strcmp(by, "platform") == 0 ? r->platform
+			  : strcmp(by, "kind") == 0 ? r->kind
+						     : r->source;
+	return madd(m, key, r, wk, wn);
+}
+
+static json_t *points_of(mbuild *m, const char *key, size_t kn)
+{
+	json_t *arr = json_array();
+	size_t n;
+	key_agg *v = sorted(&m->points, false, &n);
+	for (size_t i = 0; v && i < n; i++) {
+		if (v[i].klen <= kn + 1 || memcmp(v[i].key, key, kn) || v[i].key[kn] != 0x1f)
+			continue;
+		char tmp[32];
+		size_t l = v[i].klen - kn - 1;
+		if (l >= sizeof tmp)
+			continue;
+		memcpy(tmp, v[i].key + kn + 1, l);
+		tmp[l] = 0;
+		int64_t start;
+		if (loa_parse_i64(tmp, &start))
+			continue;
+		start -= (int64_t)4e18;
+		char ts[LOA_TIME_STR_MAX];
+		json_t *p = point_json(v[i].a);
+		json_object_set_new(p, "t", json_string(loa_time_format_rfc3339(start, ts)));
+		json_array_append_new(arr, p);
+	}
+	free(v);
+	return arr;
+}
+
+int loa_measures_build(loa_store *s, const loa_measures_opts *o, void **out_json, loa_err *err)
+{
+	*out_json = NULL;
+	const char *by = o->by ? o->by : "org", *scope = o->scope ? o->scope : "own";
+	const char *iv = o->interval ? o->interval : "day";
+	if (strcmp(by, "org") && strcmp(by, "channel") && strcmp(by, "platform") &&
+	    strcmp(by, "source") && strcmp(by, "kind"))
+		return loa_err_set(err, LOA_EINVAL, "by là org, channel, platform, source hoặc kind / by "
+				   "is org, channel, platform, source or kind");
+	if (strcmp(scope, "own") && strcmp(scope, "about") && strcmp(scope, "all"))
+		return loa_err_set(err, LOA_EINVAL, "scope là own, about hoặc all / scope is own, about "
+				   "or all");
+	if (strcmp(iv, "hour") && strcmp(iv, "day") && strcmp(iv, "week") && strcmp(iv, "month"))
+		return loa_err_set(err, LOA_EINVAL, "interval là hour, day, week hoặc month / interval "
+				   "is hour, day, week or month");
+	int rc = loa_analyze_schema(s, err);
+	if (rc)
+		return rc;
+	mbuild m;
+	memset(&m, 0, sizeof m);
+	m.o = o;
+	m.b.s = s;
+	m.b.err = err;
+	loa_map_init(&m.groups, NULL);
+	loa_map_init(&m.points, NULL);
+	loa_stmt *st = NULL;
+	json_t *root = NULL;
+	loa_ms from = o->from == LOA_TIME_NONE ? INT64_MIN : o->from;
+	loa_ms to = o->to == LOA_TIME_NONE ? INT64_MAX : o->to;
+	if (strcmp(iv, "hour") == 0 && (from == INT64_MIN || to - from > (loa_ms)93 * 86400000)) {
+		rc = loa_err_set(err, LOA_EINVAL, "theo giờ chỉ cho tối đa 93 ngày / hourly windows "
+				 "only for at most 93 days");
+		goto out;
+	}
+	if ((rc = loa_store_orgs_each(s, org_collect, &m.b.orgs, err)))
+		goto out;
+	for (size_t i = 0; i < m.b.orgs.n; i++) {
+		loa_org_rec rec;
+		if (loa_store_org_resolve(s, m.b.orgs.e[i].slug, &rec, NULL) == LOA_OK)
+			loa_strlcpy(m.b.orgs.e[i].resolved, rec.slug, sizeof m.b.orgs.e[i].resolved);
+	}
+	if ((rc = loa_sql_prepare(s, SQL_MENTIONS, &st, err)))
+		goto out;
+	loa_sql_bind_i64(st, 1, from);
+	loa_sql_bind_i64(st, 2, to);
+	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW) {
+		if (m.b.nmen == m.b.capmen) {
+			size_t nc = m.b.capmen ? 2 * m.b.capmen : 1024;
+			mention *p = realloc(m.b.men, nc * sizeof *p);
+			if (!p) {
+				rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+				break;
+			}
+			m.b.men = p;
+			m.b.capmen = nc;
+		}
+		m.b.men[m.b.nmen].item = loa_sql_col_i64(st, 0);
+		loa_strlcpy(m.b.men[m.b.nmen].org, loa_sql_col_text(st, 1) ? loa_sql_col_text(st, 1) : "",
+			    sizeof m.b.men[m.b.nmen].org);
+		m.b.nmen++;
+	}
+	loa_sql_finalize(st);
+	st = NULL;
+	if (rc < 0)
+		goto out;
+	if ((rc = loa_sql_prepare(s, SQL_ROWS, &st, err)))
+		goto out;
+	loa_sql_bind_i64(st, 1, from);
+	loa_sql_bind_i64(st, 2, to);
+	size_t mi = 0;
+	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW) {
+		row r;
+		r.item = loa_sql_col_i64(st, 0);
+		r.at = loa_sql_col_i64(st, 1);
+		r.source = loa_sql_col_text(st, 2) ? loa_sql_col_text(st, 2) : "";
+		r.outlet = loa_sql_col_text(st, 3);
+		r.platform = loa_sql_col_text(st, 4) ? loa_sql_col_text(st, 4) : "";
+		r.kind = loa_sql_col_text(st, 5) ? loa_sql_col_text(st, 5) : "";
+		r.own = loa_sql_col_text(st, 6);
+		r.label = loa_sql_col_text(st, 7);
+		r.reactions = loa_sql_col_null(st, 8) ? 0 : loa_sql_col_i64(st, 8);
+		r.shares = loa_sql_col_null(st, 9) ? 0 : loa_sql_col_i64(st, 9);
+		r.comments = loa_sql_col_null(st, 10) ? 0 : loa_sql_col_i64(st, 10);
+		while (mi < m.b.nmen && m.b.men[mi].item < r.item)
+			mi++;
+		size_t mj = mi;
+		while (mj < m.b.nmen && m.b.men[mj].item == r.item)
+			mj++;
+		if (mrow(&m, &r, m.b.men + mi, mj - mi)) {
+			rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+			break;
+		}
+	}
+	loa_sql_finalize(st);
+	st = NULL;
+	if (rc < 0)
+		goto out;
+	root = json_object();
+	json_object_set_new(root, "threshold", json_real(LOA_NEGATIVE_LINE));
+	json_object_set_new(root, "method", json_string(
+		"Tỉ lệ tin tiêu cực trên số tin đã có nhãn giọng điệu (nhãn của cán bộ thay nhãn mô hình), "
+		"khoảng tin cậy Wilson 95%; bình luận không tính. own: tin cơ quan tự đăng, chia sẻ trên "
+		"kênh của mình; about: tin nơi khác nhắc tên cơ quan / Negative items over items with a "
+		"tone label (an analyst's label over the model's), 95% Wilson interval; comments "
+		"excluded. own: what the organisation posts and shares on its channels; about: items "
+		"elsewhere naming it (docs/rooms/analyze.md)."));
+	json_object_set_new(root, "by", json_string(by));
+	json_object_set_new(root, "scope", json_string(scope));
+	json_object_set_new(root, "interval", json_string(iv));
+	json_t *tot = point_json(&m.b.total);
+	{
+		double lo, hi;
+		loa_wilson(m.b.total.neg, m.b.total.labelled, LOA_WILSON_Z95, &lo, &hi);
+		json_object_set_new(tot, "status", json_string(loa_line_status(m.b.total.labelled, lo, hi,
+									      LOA_NEGATIVE_LINE)));
+	}
+	json_object_set_new(tot, "points", points_of(&m, "\x1e", 1));
+	json_object_set_new(root, "total", tot);
+	json_t *groups = json_array();
+	json_object_set_new(root, "groups", groups);
+	size_t n;
+	key_agg *v = sorted(&m.groups, true, &n);
+	int64_t maxg = o->max_groups > 0 ? o->max_groups : 100;
+	for (size_t i = 0; v && i < n && (int64_t)i < maxg; i++) {
+		json_t *g = point_json(v[i].a);
+		double lo, hi;
+		loa_wilson(v[i].a->neg, v[i].a->labelled, LOA_WILSON_Z95, &lo, &hi);
+		json_object_set_new(g, "status", json_string(loa_line_status(v[i].a->labelled, lo, hi,
+									    LOA_NEGATIVE_LINE)));
+		json_object_set_new(g, "key", json_stringn(v[i].key, v[i].klen));
+		char kb[LOA_SLUG_MAX * 2 + 1];
+		size_t kl = v[i].klen < sizeof kb - 1 ? v[i].klen : sizeof kb - 1;
+		memcpy(kb, v[i].key, kl);
+		kb[kl] = 0;
+		const org_ent *e = strcmp(by, "org") == 0 ? org_find(&m.b.orgs, kb) : NULL;
+		json_object_set_new(g, "name", json_string(e ? e->name : kb));
+		json_object_set_new(g, "points", points_of(&m, kb, kl));
+		json_array_append_new(groups, g);
+	}
+	free(v);
+	*out_json = root;
+	root = NULL;
+	rc = LOA_OK;
+out:
+	if (st)
+		loa_sql_finalize(st);
+	json_decref(root);
+	free_map(&m.groups);
+	free_map(&m.points);
+	free(m.b.orgs.e);
+	free(m.b.men);
 	return rc < 0 ? rc : LOA_OK;
 }
 

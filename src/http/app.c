@@ -16,6 +16,8 @@
 #include "core/metrics.h"
 #include "core/str.h"
 #include "search/search.h"
+#include "workflow/api.h"
+#include "network/api.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -415,7 +417,7 @@ int loa_app_new(const loa_config *cfg, const char *db_path, loa_app **out, loa_e
 	a->session_ttl = loa_config_get_i64(cfg, "http.session_hours", 12) * 3600 * 1000;
 	a->secure_cookies = loa_config_get_i64(cfg, "http.secure_cookies", 0) != 0;
 	static const route_table_fn tables[] = {loa_api_auth_routes, loa_api_items_routes,
-						loa_api_search_routes};
+						loa_api_search_routes, loa_workflow_routes, loa_network_routes};
 	if (loa_events_new(4096, &a->bus) != LOA_OK) {
 		loa_app_free(a);
 		return loa_err_set(err, LOA_ENOMEM, "out of memory");
@@ -460,6 +462,7 @@ const loa_http_route *loa_app_routes(loa_app *a, size_t *n)
 }
 
 loa_http_authorize loa_app_authorize(void) { return authorize; }
+const loa_config *loa_app_config(loa_app *a) { return a->cfg; }
 
 /* Alerts that fire become live "alert" events. */
 static void alert_hook(void *arg, const char *alert, const char *json)

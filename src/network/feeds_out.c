@@ -6,6 +6,7 @@
 #include "network/net_int.h"
 #include "network/sign.h"
 #include "network/websub.h"
+#include "http/http.h"
 
 #include <jansson.h>
 #include <libxml/xmlwriter.h>
@@ -17,6 +18,7 @@
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 #define NS_DC "http://purl.org/dc/elements/1.1/"
+#define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
 #define SUMMARY_MAX 400
 
 int loa_feedout_name(const char *name, char *org, size_t cap, int *format)
@@ -85,6 +87,33 @@ static void summary_of(const char *body, loa_buf *out)
 	if (!out->data)
 		loa_buf_puts(out, "");
 	loa_buf_release(&flat);
+	loa_buf_release(&para);
+}
+
+/* The body as HTML paragraphs, each escaped (content:encoded). */
+static void body_html(const char *body, loa_buf *out)
+{
+	const char *p = body;
+	loa_buf para;
+	loa_buf_init(&para, LOA_OFFICIAL_BODY_MAX + 1);
+	while (*p) {
+		const char *e = strstr(p, "\n\n");
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		loa_buf_reset(&para);
+		loa_buf_append(&para, p, n);
+		if (para.len) {
+			loa_buf_puts(out, "<p>");
+			loa_html_escape(out, para.data);
+			loa_buf_puts(out, "</p>");
+		}
+		if (!e)
+			break;
+		p = e;
+		while (*p == '\n')
+			p++;
+	}
+	if (!out->data)
+		loa_buf_puts(out, "");
 	loa_buf_release(&para);
 }
 
@@ -192,6 +221,12 @@ static int rss_item(void *arg, const loa_official_version *v)
 	    xmlTextWriterWriteElement(c->w, XC("category"), XC(v->kind)) < 0 ||
 	    xmlTextWriterWriteElement(c->w, XC("description"), XC(v->body)) < 0)
 		rc = LOA_EIO;
+	loa_buf html;
+	loa_buf_init(&html, LOA_OFFICIAL_BODY_MAX * 2);
+	body_html(v->body, &html);
+	if (!rc && xmlTextWriterWriteElementNS(c->w, XC("content"), XC("encoded"), NULL, XC(html.data)) < 0)
+		rc = LOA_EIO;
+	loa_buf_release(&html);
 	if (!rc && v->topic && xmlTextWriterWriteElement(c->w, XC("category"), XC(v->topic)) < 0)
 		rc = LOA_EIO;
 	if (!rc)
@@ -305,6 +340,7 @@ static int write_xml(loa_store *s, ctx *c, loa_official_query *q, loa_buf *out, 
 			    xmlTextWriterWriteAttribute(c->w, XC("version"), XC("2.0")) < 0 ||
 			    xmlTextWriterWriteAttributeNS(c->w, XC("xmlns"), XC("atom"), NULL, XC(NS_ATOM)) < 0 ||
 			    xmlTextWriterWriteAttributeNS(c->w, XC("xmlns"), XC("dc"), NULL, XC(NS_DC)) < 0 ||
+			    xmlTextWriterWriteAttributeNS(c->w, XC("xmlns"), XC("content"), NULL, XC(NS_CONTENT)) < 0 ||
 			    xmlTextWriterWriteAttributeNS(c->w, XC("xmlns"), XC("loa"), NULL, XC(LOA_SIG_NS)) < 0 ||
 			    xmlTextWriterStartElement(c->w, XC("channel")) < 0 ||
 			    xmlTextWriterWriteElement(c->w, XC("title"), XC(title.data)) < 0 ||

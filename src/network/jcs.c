@@ -203,8 +203,13 @@ static int utf16_cmp(const char *a, size_t an, const char *b, size_t bn)
 		} else {
 			ub = 0x110000;
 		}
+		/* the end of a string sorts before any code unit */
 		if (ua == 0x110000 && ub == 0x110000)
 			return 0;
+		if (ua == 0x110000)
+			return -1;
+		if (ub == 0x110000)
+			return 1;
 		if (ua != ub)
 			return ua < ub ? -1 : 1;
 	}

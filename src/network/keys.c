@@ -342,11 +342,19 @@ int loa_sign_fields(loa_store *s, const loa_config *cfg, const char *org, const 
 	if (sodium_init() < 0)
 		return loa_err_set(err, LOA_EIO, "libsodium init failed");
 	loa_key_info k;
-	int rc = current_key(s, org, &k, err);
+	int rc = loa_network_migrate(s, err);
+	if (rc == LOA_OK)
+		rc = current_key(s, org, &k, err);
 	if (rc == LOA_ENOTFOUND)
 		rc = loa_keys_rotate(s, cfg, org, "system", &k, err);
 	if (rc)
 		return rc;
+	/* the signing time is the signer's: it must fall in the key's validity */
+	char sat[LOA_TIME_STR_MAX];
+	loa_ms now = loa_now_ms();
+	if (now < k.valid_from)
+		now = k.valid_from;
+	json_object_set_new(fields, "signed_at", json_string(loa_time_format_rfc3339(now, sat)));
 	json_object_set_new(fields, "alg", json_string(LOA_SIG_ALG));
 	json_object_set_new(fields, "key_id", json_string(k.key_id));
 	json_object_set_new(fields, "keys", json_string(keys_url));

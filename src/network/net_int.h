@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/str.h"
 #include "network/network.h"
 
 int net_audit(loa_store *s, const char *actor, const char *action, const char *target,

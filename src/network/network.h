@@ -155,8 +155,8 @@ typedef struct loa_official {
 void loa_official_release(loa_official *o);
 
 /* Errors of the workflow: LOA_EPERM (role or organisation not allowed:
- * an HTTP 403), LOA_EINVAL (bad field, or a step not allowed from the
- * current state: 409 in the API; err says which), LOA_ENOTFOUND. Every
+ * an HTTP 403), LOA_EINVAL (a bad field: 400), LOA_EEXIST (a step not
+ * allowed from the current state: 409), LOA_ENOTFOUND. Every
  * step is appended to the audit log (official.create, .submit, .approve,
  * .return, .publish, .correct, .withdraw). */
 int loa_official_create(loa_store *s, const loa_actor *a, const loa_official_draft *d,
@@ -282,7 +282,7 @@ typedef struct loa_verify_result {
 	int status;           /* LOA_VERIFY_* */
 	char key_id[128];
 	char fields[256];     /* fields that differ, comma-separated ("" = none) */
-	char detail[512];     /* Vietnamese / English */
+	char detail[1024];    /* Vietnamese / English */
 } loa_verify_result;
 
 /* Checks one entry: its signature object (JSON text, may be NULL: unsigned)
@@ -294,7 +294,7 @@ typedef int (*loa_verify_cb)(void *arg, const char *entry_id, const loa_verify_r
 
 /* Verifies every entry of a document: an Atom or RSS feed, a JSON Feed,
  * a page of /p/ (HTML), a signature object or an item's JSON. cb is called
- * per entry. *ok/*total count verified and signed entries. LOA_EPARSE when
+ * per entry. *ok and *total count verified and signed entries. LOA_EPARSE when
  * the document is none of these. */
 int loa_verify_document(const loa_keyring *kr, const char *body, size_t len,
 			const char *content_type, loa_verify_cb cb, void *arg, int *ok, int *total,

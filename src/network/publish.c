@@ -238,7 +238,7 @@ static int transition(loa_store *s, const loa_actor *a, int64_t id, const char *
 			ok = true;
 	}
 	if (!ok) {
-		rc = loa_err_set(err, LOA_EINVAL, "không thể chuyển từ trạng thái %s sang %s / cannot go from %s to %s",
+		rc = loa_err_set(err, LOA_EEXIST, "không thể chuyển từ trạng thái %s sang %s / cannot go from %s to %s",
 				 o.state, to, o.state, to);
 		loa_official_release(&o);
 		return rc;
@@ -469,7 +469,7 @@ static int new_version(loa_store *s, const loa_config *cfg, const loa_actor *a, 
 	if (!loa_official_org_allowed(a, o.org)) {
 		rc = deny_org(o.org, err);
 	} else if (strcmp(o.state, LOA_OFF_PUBLISHED) != 0) {
-		rc = loa_err_set(err, LOA_EINVAL, "chỉ đính chính hoặc thu hồi tin đã công bố (trạng thái %s) / only "
+		rc = loa_err_set(err, LOA_EEXIST, "chỉ đính chính hoặc thu hồi tin đã công bố (trạng thái %s) / only "
 				 "a published item can be corrected or withdrawn (state %s)", o.state, o.state);
 	} else {
 		rc = check_text(title, body, err);
@@ -759,8 +759,6 @@ int loa_official_list_json(loa_store *s, const char *org, const char *state, int
 		if (j && !loa_sql_col_null(st, 10))
 			json_object_set_new(j, "embargo_until",
 					    json_string(loa_time_format_rfc3339(loa_sql_col_i64(st, 10), e)));
-		if (j && !json_object_get(j, "topic"))
-			; /* absent */
 		if (j) {
 			const char *k;
 			json_t *v;

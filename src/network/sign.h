@@ -70,10 +70,10 @@ int loa_keys_each(loa_store *s, const char *org, loa_key_cb cb, void *arg, loa_e
 /* The /.well-known/loa-keys.json document (a new object). */
 int loa_keys_document(loa_store *s, json_t **out, loa_err *err);
 
-/* Signs the fields (an object; "key_id", "keys" and "alg" are added to it)
- * with org's current key (made on first use) and returns the signature
- * object {"alg","key_id","keys","signed","sig"} (new reference). at must
- * fall in the key's validity. */
+/* Signs the fields (an object; "key_id", "keys", "alg" and "signed_at" —
+ * now — are set in it) with org's current key (made on first use) and
+ * returns the signature object {"alg","key_id","keys","signed","sig"}
+ * (new reference). */
 int loa_sign_fields(loa_store *s, const loa_config *cfg, const char *org, const char *keys_url,
 		    json_t *fields, json_t **sigobj, loa_err *err);
 

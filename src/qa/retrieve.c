@@ -42,6 +42,7 @@ void loa_qa_params_default(loa_qa_params *p)
 	p->window = 40;
 	p->rerank = 30;
 	p->min_conf = 0.40;
+	p->max_df = 50000;
 }
 
 typedef struct param_def {
@@ -65,6 +66,7 @@ static const param_def param_defs[] = {
 	{"window", offsetof(loa_qa_params, window), 2, 1000},
 	{"rerank", offsetof(loa_qa_params, rerank), 1, 10000},
 	{"min_conf", offsetof(loa_qa_params, min_conf), 0, 1},
+	{"max_df", offsetof(loa_qa_params, max_df), 1, 4e9},
 };
 #define NPARAMS (sizeof param_defs / sizeof param_defs[0])
 
@@ -1310,35 +1312,73 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 	scratch->ntouched = 0;
 	const doc_rec *docs = ix->docs.items;
 	const double k1 = p->k1;
-	for (size_t i = 0; i < nq; i++) {
-		if (qt[i].id == UINT32_MAX)
-			continue;
-		const term *t = &ix->tv.items[qt[i].id];
-		const double w = qt[i].idf * (qt[i].bigram ? p->w_bigram : 1.0) *
-				 (qt[i].qtf > 3 ? 3 : qt[i].qtf);
-		if (!(w > 0))
-			continue;
-		const uint8_t *pp = t->p, *end = t->p + t->len;
-		uint32_t d = 0;
-		bool first = true;
-		while (pp < end) {
-			uint32_t g = get_varint(&pp);
-			uint32_t tfb = get_varint(&pp), tft = 0;
-			if (g & 1)
-				tft = get_varint(&pp);
-			d = first ? (g >> 1) : d + (g >> 1);
-			first = false;
-			const doc_rec *dr = &docs[d];
-			double tf = (double)tfb / (1.0 - p->b_body + p->b_body * dr->body_len / ix->avg_body);
-			if (tft)
-				tf += p->w_title * tft /
-				      (1.0 - p->b_title + p->b_title * dr->title_len / ix->avg_title);
-			float add = (float)(w * tf / (k1 + tf));
-			if (!(add > 1e-30f))
-				add = 1e-30f; /* a touched document never stays at 0 */
-			if (acc[d] == 0.0f)
-				scratch->touched[scratch->ntouched++] = d;
-			acc[d] += add;
+	/* the df under which terms gather candidates: max_df, or the third
+	 * rarest term's when fewer than 3 are under it */
+	double df_cut = p->max_df;
+	{
+		uint32_t low[3] = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
+		size_t under = 0;
+		for (size_t i = 0; i < nq; i++) {
+			if (qt[i].id == UINT32_MAX)
+				continue;
+			uint32_t df = ix->tv.items[qt[i].id].df;
+			under += df <= p->max_df;
+			for (int k = 0; k < 3; k++)
+				if (df < low[k]) {
+					for (int j = 2; j > k; j--)
+						low[j] = low[j - 1];
+					low[k] = df;
+					break;
+				}
+		}
+		if (under < 3) {
+			for (int k = 2; k >= 0; k--)
+				if (low[k] != UINT32_MAX) {
+					if ((double)low[k] > df_cut)
+						df_cut = low[k];
+					break;
+				}
+		}
+	}
+	/* two passes: terms under df_cut gather candidates; the frequent ones
+	 * then only add to candidates already found */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < nq; i++) {
+			if (qt[i].id == UINT32_MAX)
+				continue;
+			bool frequent = ix->tv.items[qt[i].id].df > df_cut;
+			if (frequent != (pass == 1))
+				continue;
+			const term *t = &ix->tv.items[qt[i].id];
+			const double w = qt[i].idf * (qt[i].bigram ? p->w_bigram : 1.0) *
+					 (qt[i].qtf > 3 ? 3 : qt[i].qtf);
+			if (!(w > 0))
+				continue;
+			const uint8_t *pp = t->p, *end = t->p + t->len;
+			uint32_t d = 0;
+			bool first = true;
+			while (pp < end) {
+				uint32_t g = get_varint(&pp);
+				uint32_t tfb = get_varint(&pp), tft = 0;
+				if (g & 1)
+					tft = get_varint(&pp);
+				d = first ? (g >> 1) : d + (g >> 1);
+				first = false;
+				if (frequent && acc[d] == 0.0f)
+					continue;
+				const doc_rec *dr = &docs[d];
+				double tf = (double)tfb /
+					    (1.0 - p->b_body + p->b_body * dr->body_len / ix->avg_body);
+				if (tft)
+					tf += p->w_title * tft /
+					      (1.0 - p->b_title + p->b_title * dr->title_len / ix->avg_title);
+				float add = (float)(w * tf / (k1 + tf));
+				if (!(add > 1e-30f))
+					add = 1e-30f; /* a touched document never stays at 0 */
+				if (acc[d] == 0.0f)
+					scratch->touched[scratch->ntouched++] = d;
+				acc[d] += add;
+			}
 		}
 	}
 	/* top candidates */

@@ -49,6 +49,8 @@ typedef struct loa_qa_params {
 	double window;                       /* proximity window, in tokens */
 	double rerank;                       /* candidates re-ranked */
 	double min_conf;                     /* abstain below this confidence */
+	double max_df;  /* terms in more articles than this do not gather candidates
+			   (they still count in re-ranking); the rarest 3 always do */
 } loa_qa_params;
 
 void loa_qa_params_default(loa_qa_params *p);

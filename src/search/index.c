@@ -17,14 +17,29 @@
 
 #include "core/banned.h"
 
-/* Schema of the search room, version 1. Everything is prefixed search_. */
-static const char schema_v1[] =
+/* The FTS table (version 2: the tokenizer's terms changed; a bigger
+ * in-memory hash before FTS5 writes a segment: 8 MiB, for indexing speed). */
+#define FTS_SQL \
+	"CREATE VIRTUAL TABLE search_fts USING fts5(title, text, content='search_src',\n" \
+	"  content_rowid='docid', tokenize='loa');\n" \
+	"INSERT INTO search_fts(search_fts, rank) VALUES('hashsize', 8388608);\n"
+
+/* Version 1 -> 2: the index is rebuilt with the new terms. */
+static const char schema_v2_from_v1[] =
+	"DROP TABLE search_fts;\n"
+	FTS_SQL
+	"DELETE FROM search_doc;\n"
+	"DELETE FROM search_pending;\n"
+	"INSERT INTO search_pending(item_id, op) SELECT id, 'i' FROM items;\n"
+	"UPDATE search_meta SET value = '2' WHERE key = 'schema';\n";
+
+/* Schema of the search room, version 2. Everything is prefixed search_. */
+static const char schema_v2[] =
 	"CREATE TABLE IF NOT EXISTS search_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
 	"CREATE TABLE search_doc(docid INTEGER PRIMARY KEY, item_id INTEGER NOT NULL UNIQUE);\n"
 	"CREATE VIEW search_src AS SELECT d.docid AS docid, i.title AS title, i.text AS text\n"
 	"  FROM search_doc d JOIN items i ON i.id = d.item_id;\n"
-	"CREATE VIRTUAL TABLE search_fts USING fts5(title, text, content='search_src',\n"
-	"  content_rowid='docid', tokenize='loa');\n"
+	FTS_SQL
 	"CREATE TABLE search_pending(seq INTEGER PRIMARY KEY, item_id INTEGER NOT NULL,\n"
 	"  op TEXT NOT NULL, old_title TEXT, old_text TEXT);\n"
 	"CREATE INDEX search_pending_item ON search_pending(item_id);\n"
@@ -57,7 +72,7 @@ static const char schema_v1[] =
 	"  created_at INTEGER NOT NULL);\n"
 	"CREATE INDEX search_delivery_due ON search_delivery(state, next_at);\n"
 	"INSERT INTO search_pending(item_id, op) SELECT id, 'i' FROM items;\n"
-	"INSERT INTO search_meta(key, value) VALUES('schema', '1');\n";
+	"INSERT INTO search_meta(key, value) VALUES('schema', '2');\n";
 
 int loa__search_dberr(loa_search *s, int rc, const char *what, loa_err *err)
 {
@@ -152,9 +167,15 @@ static int ensure_schema(loa_search *s, loa_err *err)
 		goto fail;
 	}
 	if (version < 1) {
-		if ((rc = loa__search_exec(s, schema_v1, err)))
+		if ((rc = loa__search_exec(s, schema_v2, err)))
 			goto fail;
-		loa_info("search.schema", "version=1");
+		loa_info("search.schema", "version=2");
+	} else if (version < 2) {
+		/* the terms changed: rebuilt by the next sync (loa search --reindex
+		 * does the same by hand) */
+		if ((rc = loa__search_exec(s, schema_v2_from_v1, err)))
+			goto fail;
+		loa_info("search.schema", "version=2 from=1 reindex=queued");
 	}
 	return loa__search_exec(s, "COMMIT", err);
 fail:

@@ -54,6 +54,7 @@ typedef struct mquery {
 	loa_query *q;
 	bool owned;
 	bool always; /* may match with no term hit: evaluated for every item */
+	uint32_t req_first, req_count; /* atoms every match needs (into m->reqs) */
 } mquery;
 
 typedef struct inst {
@@ -72,6 +73,7 @@ struct loa_matcher {
 	LOA_VEC(uint32_t) tatoms;
 	LOA_VEC(tspec) tspecs;
 	LOA_VEC(uint32_t) always;
+	LOA_VEC(uint32_t) reqs;
 	hs_database_t *hdb;
 	hs_scratch_t *scratch;
 	bool compiled;
@@ -163,6 +165,7 @@ static void matcher_release(loa_matcher *m)
 	loa_vec_release(&m->tatoms);
 	loa_vec_release(&m->tspecs);
 	loa_vec_release(&m->always);
+	loa_vec_release(&m->reqs);
 	hs_free_scratch(m->scratch);
 	hs_free_database(m->hdb);
 	loa_buf_release(&m->doc);
@@ -233,11 +236,117 @@ static int atom_of(loa_matcher *m, const char *t, bool prefix, uint32_t qix, uin
 		if (loa_map_set(&m->atom_ix, p, k, (void *)(uintptr_t)(m->atoms.len)))
 			return LOA_ENOMEM;
 	}
-	atom *a = &m->atoms.items[*out];
-	if (a->queries.len == 0 || a->queries.items[a->queries.len - 1] != qix)
-		if (loa_vec_push(&a->queries, qix))
-			return LOA_ENOMEM;
 	return LOA_OK;
+}
+
+/* How selective an atom is likely to be (higher = rarer): its length, 0
+ * for the commonest syllables of Vietnamese news (folded). */
+static int atom_score(const atom *a)
+{
+	static const char *const common[] = {
+		"cua", "va", "la", "cac", "nhung", "duoc", "co", "trong", "cho", "voi", "mot",
+		"nguoi", "nay", "da", "khong", "nam", "thi", "de", "tai", "ra", "vao", "khi", "nhu",
+		"se", "ve", "tu", "den", "cung", "theo", "nhieu", "dang", "nhat", "ngay", "lam",
+		"di", "con", "phai", "nhan", "nha", "sau", "hon", "viec", "tren", "minh", "chi",
+		"bi", "do", "ong", "nuoc", "hang", "moi", "ban", "thanh", "dong", "the"};
+	bool prefix = a->s[a->n - 1] != SEP;
+	size_t k = prefix ? a->n - 1 : a->n - 2;
+	if (!prefix)
+		for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+			if (strlen(common[i]) == k && memcmp(common[i], a->s + 1, k) == 0)
+				return 0;
+	return (int)k + 1 + (prefix ? 0 : 2);
+}
+
+/* Atoms that every item matching x has: all atoms of a term; the union
+ * over the kids of AND and NEAR (NOT kids excluded); none otherwise. */
+static int required(loa_matcher *m, const loa_qnode *x, uint32_t first)
+{
+	switch (x->kind) {
+	case LOA_QN_TERM: {
+		const tspec *ts = &m->tspecs.items[x->id];
+		for (uint32_t i = 0; i < ts->count; i++) {
+			uint32_t a = m->tatoms.items[ts->first + i];
+			bool have = false;
+			for (size_t j = first; j < m->reqs.len && !have; j++)
+				have = m->reqs.items[j] == a;
+			if (!have && loa_vec_push(&m->reqs, a))
+				return LOA_ENOMEM;
+		}
+		return LOA_OK;
+	}
+	case LOA_QN_AND:
+	case LOA_QN_NEAR:
+		for (size_t i = 0; i < x->nkids; i++) {
+			int rc = required(m, x->kids[i], first);
+			if (rc)
+				return rc;
+		}
+		return LOA_OK;
+	default:
+		return LOA_OK;
+	}
+}
+
+/* A set of atoms of which at least one occurs in every item the node
+ * matches (the query is only evaluated for items where one was hit):
+ * a term's best atom; for AND and NEAR the best kid's set; for OR the
+ * union of the kids' sets. False when there is none (NOT, fields, time). */
+typedef LOA_VEC(uint32_t) u32vec;
+static bool anchors(loa_matcher *m, const loa_qnode *x, u32vec *out, int *score)
+{
+	switch (x->kind) {
+	case LOA_QN_TERM: {
+		const tspec *ts = &m->tspecs.items[x->id];
+		if (ts->count == 0)
+			return false;
+		int best = -1;
+		uint32_t ba = 0;
+		for (uint32_t i = 0; i < ts->count; i++) {
+			uint32_t a = m->tatoms.items[ts->first + i];
+			int sc = atom_score(&m->atoms.items[a]);
+			if (sc > best)
+				best = sc, ba = a;
+		}
+		*score = best;
+		return loa_vec_push(out, ba) == LOA_OK;
+	}
+	case LOA_QN_AND:
+	case LOA_QN_NEAR: {
+		u32vec best = {0}, cur = {0};
+		int bs = -1;
+		for (size_t i = 0; i < x->nkids; i++) {
+			int sc;
+			cur.len = 0;
+			if (anchors(m, x->kids[i], &cur, &sc) && sc > bs) {
+				u32vec t = best;
+				best = cur;
+				cur = t;
+				bs = sc;
+			}
+		}
+		bool ok = bs >= 0;
+		for (size_t i = 0; ok && i < best.len; i++)
+			ok = loa_vec_push(out, best.items[i]) == LOA_OK;
+		*score = bs;
+		loa_vec_release(&best);
+		loa_vec_release(&cur);
+		return ok;
+	}
+	case LOA_QN_OR: {
+		int worst = INT32_MAX;
+		for (size_t i = 0; i < x->nkids; i++) {
+			int sc;
+			if (!anchors(m, x->kids[i], out, &sc))
+				return false;
+			worst = sc < worst ? sc : worst;
+		}
+		*score = worst;
+		return x->nkids > 0;
+	}
+	default:
+		return false;
+	}
 }
 
 /* Gives each TERM node its atoms (node->id = index into tspecs). */
@@ -302,19 +411,39 @@ static int add_parsed(loa_matcher *m, int64_t id, loa_query *q, bool owned, loa_
 		return loa_err_set(err, LOA_ETOOBIG, "quá nhiều truy vấn (tối đa %d) / too many "
 				   "queries (max %d)", LOA_MATCH_MAX_QUERIES, LOA_MATCH_MAX_QUERIES);
 	}
-	mquery mq = {id, q, owned, without_terms(q->root)};
+	mquery mq = {id, q, owned, false, 0, 0};
 	if (loa_vec_push(&m->queries, mq)) {
 		if (owned)
 			loa_query_free(q);
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	}
 	uint32_t qix = (uint32_t)(m->queries.len - 1);
-	if (mq.always && loa_vec_push(&m->always, qix))
-		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	if (loa_vec_push(&m->qstamp, 0))
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	m->compiled = false;
-	return bind_terms(m, q->root, qix, err);
+	int rc = bind_terms(m, q->root, qix, err);
+	if (rc)
+		return rc;
+	/* evaluated when one of its anchor atoms is hit, or for every item */
+	u32vec an = {0};
+	int sc;
+	bool anchored = !without_terms(q->root) && anchors(m, q->root, &an, &sc);
+	for (size_t i = 0; anchored && !rc && i < an.len; i++) {
+		atom *a = &m->atoms.items[an.items[i]];
+		if (a->queries.len == 0 || a->queries.items[a->queries.len - 1] != qix)
+			rc = loa_vec_push(&a->queries, qix);
+	}
+	loa_vec_release(&an);
+	uint32_t first = (uint32_t)m->reqs.len;
+	if (!rc)
+		rc = required(m, q->root, first);
+	m->queries.items[qix].req_first = first;
+	m->queries.items[qix].req_count = (uint32_t)(m->reqs.len - first);
+	if (!rc && !anchored) {
+		m->queries.items[qix].always = true;
+		rc = loa_vec_push(&m->always, qix);
+	}
+	return rc ? loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory") : LOA_OK;
 }
 
 int loa_matcher_add(loa_matcher *m, int64_t id, const char *query, loa_ms now, loa_err *err)
@@ -373,41 +502,38 @@ out:
 
 /* ---- one item --------------------------------------------------------- */
 
-static int on_dtok(void *ctx, int flags, const char *t, int n, int start, int end)
+static int on_dterm(void *ctx, const char *t, size_t n, int pos)
 {
 	loa_matcher *m = ctx;
-	if (!(flags & FTS5_TOKEN_COLOCATED))
-		m->pos++;
-	else if (memchr(t, '_', (size_t)n))
-		return SQLITE_OK; /* a bigram: queries never ask for one */
 	if (m->terms.len >= (size_t)INT32_MAX / 2)
-		return SQLITE_OK;
-	dterm d = {(uint32_t)(m->doc.len + 1), (uint32_t)n, m->pos, m->col};
-	if (loa_buf_putc(&m->doc, SEP) || loa_buf_append(&m->doc, t, (size_t)n) ||
+		return 0;
+	dterm d = {(uint32_t)(m->doc.len + 1), (uint32_t)n, pos, m->col};
+	if (loa_buf_putc(&m->doc, SEP) || loa_buf_append(&m->doc, t, n) ||
 	    loa_vec_push(&m->terms, d))
-		return SQLITE_OK; /* over the cap: the rest of the item is not matched */
-	return SQLITE_OK;
+		return 1; /* over the cap: the rest of the item is not matched */
+	return 0;
 }
 
+/* The item's folded terms as the index has them (loa_text_fts5_terms: the
+ * FTS5 tokenizer's own rules without going through FTS5), one after
+ * another as SEP term SEP term ... SEP. */
 static int tokenize_item(loa_matcher *m, const loa_search_item *it)
 {
 	loa_buf_reset(&m->doc);
 	m->terms.len = 0;
 	const char *f[2] = {it->title, it->text};
 	for (int c = 0; c < 2; c++) {
-		m->pos = -1;
 		m->col = (uint8_t)c;
 		if (!f[c] || !*f[c])
 			continue;
 		size_t n = strlen(f[c]);
 		if (n > LOA_MATCH_MAX_TEXT)
 			n = loa_utf8_truncate(f[c], n, LOA_MATCH_MAX_TEXT);
-		if (m->tk.xTokenize(m->tok, m, FTS5_TOKENIZE_DOCUMENT, f[c], (int)n, on_dtok) !=
-		    SQLITE_OK)
+		int r = loa_text_fts5_terms(f[c], n, on_dterm, m);
+		if (r < 0)
 			return LOA_ENOMEM;
 	}
-	if (loa_buf_putc(&m->doc, SEP))
-		return LOA_OK;
+	loa_buf_putc(&m->doc, SEP);
 	return LOA_OK;
 }
 
@@ -738,15 +864,26 @@ static int match_item(loa_matcher *m, const loa_search_item *it, bool linear, lo
 	for (size_t i = 0; i < m->always.len; i++)
 		if (queue(m, m->always.items[i]))
 			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
-	qsort(m->cand.items, m->cand.len, sizeof *m->cand.items, cmp_u32);
+	/* candidates: every required atom hit (cheap), then the full check */
+	size_t nm = 0;
 	for (size_t i = 0; i < m->cand.len; i++) {
 		const mquery *q = &m->queries.items[m->cand.items[i]];
+		bool ok = true;
+		for (uint32_t j = 0; j < q->req_count && ok; j++)
+			ok = m->atoms.items[m->reqs.items[q->req_first + j]].stamp == m->stamp;
+		if (!ok)
+			continue;
 		int r = eval(m, q->q->root, it);
 		if (r < 0)
 			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
-		if (r && loa_vec_push(&m->result, q->id))
-			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		if (r)
+			m->cand.items[nm++] = m->cand.items[i];
 	}
+	/* in order of addition */
+	qsort(m->cand.items, nm, sizeof *m->cand.items, cmp_u32);
+	for (size_t i = 0; i < nm; i++)
+		if (loa_vec_push(&m->result, m->queries.items[m->cand.items[i]].id))
+			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	return LOA_OK;
 }
 

@@ -29,7 +29,7 @@
 #include "core/ltime.h"
 #include "search/query.h"
 
-#define LOA_SEARCH_SCHEMA_VERSION 1
+#define LOA_SEARCH_SCHEMA_VERSION 2 /* 2: tokenizer terms of docs/text.md (rebuilt) */
 #define LOA_SEARCH_MAX_LIMIT 1000       /* cap on one result page */
 #define LOA_SEARCH_RANK_WINDOW 5000     /* relevance ranks the newest N matches */
 #define LOA_SEARCH_NAME_MAX 128

@@ -1,10 +1,19 @@
 /*
  * fts5_tok.c - the "loa" FTS5 tokenizer (see fts5_tok.h for what it emits).
+ *
+ * One pass: loa_text_tokenize_norm() gives every token with its MATCH form;
+ * the folded form comes from that by table (loa_text_fold_lower), never by
+ * a second normalisation. Per syllable: the folded term, the exact term
+ * colocated only when it differs, and the folded bigram (in its own
+ * namespace, "_a_b") colocated on the second syllable when both are
+ * capitalised (names: "Hà Nội", "Nguyễn Văn"; all pairs cost too much to
+ * index, docs/text.md).
  */
 #include "text/fts5_tok.h"
 #include "text/text.h"
 #include "text/text_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +26,7 @@ typedef struct loa_fts5_tok {
 } loa_fts5_tok;
 
 typedef struct term {
-	char s[2 * TERM_MAX + 2];
+	char s[3 * TERM_MAX + 8];
 	size_t n;
 } term;
 
@@ -27,15 +36,20 @@ typedef struct tctx {
 	bool query;
 	bool exact; /* query mode: exact forms (string started with '=') */
 	int rc;
-	loa_buf nb, tmp; /* scratch for normalisation */
-	/* previous syllable for bigrams */
-	bool have_prev;
-	term prev_exact, prev_fold;
+	/* previous syllable (folded; exact too in query mode) */
+	bool bigrams; /* query mode: bigram terms (string started with '_') */
+	bool have_prev, prev_cap;
+	term prev_fold;
 	size_t prev_end;
-	/* query: the previous syllable and whether a '_' joined it */
-	bool joined;       /* '_' seen right after the previous syllable */
-	size_t under_end;  /* end offset of that '_' */
-	int bigrams_in_word; /* bigrams emitted for the current joined word */
+	int bigrams_in_word;
+	/* fast mode (loa_text_fts5_terms): folded terms from raw tokens */
+	bool fast;
+	loa_fts5_term_fn tfn;
+	void *tuser;
+	int pos;
+	loa_buf nb;
+	term ex, fo;     /* scratch */
+	char bg[2 * TERM_MAX + 8];
 } tctx;
 
 static int xCreate(void *ud, const char **azArg, int nArg, Fts5Tokenizer **ppOut)
@@ -52,170 +66,207 @@ static void xDelete(Fts5Tokenizer *p)
 	free(p);
 }
 
-/* Normalises text into t (cut to TERM_MAX bytes). */
-static int norm_term(tctx *c, const char *s, size_t n, unsigned flags, term *t)
-{
-	loa_buf_reset(&c->nb);
-	int rc = loa_text_normalize(s, n, flags, &c->nb);
-	if (rc)
-		return rc;
-	size_t k = c->nb.len;
-	if (k > TERM_MAX) {
-		k = TERM_MAX;
-		while (k > 0 && ((unsigned char)c->nb.data[k] & 0xC0) == 0x80)
-			k--;
-	}
-	memcpy(t->s, c->nb.data, k);
-	t->s[k] = '\0';
-	t->n = k;
-	return LOA_OK;
-}
-
-/* Sets t to the bytes p[0..n) cut to TERM_MAX at a UTF-8 boundary. */
-static void set_term(term *t, const char *p, size_t n)
+/* Length of p[0..n) cut to TERM_MAX at a UTF-8 boundary. */
+static size_t cut(const char *p, size_t n)
 {
 	if (n > TERM_MAX) {
 		n = TERM_MAX;
 		while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
 			n--;
 	}
-	memcpy(t->s, p, n);
-	t->s[n] = '\0';
-	t->n = n;
+	return n;
 }
 
-/* The folded form of an already normalised (MATCH) term. */
-static int fold_term(tctx *c, const term *ex, term *fo)
+/* Fast mode: the folded form of raw text p[0..n) without normalising it,
+ * when that gives the same as folding its MATCH form: Latin and Vietnamese
+ * letters (precomposed or with combining marks: folding drops the marks
+ * either way), no eth (repaired to đ), and no "qu"/"gh" (tone repair may
+ * change letters there). Otherwise normalise first. */
+static void fold_raw(tctx *c, const char *p, size_t n)
 {
-	bool ascii = true;
-	for (size_t i = 0; i < ex->n && ascii; i++)
-		ascii = (unsigned char)ex->s[i] < 0x80;
-	if (ascii) {
-		*fo = *ex;
-		return LOA_OK;
+	const unsigned char *u = (const unsigned char *)p;
+	bool ok = true;
+	for (size_t i = 0; i < n && ok;) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		i += loa__u8dec(u + i, n - i, &cp);
+		ok = (cp < 0x250 && cp != 0xD0 && cp != 0xF0) || (cp >= 0x300 && cp < 0x370) ||
+		     (cp >= 0x1E00 && cp < 0x1F00);
+	}
+	if (ok) {
+		size_t k = loa_text_fold_lower(p, n, c->fo.s + TERM_MAX);
+		if (!loa__text_ascii_needs_repair((const unsigned char *)c->fo.s + TERM_MAX, k)) {
+			memmove(c->fo.s, c->fo.s + TERM_MAX, k > 2 * TERM_MAX ? 2 * TERM_MAX : k);
+			c->fo.n = cut(c->fo.s, k > 2 * TERM_MAX ? 2 * TERM_MAX : k);
+			return;
+		}
 	}
 	loa_buf_reset(&c->nb);
-	int rc = loa__text_norm_piece((const unsigned char *)ex->s, ex->n,
-				      LOA_NORM_LOWER | LOA_NORM_FOLD, &c->nb, &c->tmp);
-	if (rc)
-		return rc;
-	set_term(fo, c->nb.data ? c->nb.data : "", c->nb.len);
-	return LOA_OK;
+	if (loa_text_normalize_word(p, n, LOA_NORM_MATCH, &c->nb) != LOA_OK) {
+		c->fo.n = 0;
+		return;
+	}
+	size_t m = cut(c->nb.data, c->nb.len);
+	c->fo.n = cut(c->fo.s, loa_text_fold_lower(c->nb.data, m, c->fo.s));
 }
 
-static int put(tctx *c, int colocated, const term *t, size_t start, size_t end)
+/* ex = the MATCH form p[0..n) (cut), fo = its folded form (cut). In fast
+ * mode p is raw text and only fo is made (ex = fo). */
+static void forms(tctx *c, const char *p, size_t n)
 {
-	if (t->n == 0)
+	if (c->fast) {
+		fold_raw(c, p, n > 4 * TERM_MAX ? cut(p, 4 * TERM_MAX) : n);
+		c->ex.n = c->fo.n;
+		memcpy(c->ex.s, c->fo.s, c->fo.n);
+		return;
+	}
+	n = cut(p, n);
+	memcpy(c->ex.s, p, n);
+	c->ex.n = n;
+	c->fo.n = cut(c->fo.s, loa_text_fold_lower(p, n, c->fo.s));
+}
+
+static int put(tctx *c, int colocated, const char *s, size_t n, size_t start, size_t end)
+{
+	if (n == 0)
 		return SQLITE_OK;
-	int rc = c->xToken(c->pctx, colocated ? FTS5_TOKEN_COLOCATED : 0, t->s, (int)t->n,
-			   (int)start, (int)end);
+	if (c->fast) {
+		if (colocated)
+			return SQLITE_OK;
+		int r = c->tfn(c->tuser, s, n, ++c->pos);
+		if (r)
+			c->rc = SQLITE_ABORT;
+		return c->rc;
+	}
+	int rc = c->xToken(c->pctx, colocated ? FTS5_TOKEN_COLOCATED : 0, s, (int)n, (int)start,
+			   (int)end);
 	if (rc != SQLITE_OK)
 		c->rc = rc;
 	return rc;
 }
 
-static void join(term *out, const term *a, const term *b)
+static bool same(const term *a, const term *b)
 {
-	memcpy(out->s, a->s, a->n);
-	out->s[a->n] = '_';
-	memcpy(out->s + a->n + 1, b->s, b->n);
-	out->n = a->n + 1 + b->n;
-	out->s[out->n] = '\0';
+	return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
 }
 
-/* A single term with its folded form colocated (document) or the chosen
- * form alone (query). */
-static int put_pair(tctx *c, const char *s, size_t n, size_t start, size_t end, int colocated)
+/* A plain term from the MATCH form p[0..n): folded (and exact colocated
+ * when it differs) in a document; the chosen form in a query. */
+static int put_forms(tctx *c, const char *p, size_t n, size_t start, size_t end, int colocated)
 {
-	term ex, fo;
-	if (norm_term(c, s, n, LOA_NORM_MATCH, &ex) || norm_term(c, s, n, LOA_NORM_MATCH | LOA_NORM_FOLD, &fo))
-		return SQLITE_NOMEM;
+	forms(c, p, n);
 	if (c->query)
-		return put(c, colocated, c->exact ? &ex : &fo, start, end);
-	if (ex.n == 0)
-		return SQLITE_OK;
-	int rc = put(c, colocated, &ex, start, end);
-	if (rc == SQLITE_OK && (fo.n != ex.n || memcmp(fo.s, ex.s, ex.n) != 0))
-		rc = put(c, 1, &fo, start, end);
+		return put(c, colocated, c->exact ? c->ex.s : c->fo.s, c->exact ? c->ex.n : c->fo.n,
+			   start, end);
+	int rc = put(c, colocated, c->fo.s, c->fo.n, start, end);
+	if (rc == SQLITE_OK && c->fo.n && !same(&c->ex, &c->fo))
+		rc = put(c, 1, c->ex.s, c->ex.n, start, end);
 	return rc;
+}
+
+/* "_a_b": the bigram namespace (no syllable starts with '_'). */
+static size_t bigram(char *out, const term *a, const term *b)
+{
+	out[0] = '_';
+	memcpy(out + 1, a->s, a->n);
+	out[a->n + 1] = '_';
+	memcpy(out + a->n + 2, b->s, b->n);
+	return a->n + 2 + b->n;
 }
 
 static int on_word(tctx *c, const loa_token *t, const char *norm, size_t norm_len)
 {
-	term ex, fo, bg;
-	set_term(&ex, norm, norm_len);
-	if (fold_term(c, &ex, &fo))
-		return SQLITE_NOMEM;
+	forms(c, norm, norm_len);
 	int rc = SQLITE_OK;
+	bool cap = (t->flags & LOA_TOKF_CAPITAL) != 0;
 	if (c->query) {
-		bool joined = c->have_prev && c->joined && c->under_end == t->start;
-		const term *cur = c->exact ? &ex : &fo;
-		const term *prev = c->exact ? &c->prev_exact : &c->prev_fold;
-		if (joined) {
-			/* "giay_phep": the first syllable was held back; emit bigrams */
-			join(&bg, prev, cur);
-			rc = put(c, 0, &bg, c->prev_end, t->end);
-			c->bigrams_in_word++;
-		} else {
-			c->bigrams_in_word = 0;
+		if (!c->bigrams) {
+			const term *x = c->exact ? &c->ex : &c->fo;
+			return put(c, 0, x->s, x->n, t->start, t->end);
 		}
-		/* a syllable that is not (yet) part of a joined word is emitted
-		 * when we know the next token does not join it: see flush_prev */
-		c->prev_exact = ex;
-		c->prev_fold = fo;
+		/* "_hà nội" / "_ha_noi": the bigrams of adjacent syllables; a
+		 * single syllable stands for itself */
+		if (c->have_prev) {
+			size_t k = bigram(c->bg, &c->prev_fold, &c->fo);
+			rc = put(c, 0, c->bg, k, c->prev_end, t->end);
+			c->bigrams_in_word++;
+		}
+		c->prev_fold = c->fo;
 		c->prev_end = t->end;
 		c->have_prev = true;
-		c->joined = false;
 		return rc;
 	}
-	rc = put(c, 0, &ex, t->start, t->end);
-	if (rc == SQLITE_OK && (fo.n != ex.n || memcmp(fo.s, ex.s, ex.n) != 0))
-		rc = put(c, 1, &fo, t->start, t->end);
-	if (rc == SQLITE_OK && c->have_prev && (t->flags & LOA_TOKF_SPACE_BEFORE)) {
-		join(&bg, &c->prev_exact, &ex);
-		rc = put(c, 1, &bg, t->start, t->end);
-		term bf;
-		join(&bf, &c->prev_fold, &fo);
-		if (rc == SQLITE_OK && (bf.n != bg.n || memcmp(bf.s, bg.s, bg.n) != 0))
-			rc = put(c, 1, &bf, t->start, t->end);
+	rc = put(c, 0, c->fo.s, c->fo.n, t->start, t->end);
+	if (rc == SQLITE_OK && !same(&c->ex, &c->fo))
+		rc = put(c, 1, c->ex.s, c->ex.n, t->start, t->end);
+	/* names: two adjacent capitalised syllables ("Hà Nội", "Nguyễn Văn") */
+	if (rc == SQLITE_OK && cap && c->prev_cap && c->have_prev &&
+	    (t->flags & LOA_TOKF_SPACE_BEFORE)) {
+		size_t k = bigram(c->bg, &c->prev_fold, &c->fo);
+		rc = put(c, 1, c->bg, k, t->start, t->end);
 	}
-	c->prev_exact = ex;
-	c->prev_fold = fo;
-	c->prev_end = t->end;
+	c->prev_fold = c->fo;
+	c->prev_cap = cap;
 	c->have_prev = !(t->flags & LOA_TOKF_SENT_END);
 	return rc;
 }
 
-/* Query mode: the held-back syllable, when no '_' joins it to the next. */
+/* Bigram query mode: a lone syllable is searched as itself. */
 static int flush_prev(tctx *c)
 {
-	if (!c->query || !c->have_prev)
+	if (!c->query || !c->bigrams || !c->have_prev)
 		return SQLITE_OK;
 	c->have_prev = false;
-	if (c->bigrams_in_word > 0) {
-		c->bigrams_in_word = 0;
-		return SQLITE_OK; /* the last syllable of a joined word */
+	int rc = SQLITE_OK;
+	if (c->bigrams_in_word == 0)
+		rc = put(c, 0, c->prev_fold.s, c->prev_fold.n, 0, 0);
+	c->bigrams_in_word = 0;
+	return rc;
+}
+
+static bool is_space_at(const char *s, size_t i, size_t n)
+{
+	unsigned char b = (unsigned char)s[i];
+	return b <= ' ' || (b == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0);
+}
+
+/* Class of a byte of an abbreviation: 1 letter (or UTF-8), 2 digit, 0 other. */
+static int abbr_class(unsigned char b)
+{
+	if (b >= '0' && b <= '9')
+		return 2;
+	if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')
+		return 1;
+	return b >= 0x80;
+}
+
+/* Offsets of a piece [a, b) of the normalised text of t: exact when the
+ * normal form kept the length, else the whole token. */
+static void piece_offsets(const loa_token *t, size_t norm_len, size_t a, size_t b, size_t *s,
+			  size_t *e)
+{
+	if (norm_len == t->end - t->start) {
+		*s = t->start + a;
+		*e = t->start + b;
+	} else {
+		*s = t->start;
+		*e = t->end;
 	}
-	const term *cur = c->exact ? &c->prev_exact : &c->prev_fold;
-	/* offsets are not used for query terms */
-	return put(c, 0, cur, 0, 0);
 }
 
 static int on_token(void *user, const loa_token *t, const char *text, const char *norm,
 		    size_t norm_len)
 {
 	tctx *c = user;
-	size_t n = t->end - t->start;
 	int rc = SQLITE_OK;
-	if (c->query) {
-		if (t->type == LOA_TOK_PUNCT && n == 1 && text[0] == '_' && c->have_prev &&
-		    c->prev_end == t->start) {
-			c->joined = true;
-			c->under_end = t->end;
-			return 0;
-		}
-		if (t->type == LOA_TOK_WORD && c->have_prev && c->joined && c->under_end == t->start)
+	if (c->query && c->bigrams) {
+		if (t->type == LOA_TOK_WORD)
 			return on_word(c, t, norm, norm_len) != SQLITE_OK;
+		if (t->type == LOA_TOK_PUNCT && t->end - t->start == 1 && text[0] == '_')
+			return 0; /* joins syllables */
 		rc = flush_prev(c);
 		if (rc != SQLITE_OK)
 			return 1;
@@ -229,26 +280,36 @@ static int on_token(void *user, const loa_token *t, const char *text, const char
 		c->have_prev = false;
 		break;
 	case LOA_TOK_HASHTAG:
-	case LOA_TOK_MENTION:
+	case LOA_TOK_MENTION: {
+		/* without the sign (and leading '_', the bigram namespace) */
 		c->have_prev = false;
-		rc = put_pair(c, text + 1, n - 1, t->start, t->end, 0);
+		size_t a = 1;
+		while (a < norm_len && norm[a] == '_')
+			a++;
+		size_t s, e;
+		piece_offsets(t, norm_len, 0, norm_len, &s, &e);
+		rc = put_forms(c, norm + a, norm_len - a, s, e, 0);
 		break;
+	}
 	case LOA_TOK_ABBR: {
+		/* its letter and digit runs at consecutive positions, as the same
+		 * text written in lower case tokenizes: "TP.HCM" and "tp.hcm" ->
+		 * tp hcm; "H5N1" -> h 5 n 1; "UBND" -> ubnd */
 		c->have_prev = false;
-		rc = put_pair(c, text, n, t->start, t->end, 0);
-		if (c->query)
-			break;
-		/* parts colocated: "TP.HCM" -> tp, hcm */
 		size_t a = 0;
-		bool split = false;
-		for (size_t i = 0; i <= n && rc == SQLITE_OK; i++) {
-			if (i == n || text[i] == '.' || text[i] == '&' || text[i] == '-') {
-				if (i < n)
-					split = true;
-				if (split && i > a)
-					rc = put_pair(c, text + a, i - a, t->start + a, t->start + i, 1);
-				a = i + 1;
+		while (a < norm_len && rc == SQLITE_OK) {
+			int k = abbr_class((unsigned char)norm[a]);
+			if (!k) {
+				a++;
+				continue;
 			}
+			size_t b = a + 1;
+			while (b < norm_len && abbr_class((unsigned char)norm[b]) == k)
+				b++;
+			size_t s, e;
+			piece_offsets(t, norm_len, a, b, &s, &e);
+			rc = put_forms(c, norm + a, b - a, s, e, 0);
+			a = b;
 		}
 		break;
 	}
@@ -256,17 +317,18 @@ static int on_token(void *user, const loa_token *t, const char *text, const char
 		/* numbers, dates, money...: one term, or its parts when spaced */
 		c->have_prev = false;
 		size_t a = 0;
-		bool first = true;
-		for (size_t i = 0; i <= n && rc == SQLITE_OK; i++) {
-			if (i == n || text[i] == ' ' || text[i] == '\t') {
+		for (size_t i = 0; i <= norm_len && rc == SQLITE_OK; i++) {
+			if (i == norm_len || is_space_at(norm, i, norm_len)) {
 				if (i > a) {
-					rc = put_pair(c, text + a, i - a, t->start + a, t->start + i, 0);
-					first = false;
+					size_t s, e;
+					piece_offsets(t, norm_len, a, i, &s, &e);
+					rc = put_forms(c, norm + a, i - a, s, e, 0);
 				}
+				if (i < norm_len && (unsigned char)norm[i] == 0xC2)
+					i++;
 				a = i + 1;
 			}
 		}
-		(void)first;
 		break;
 	}
 	}
@@ -278,23 +340,50 @@ static int xTokenize(Fts5Tokenizer *tok, void *pCtx, int flags, const char *pTex
 {
 	if (nText <= 0 || !pText)
 		return SQLITE_OK;
-	tctx *c = calloc(1, sizeof *c);
+	tctx *c = malloc(sizeof *c);
 	if (!c)
 		return SQLITE_NOMEM;
 	c->pctx = pCtx;
 	c->xToken = xToken;
+	c->fast = false;
 	c->query = (flags & FTS5_TOKENIZE_QUERY) != 0;
 	c->exact = c->query && pText[0] == '=';
 	c->rc = SQLITE_OK;
-	/* terms come from tokens (at most LOA_TOK_MAX_LEN bytes and a little) */
-	loa_buf_init(&c->nb, 4 * (size_t)LOA_TOK_MAX_LEN + 1024);
-	loa_buf_init(&c->tmp, 4 * (size_t)LOA_TOK_MAX_LEN + 1024);
+	c->bigrams = c->query && pText[0] == '_';
+	c->have_prev = c->prev_cap = false;
+	c->bigrams_in_word = 0;
+	c->prev_end = 0;
+	c->prev_fold.n = 0;
 	int r = loa_text_tokenize_norm(pText, (size_t)nText, LOA_NORM_MATCH, on_token, c);
 	if (r == 0 && c->rc == SQLITE_OK)
 		flush_prev(c);
 	int rc = c->rc != SQLITE_OK ? c->rc : (r ? SQLITE_NOMEM : SQLITE_OK);
+	free(c);
+	return rc;
+}
+
+static int on_raw(void *user, const loa_token *t, const char *text)
+{
+	return on_token(user, t, text, text, t->end - t->start);
+}
+
+int loa_text_fts5_terms(const char *s, size_t n, loa_fts5_term_fn fn, void *user)
+{
+	if (!s || n == 0)
+		return LOA_OK;
+	tctx *c = malloc(sizeof *c);
+	if (!c)
+		return LOA_ENOMEM;
+	memset(c, 0, offsetof(tctx, ex));
+	c->fast = true;
+	c->tfn = fn;
+	c->tuser = user;
+	c->pos = -1;
+	c->rc = SQLITE_OK;
+	loa_buf_init(&c->nb, 4 * (size_t)LOA_TOK_MAX_LEN + 1024);
+	int r = loa_text_tokenize(s, n, on_raw, c);
+	int rc = c->rc == SQLITE_ABORT ? 1 : (c->rc != SQLITE_OK || r) ? LOA_ENOMEM : LOA_OK;
 	loa_buf_release(&c->nb);
-	loa_buf_release(&c->tmp);
 	free(c);
 	return rc;
 }

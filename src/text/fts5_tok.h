@@ -30,6 +30,7 @@
 #define LOA_TEXT_FTS5_TOK_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 
 #define LOA_FTS5_TOKENIZER "loa"
 
@@ -37,5 +38,14 @@
  * the store opens). Returns LOA_OK, LOA_ENOTFOUND (SQLite built without
  * FTS5) or LOA_EDB. */
 int loa_text_fts5_register(sqlite3 *db);
+
+/* The folded terms the tokenizer indexes for the document text s[0..n)
+ * (no exact forms, no bigrams), each with its FTS5 position (0, 1, ...):
+ * fn(user, term, len, pos); term is valid during the call only. Fast: raw
+ * tokens folded by table, normalised only where folding alone could differ
+ * (for the streaming matcher, search/match.c). Returns LOA_OK, LOA_ENOMEM,
+ * or 1 when fn returned non-zero (stopped). */
+typedef int (*loa_fts5_term_fn)(void *user, const char *term, size_t n, int pos);
+int loa_text_fts5_terms(const char *s, size_t n, loa_fts5_term_fn fn, void *user);
 
 #endif

@@ -538,6 +538,45 @@ static size_t other_emit(uint32_t cp, unsigned flags, unsigned char *o)
 	return put_cp(o, cp);
 }
 
+/* Lower-case + fold of one code point (0 = dropped: a combining mark);
+ * the same as other_emit(LOWER | FOLD) and as the syllable path. */
+static inline uint32_t fold_lower_cp(uint32_t cp)
+{
+	if (cp < 0x80)
+		return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+	const vi_info *vi = vi_lookup(cp);
+	uint32_t l = vi ? vi->lower : loa_text_lower_cp(cp);
+	if (l >= 0x300 && l < 0x370)
+		return 0; /* a loose combining mark */
+	const vi_info *lo = vi_lookup(l);
+	uint32_t f = lo ? lo->fold : loa_text_fold_cp(l);
+	const vi_info *fo = vi_lookup(f);
+	return fo ? fo->lower : loa_text_lower_cp(f);
+}
+
+size_t loa_text_fold_lower(const char *s, size_t n, char *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char *o = (unsigned char *)out;
+	size_t w = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned c = p[i];
+		if (c < 0x80) {
+			o[w++] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		i += loa__u8dec(p + i, n - i, &cp);
+		if (cp == 0)
+			continue;
+		cp = fold_lower_cp(cp);
+		if (cp)
+			w += put_cp(o + w, cp);
+	}
+	return w;
+}
+
 /* An all-ASCII syllable can only need "ngh"/"gh" before a, o, u or
  * "qui" -> "quy": true when it has "gh" or starts with "qu". */
 bool loa__text_ascii_needs_repair(const unsigned char *p, size_t n)

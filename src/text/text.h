@@ -50,6 +50,15 @@ int loa_text_normalize_word(const char *s, size_t n, unsigned flags, loa_buf *ou
  * would return s unchanged. Fast (ASCII and precomposed Vietnamese). */
 bool loa_text_is_normal(const char *s, size_t n, unsigned flags);
 
+/* Lower-cases and folds s[0..n) code point by code point (tables for
+ * Latin and Vietnamese, utf8proc otherwise; combining marks U+0300..U+036F
+ * dropped; invalid UTF-8 -> U+FFFD) into out, which must hold 3*n bytes;
+ * returns the length written. Applied to MATCH-normalised text it gives
+ * the FOLD form (what LOA_NORM_MATCH | LOA_NORM_FOLD gives), much faster;
+ * on raw text it differs from that only where tone/typo repair changes
+ * letters ("qui" -> "quy", "ngh"/"gh" before a, o, u). Thread-safe. */
+size_t loa_text_fold_lower(const char *s, size_t n, char *out);
+
 /* Code-point helpers (for tokenizers and the segmenter). */
 /* Lower-case of cp (Vietnamese letters by table, others by utf8proc). */
 uint32_t loa_text_lower_cp(uint32_t cp);

@@ -421,8 +421,8 @@ double loa_wf_similarity(const char *a, const char *b)
 	size_t mn = x.n < y.n ? x.n : y.n;
 	if (uni)
 		sim = (double)inter / (double)uni;
-	if (mn >= 5) {
-		double c = 0.8 * (double)inter / (double)mn;
+	if (mn >= 10) {
+		double c = 0.7 * (double)inter / (double)mn;
 		if (c > sim)
 			sim = c;
 	}

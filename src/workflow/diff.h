@@ -40,8 +40,9 @@ void loa_wf_diff_release(loa_wf_diff *d);
 int loa_wf_diff_html(const loa_wf_diff *d, const char *a, const char *b, loa_buf *out);
 
 /* Similarity in [0, 1] of two texts for grouping: the larger of the
- * Jaccard index and 0.8 × the containment of the smaller set, over word
- * 1- and 2-shingles of the folded text (function words dropped). */
+ * Jaccard index and 0.7 × the containment of the smaller set (when it
+ * has at least 10 shingles), over word 1- and 2-shingles of the folded
+ * text (function words dropped). */
 double loa_wf_similarity(const char *a, const char *b);
 
 #endif

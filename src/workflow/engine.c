@@ -268,7 +268,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX wf_attachment_case ON wf_attachment(case_id);"
 	"CREATE TABLE wf_publication (id INTEGER PRIMARY KEY, case_id INTEGER, org TEXT, kind TEXT,"
 	" title TEXT, body TEXT, state TEXT NOT NULL, ref TEXT, created_at INTEGER NOT NULL,"
-	" published_at INTEGER, by TEXT);"
+	" published_at INTEGER, by TEXT, tries INTEGER NOT NULL DEFAULT 0, error TEXT);"
 	"CREATE TABLE wf_setting (org TEXT PRIMARY KEY, public_stats INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE wf_link (id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, kind TEXT NOT NULL,"
 	" item_id INTEGER, ref TEXT, score REAL, created_at INTEGER NOT NULL);"
@@ -365,14 +365,6 @@ static void bind_opt(loa_stmt *st, int i, const char *v)
 		loa_sql_bind_text(st, i, v);
 	else
 		loa_sql_bind_null(st, i);
-}
-
-static void bind_time(loa_stmt *st, int i, loa_ms t)
-{
-	if (t == LOA_TIME_NONE)
-		loa_sql_bind_null(st, i);
-	else
-		loa_sql_bind_i64(st, i, t);
 }
 
 int loa_wf_event(loa_wf *w, int64_t case_id, const loa_wf_actor *a, const char *action,
@@ -981,6 +973,7 @@ int loa_wf_case_act(loa_wf *w, int64_t id, const loa_wf_act *act, const loa_wf_a
 		rc = loa_wf_event(w, id, a, act->action, c.state, x->to, note, err);
 	if (!rc && (x->flags & LOA_WF_F_PUBLISH))
 		rc = wf_publish_case(w, id, a, err);
+	bool flush = !rc && (x->flags & LOA_WF_F_PUBLISH) && w->tx == 1;
 	/* who hears of it */
 	if (!rc && unit) {
 		char msg[512];
@@ -996,6 +989,8 @@ int loa_wf_case_act(loa_wf *w, int64_t id, const loa_wf_act *act, const loa_wf_a
 	rc = wf_end(w, rc, err);
 	if (!rc && to)
 		loa_strlcpy(to, x->to, LOA_SLUG_MAX + 1);
+	if (!rc && flush)
+		wf_publications_flush(w, 5, NULL);
 	return rc;
 }
 
@@ -1661,6 +1656,8 @@ int loa_wf_tick(loa_wf *w, const loa_wf_tick_cfg *cfg, const atomic_int *stop, l
 	int rc = remind_and_escalate(w, stop, st, err);
 	if (!rc && !wf_stopped(stop))
 		rc = wf_corrections_scan(w, stop, &st->linked, err);
+	if (!rc && !wf_stopped(stop))
+		rc = wf_publications_flush(w, 50, err);
 	if (!rc && !wf_stopped(stop))
 		rc = send_mail(w, cfg, stop, st, err);
 	return rc;

@@ -33,6 +33,7 @@
 
 #include "core/buf.h"
 #include "core/calendar.h"
+#include "core/config.h"
 #include "core/err.h"
 #include "core/ltime.h"
 #include "store/store.h"
@@ -119,6 +120,7 @@ typedef struct loa_wf {
 	int remind_days;   /* working days before the due date (default 1) */
 	int days[8];       /* per-type due days overriding the table (0 = table) */
 	int tx;            /* transaction depth (internal) */
+	const loa_config *cfg; /* for publishing through the network room (NULL = queue only) */
 } loa_wf;
 
 /* Sets up w on s (applies the room's migrations). */

@@ -9,12 +9,14 @@
 #include "auth/auth.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "network/network.h"
 #include "qa/laws.h"
 #include "qa/retrieve.h"
 #include "search/query.h"
 #include "search/search.h"
 #include "store/sql.h"
 #include "text/text.h"
+#include "workflow/api.h"
 #include "workflow/diff.h"
 #include "workflow/ics.h"
 #include "workflow/wf_int.h"
@@ -337,11 +339,101 @@ int wf_publish_case(loa_wf *w, int64_t id, const loa_wf_actor *a, loa_err *err)
 	return rc;
 }
 
+static const char *official_kind(const char *kind)
+{
+	if (strcmp(kind, "answer") == 0 || strcmp(kind, "rebuttal") == 0)
+		return kind;
+	return "statement";
+}
+
+int wf_publications_flush(loa_wf *w, int max, loa_err *err)
+{
+	if (!w->cfg || w->tx > 0)
+		return LOA_OK;
+	typedef struct pub {
+		int64_t id, case_id;
+		char org[LOA_SLUG_MAX + 1], kind[32], by[LOA_LOGIN_MAX + 1];
+		char *title, *body;
+	} pub;
+	pub list[64];
+	size_t n = 0;
+	loa_stmt *st;
+	int rc = loa_sql_cached(w->s, "SELECT id, case_id, org, kind, title, body, by FROM wf_publication"
+				" WHERE state = 'to_publish' AND org IS NOT NULL AND tries < 5 ORDER BY id LIMIT ?1", &st, err);
+	if (rc)
+		return rc;
+	loa_sql_bind_i64(st, 1, max < 1 ? 1 : max > 64 ? 64 : max);
+	while (n < 64 && loa_sql_step(st, err) == LOA_SQL_ROW) {
+		pub *p = &list[n++];
+		memset(p, 0, sizeof *p);
+		p->id = loa_sql_col_i64(st, 0);
+		p->case_id = loa_sql_col_i64(st, 1);
+		loa_strlcpy(p->org, loa_sql_col_text(st, 2), sizeof p->org);
+		loa_strlcpy(p->kind, loa_sql_col_text(st, 3) ? loa_sql_col_text(st, 3) : "statement", sizeof p->kind);
+		loa_strlcpy(p->by, loa_sql_col_text(st, 6) ? loa_sql_col_text(st, 6) : "workflow", sizeof p->by);
+		p->title = strdup(loa_sql_col_text(st, 4) ? loa_sql_col_text(st, 4) : "Thông tin chính thức");
+		p->body = strdup(loa_sql_col_text(st, 5) ? loa_sql_col_text(st, 5) : "");
+	}
+	loa_sql_reset(st);
+	for (size_t i = 0; i < n; i++) {
+		pub *p = &list[i];
+		/* the workflow's approval (audited there) stands for the
+		 * network's review: the network steps run with its authority */
+		loa_actor na = {p->by, LOA_ROLE_ADMIN, ""};
+		loa_official_draft d = {p->org, official_kind(p->kind), p->title, p->body, NULL, LOA_TIME_NONE};
+		loa_err ne;
+		loa_err_clear(&ne);
+		int64_t oid = 0;
+		int nrc = (!p->title || !p->body || !*p->body) ? loa_err_set(&ne, LOA_EINVAL, "empty publication")
+							       : loa_official_create(w->s, &na, &d, &oid, &ne);
+		if (!nrc)
+			nrc = loa_official_submit(w->s, &na, oid, &ne);
+		if (!nrc)
+			nrc = loa_official_approve(w->s, &na, oid, &ne);
+		if (!nrc)
+			nrc = loa_official_publish(w->s, w->cfg, &na, oid, &ne);
+		loa_stmt *u;
+		if (nrc == LOA_OK) {
+			char ref[64];
+			snprintf(ref, sizeof ref, "official:%" PRId64, oid);
+			rc = loa_sql_cached(w->s, "UPDATE wf_publication SET state = 'published', ref = ?2, published_at = ?3,"
+					    " error = NULL WHERE id = ?1", &u, err);
+			if (!rc) {
+				loa_sql_bind_i64(u, 1, p->id);
+				loa_sql_bind_text(u, 2, ref);
+				loa_sql_bind_i64(u, 3, loa_wf_now(w));
+				rc = loa_sql_run(u, err);
+			}
+			if (!rc && p->case_id > 0 &&
+			    !(rc = loa_sql_cached(w->s, "UPDATE wf_case SET publish = 'published', publish_ref = ?2"
+						  " WHERE id = ?1", &u, err))) {
+				loa_sql_bind_i64(u, 1, p->case_id);
+				loa_sql_bind_text(u, 2, ref);
+				rc = loa_sql_run(u, err);
+			}
+			loa_info("workflow.publish", "publication=%" PRId64 " official=%" PRId64, p->id, oid);
+		} else {
+			rc = loa_sql_cached(w->s, "UPDATE wf_publication SET tries = tries + 1, error = ?2 WHERE id = ?1", &u, err);
+			if (!rc) {
+				loa_sql_bind_i64(u, 1, p->id);
+				loa_sql_bind_text(u, 2, loa_err_msg(&ne));
+				rc = loa_sql_run(u, err);
+			}
+			loa_warn("workflow.publish", "publication=%" PRId64 " msg=%s", p->id, loa_err_msg(&ne));
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].title);
+		free(list[i].body);
+	}
+	return rc;
+}
+
 int loa_wf_publications(loa_wf *w, const char *org, int limit, json_t **out, loa_err *err)
 {
 	loa_stmt *st;
 	int rc = loa_sql_cached(w->s, "SELECT id, case_id, org, kind, title, body, state, ref, created_at,"
-				" published_at FROM wf_publication WHERE (?1 IS NULL OR org = ?1)"
+				" published_at, error FROM wf_publication WHERE (?1 IS NULL OR org = ?1)"
 				" ORDER BY id DESC LIMIT ?2", &st, err);
 	if (rc)
 		return rc;
@@ -350,11 +442,11 @@ int loa_wf_publications(loa_wf *w, const char *org, int limit, json_t **out, loa
 	json_t *arr = json_array();
 	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW)
 		json_array_append_new(arr, wf_drop_nulls(json_pack(
-			"{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)loa_sql_col_i64(st, 0),
+			"{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)loa_sql_col_i64(st, 0),
 			"case_id", loa_sql_col_null(st, 1) ? json_null() : json_integer(loa_sql_col_i64(st, 1)),
 			"org", sjson(st, 2), "kind", sjson(st, 3), "title", sjson(st, 4), "body", sjson(st, 5),
 			"state", sjson(st, 6), "ref", sjson(st, 7), "created_at", tjson(st, 8), "published_at",
-			tjson(st, 9))));
+			tjson(st, 9), "error", sjson(st, 10))));
 	loa_sql_reset(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -1007,7 +1099,10 @@ int loa_wf_conf_close(loa_wf *w, int64_t id, bool held, const char *summary,
 	if (!rc)
 		rc = audit(w, a, held ? "workflow.conference.held" : "workflow.conference.cancel", "conference", id, err);
 	json_decref(c);
-	return wf_end(w, rc, err);
+	rc = wf_end(w, rc, err);
+	if (!rc && held)
+		wf_publications_flush(w, 5, NULL);
+	return rc;
 }
 
 int loa_wf_cadence(loa_wf *w, const char *org, int year, json_t **out, loa_err *err)
@@ -2006,6 +2101,7 @@ int loa_wf_config(loa_wf *w, loa_calendar *cal, const loa_config *cfg, loa_err *
 		rc = loa_calendar_add_days(cal, work, false, err);
 	if (rc)
 		return rc;
+	w->cfg = cfg;
 	w->remind_days = (int)loa_config_get_i64(cfg, "workflow.remind_days", 1);
 	static const char *const keys[] = {"workflow.question_days", "workflow.correction_days", "workflow.feedback_days"};
 	static const char *const names[] = {"question", "correction", "feedback"};
@@ -2039,6 +2135,7 @@ int loa_workflow_job_new(const loa_config *cfg, const char *db_path, loa_workflo
 	}
 	j->cfg = cfg;
 	loa_calendar_init(&j->cal);
+	loa_workflow_api_config(cfg);
 	*out = j;
 	return LOA_OK;
 }

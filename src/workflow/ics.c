@@ -17,8 +17,13 @@ char *loa_ics_time(loa_ms t, char *out)
 	int64_t y;
 	unsigned m, d;
 	loa_civil_from_days(days, &y, &m, &d);
-	snprintf(out, 17, "%04d%02u%02uT%02d%02d%02dZ", (int)y, m, d, (int)(rem / 3600),
-		 (int)(rem / 60 % 60), (int)(rem % 60));
+	if (y < 0 || y > 9999)
+		y = y < 0 ? 0 : 9999;
+	unsigned hh = (unsigned)(rem / 3600) % 24, mi = (unsigned)(rem / 60 % 60), ss = (unsigned)(rem % 60);
+	char tmp[64];
+	snprintf(tmp, sizeof tmp, "%04d%02u%02uT%02u%02u%02uZ", (int)y, m % 100, d % 100, hh, mi, ss);
+	memcpy(out, tmp, 17);
+	out[16] = '\0';
 	return out;
 }
 

@@ -38,4 +38,9 @@ int wf_corrections_scan(loa_wf *w, const atomic_int *stop, int64_t *linked, loa_
  * transition (its answer, or its body for rebuttals). */
 int wf_publish_case(loa_wf *w, int64_t id, const loa_wf_actor *a, loa_err *err);
 
+/* Hands queued publications to the network room (sign, publish, feeds)
+ * when w->cfg is set and nothing else is in a transaction; failures stay
+ * queued with their error (retried by the tick, 5 tries). */
+int wf_publications_flush(loa_wf *w, int max, loa_err *err);
+
 #endif

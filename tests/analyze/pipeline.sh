@@ -64,6 +64,8 @@ for side in ("own", "about"):
 assert 0 <= o["share_of_voice"] <= 1
 assert r["method"]["tone_model"], "the method names the model"
 assert r["windows"]["day"] and r["windows"]["week"] and r["windows"]["month"]
+assert r["windows"]["month"][0]["date"] == "2026-10-01", r["windows"]["month"][0]
+assert r["windows"]["day"][0]["start"].startswith("2026-10-2"), r["windows"]["day"][0]
 assert r["total"]["items"] >= o["own"]["items"]
 ' && ok || fail "report json checks"
 expect_status 0 "$LOA" --db t.db report --format csv --from 2026-10-01 --to 2026-12-31
@@ -136,6 +138,10 @@ big=$(for i in $(seq 20000); do printf 'người dân phản ánh '; done)
 expect_status 0 "$LOA" --db t.db import odd.jsonl
 expect_status 0 "$LOA" --db t.db analyze
 expect_grep "$TMP/out" '^analyze: items=5 vi=1 other=2 empty=2 truncated=1 '
+# import --analyze: storing, then the queue drained in the same run
+expect_status 0 "$LOA" --db imp.db import --analyze odd.jsonl
+expect_grep "$TMP/out" '^import: read=5 stored=5 '
+expect_grep "$TMP/out" '^analyze: items=5 vi=1 .* remaining=0 '
 # a truncated model file, and one of another version: a clear error
 head -c 1000 models/tone.model > bad.model
 expect_status 1 "$LOA" --db t.db analyze --all --tone-model bad.model

@@ -951,10 +951,360 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_alerts.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s
 
+CMakeFiles/loa_lib.dir/src/network/schema.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/schema.c.o: /work/main/src/network/schema.c
+CMakeFiles/loa_lib.dir/src/network/schema.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_64) "Building C object CMakeFiles/loa_lib.dir/src/network/schema.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/schema.c.o -MF CMakeFiles/loa_lib.dir/src/network/schema.c.o.d -o CMakeFiles/loa_lib.dir/src/network/schema.c.o -c /work/main/src/network/schema.c
+
+CMakeFiles/loa_lib.dir/src/network/schema.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/schema.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/schema.c > CMakeFiles/loa_lib.dir/src/network/schema.c.i
+
+CMakeFiles/loa_lib.dir/src/network/schema.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/schema.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/schema.c -o CMakeFiles/loa_lib.dir/src/network/schema.c.s
+
+CMakeFiles/loa_lib.dir/src/network/jcs.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/jcs.c.o: /work/main/src/network/jcs.c
+CMakeFiles/loa_lib.dir/src/network/jcs.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_65) "Building C object CMakeFiles/loa_lib.dir/src/network/jcs.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/jcs.c.o -MF CMakeFiles/loa_lib.dir/src/network/jcs.c.o.d -o CMakeFiles/loa_lib.dir/src/network/jcs.c.o -c /work/main/src/network/jcs.c
+
+CMakeFiles/loa_lib.dir/src/network/jcs.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/jcs.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/jcs.c > CMakeFiles/loa_lib.dir/src/network/jcs.c.i
+
+CMakeFiles/loa_lib.dir/src/network/jcs.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/jcs.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/jcs.c -o CMakeFiles/loa_lib.dir/src/network/jcs.c.s
+
+CMakeFiles/loa_lib.dir/src/network/keys.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/keys.c.o: /work/main/src/network/keys.c
+CMakeFiles/loa_lib.dir/src/network/keys.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_66) "Building C object CMakeFiles/loa_lib.dir/src/network/keys.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/keys.c.o -MF CMakeFiles/loa_lib.dir/src/network/keys.c.o.d -o CMakeFiles/loa_lib.dir/src/network/keys.c.o -c /work/main/src/network/keys.c
+
+CMakeFiles/loa_lib.dir/src/network/keys.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/keys.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/keys.c > CMakeFiles/loa_lib.dir/src/network/keys.c.i
+
+CMakeFiles/loa_lib.dir/src/network/keys.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/keys.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/keys.c -o CMakeFiles/loa_lib.dir/src/network/keys.c.s
+
+CMakeFiles/loa_lib.dir/src/network/net_http.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/net_http.c.o: /work/main/src/network/net_http.c
+CMakeFiles/loa_lib.dir/src/network/net_http.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_67) "Building C object CMakeFiles/loa_lib.dir/src/network/net_http.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/net_http.c.o -MF CMakeFiles/loa_lib.dir/src/network/net_http.c.o.d -o CMakeFiles/loa_lib.dir/src/network/net_http.c.o -c /work/main/src/network/net_http.c
+
+CMakeFiles/loa_lib.dir/src/network/net_http.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/net_http.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/net_http.c > CMakeFiles/loa_lib.dir/src/network/net_http.c.i
+
+CMakeFiles/loa_lib.dir/src/network/net_http.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/net_http.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/net_http.c -o CMakeFiles/loa_lib.dir/src/network/net_http.c.s
+
+CMakeFiles/loa_lib.dir/src/network/publish.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/publish.c.o: /work/main/src/network/publish.c
+CMakeFiles/loa_lib.dir/src/network/publish.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_68) "Building C object CMakeFiles/loa_lib.dir/src/network/publish.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/publish.c.o -MF CMakeFiles/loa_lib.dir/src/network/publish.c.o.d -o CMakeFiles/loa_lib.dir/src/network/publish.c.o -c /work/main/src/network/publish.c
+
+CMakeFiles/loa_lib.dir/src/network/publish.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/publish.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/publish.c > CMakeFiles/loa_lib.dir/src/network/publish.c.i
+
+CMakeFiles/loa_lib.dir/src/network/publish.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/publish.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/publish.c -o CMakeFiles/loa_lib.dir/src/network/publish.c.s
+
+CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o: /work/main/src/network/feeds_out.c
+CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_69) "Building C object CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o -MF CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o.d -o CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o -c /work/main/src/network/feeds_out.c
+
+CMakeFiles/loa_lib.dir/src/network/feeds_out.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/feeds_out.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/feeds_out.c > CMakeFiles/loa_lib.dir/src/network/feeds_out.c.i
+
+CMakeFiles/loa_lib.dir/src/network/feeds_out.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/feeds_out.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/feeds_out.c -o CMakeFiles/loa_lib.dir/src/network/feeds_out.c.s
+
+CMakeFiles/loa_lib.dir/src/network/verify.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/verify.c.o: /work/main/src/network/verify.c
+CMakeFiles/loa_lib.dir/src/network/verify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_70) "Building C object CMakeFiles/loa_lib.dir/src/network/verify.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/verify.c.o -MF CMakeFiles/loa_lib.dir/src/network/verify.c.o.d -o CMakeFiles/loa_lib.dir/src/network/verify.c.o -c /work/main/src/network/verify.c
+
+CMakeFiles/loa_lib.dir/src/network/verify.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/verify.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/verify.c > CMakeFiles/loa_lib.dir/src/network/verify.c.i
+
+CMakeFiles/loa_lib.dir/src/network/verify.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/verify.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/verify.c -o CMakeFiles/loa_lib.dir/src/network/verify.c.s
+
+CMakeFiles/loa_lib.dir/src/network/websub.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/websub.c.o: /work/main/src/network/websub.c
+CMakeFiles/loa_lib.dir/src/network/websub.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_71) "Building C object CMakeFiles/loa_lib.dir/src/network/websub.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/websub.c.o -MF CMakeFiles/loa_lib.dir/src/network/websub.c.o.d -o CMakeFiles/loa_lib.dir/src/network/websub.c.o -c /work/main/src/network/websub.c
+
+CMakeFiles/loa_lib.dir/src/network/websub.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/websub.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/websub.c > CMakeFiles/loa_lib.dir/src/network/websub.c.i
+
+CMakeFiles/loa_lib.dir/src/network/websub.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/websub.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/websub.c -o CMakeFiles/loa_lib.dir/src/network/websub.c.s
+
+CMakeFiles/loa_lib.dir/src/network/directory.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/directory.c.o: /work/main/src/network/directory.c
+CMakeFiles/loa_lib.dir/src/network/directory.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_72) "Building C object CMakeFiles/loa_lib.dir/src/network/directory.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/directory.c.o -MF CMakeFiles/loa_lib.dir/src/network/directory.c.o.d -o CMakeFiles/loa_lib.dir/src/network/directory.c.o -c /work/main/src/network/directory.c
+
+CMakeFiles/loa_lib.dir/src/network/directory.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/directory.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/directory.c > CMakeFiles/loa_lib.dir/src/network/directory.c.i
+
+CMakeFiles/loa_lib.dir/src/network/directory.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/directory.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/directory.c -o CMakeFiles/loa_lib.dir/src/network/directory.c.s
+
+CMakeFiles/loa_lib.dir/src/network/reach.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/reach.c.o: /work/main/src/network/reach.c
+CMakeFiles/loa_lib.dir/src/network/reach.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_73) "Building C object CMakeFiles/loa_lib.dir/src/network/reach.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/reach.c.o -MF CMakeFiles/loa_lib.dir/src/network/reach.c.o.d -o CMakeFiles/loa_lib.dir/src/network/reach.c.o -c /work/main/src/network/reach.c
+
+CMakeFiles/loa_lib.dir/src/network/reach.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/reach.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/reach.c > CMakeFiles/loa_lib.dir/src/network/reach.c.i
+
+CMakeFiles/loa_lib.dir/src/network/reach.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/reach.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/reach.c -o CMakeFiles/loa_lib.dir/src/network/reach.c.s
+
+CMakeFiles/loa_lib.dir/src/network/timeline.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/timeline.c.o: /work/main/src/network/timeline.c
+CMakeFiles/loa_lib.dir/src/network/timeline.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_74) "Building C object CMakeFiles/loa_lib.dir/src/network/timeline.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/timeline.c.o -MF CMakeFiles/loa_lib.dir/src/network/timeline.c.o.d -o CMakeFiles/loa_lib.dir/src/network/timeline.c.o -c /work/main/src/network/timeline.c
+
+CMakeFiles/loa_lib.dir/src/network/timeline.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/timeline.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/timeline.c > CMakeFiles/loa_lib.dir/src/network/timeline.c.i
+
+CMakeFiles/loa_lib.dir/src/network/timeline.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/timeline.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/timeline.c -o CMakeFiles/loa_lib.dir/src/network/timeline.c.s
+
+CMakeFiles/loa_lib.dir/src/network/api.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/network/api.c.o: /work/main/src/network/api.c
+CMakeFiles/loa_lib.dir/src/network/api.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_75) "Building C object CMakeFiles/loa_lib.dir/src/network/api.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/api.c.o -MF CMakeFiles/loa_lib.dir/src/network/api.c.o.d -o CMakeFiles/loa_lib.dir/src/network/api.c.o -c /work/main/src/network/api.c
+
+CMakeFiles/loa_lib.dir/src/network/api.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/network/api.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/network/api.c > CMakeFiles/loa_lib.dir/src/network/api.c.i
+
+CMakeFiles/loa_lib.dir/src/network/api.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/network/api.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/network/api.c -o CMakeFiles/loa_lib.dir/src/network/api.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o: /work/main/src/cli/cmd_directory.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_76) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o -c /work/main/src/cli/cmd_directory.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_directory.c > CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_directory.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o: /work/main/src/cli/cmd_keys.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_77) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o -c /work/main/src/cli/cmd_keys.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_keys.c > CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_keys.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o: /work/main/src/cli/cmd_publish.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_78) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o -c /work/main/src/cli/cmd_publish.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_publish.c > CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_publish.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o: /work/main/src/cli/cmd_reach.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_79) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o -c /work/main/src/cli/cmd_reach.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_reach.c > CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_reach.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o: /work/main/src/cli/cmd_verify.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_80) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o -c /work/main/src/cli/cmd_verify.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_verify.c > CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_verify.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o: /work/main/src/cli/cmd_websub.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_81) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o -c /work/main/src/cli/cmd_websub.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_websub.c > CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_websub.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.s
+
+CMakeFiles/loa_lib.dir/src/workflow/engine.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/workflow/engine.c.o: /work/main/src/workflow/engine.c
+CMakeFiles/loa_lib.dir/src/workflow/engine.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_82) "Building C object CMakeFiles/loa_lib.dir/src/workflow/engine.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/engine.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/engine.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/engine.c.o -c /work/main/src/workflow/engine.c
+
+CMakeFiles/loa_lib.dir/src/workflow/engine.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/workflow/engine.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/workflow/engine.c > CMakeFiles/loa_lib.dir/src/workflow/engine.c.i
+
+CMakeFiles/loa_lib.dir/src/workflow/engine.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/workflow/engine.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/workflow/engine.c -o CMakeFiles/loa_lib.dir/src/workflow/engine.c.s
+
+CMakeFiles/loa_lib.dir/src/workflow/diff.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/workflow/diff.c.o: /work/main/src/workflow/diff.c
+CMakeFiles/loa_lib.dir/src/workflow/diff.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_83) "Building C object CMakeFiles/loa_lib.dir/src/workflow/diff.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/diff.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/diff.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/diff.c.o -c /work/main/src/workflow/diff.c
+
+CMakeFiles/loa_lib.dir/src/workflow/diff.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/workflow/diff.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/workflow/diff.c > CMakeFiles/loa_lib.dir/src/workflow/diff.c.i
+
+CMakeFiles/loa_lib.dir/src/workflow/diff.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/workflow/diff.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/workflow/diff.c -o CMakeFiles/loa_lib.dir/src/workflow/diff.c.s
+
+CMakeFiles/loa_lib.dir/src/workflow/ics.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/workflow/ics.c.o: /work/main/src/workflow/ics.c
+CMakeFiles/loa_lib.dir/src/workflow/ics.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_84) "Building C object CMakeFiles/loa_lib.dir/src/workflow/ics.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/ics.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/ics.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/ics.c.o -c /work/main/src/workflow/ics.c
+
+CMakeFiles/loa_lib.dir/src/workflow/ics.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/workflow/ics.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/workflow/ics.c > CMakeFiles/loa_lib.dir/src/workflow/ics.c.i
+
+CMakeFiles/loa_lib.dir/src/workflow/ics.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/workflow/ics.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/workflow/ics.c -o CMakeFiles/loa_lib.dir/src/workflow/ics.c.s
+
+CMakeFiles/loa_lib.dir/src/workflow/mail.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/workflow/mail.c.o: /work/main/src/workflow/mail.c
+CMakeFiles/loa_lib.dir/src/workflow/mail.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_85) "Building C object CMakeFiles/loa_lib.dir/src/workflow/mail.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/mail.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/mail.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/mail.c.o -c /work/main/src/workflow/mail.c
+
+CMakeFiles/loa_lib.dir/src/workflow/mail.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/workflow/mail.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/workflow/mail.c > CMakeFiles/loa_lib.dir/src/workflow/mail.c.i
+
+CMakeFiles/loa_lib.dir/src/workflow/mail.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/workflow/mail.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/workflow/mail.c -o CMakeFiles/loa_lib.dir/src/workflow/mail.c.s
+
+CMakeFiles/loa_lib.dir/src/workflow/features.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/workflow/features.c.o: /work/main/src/workflow/features.c
+CMakeFiles/loa_lib.dir/src/workflow/features.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_86) "Building C object CMakeFiles/loa_lib.dir/src/workflow/features.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/features.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/features.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/features.c.o -c /work/main/src/workflow/features.c
+
+CMakeFiles/loa_lib.dir/src/workflow/features.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/workflow/features.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/workflow/features.c > CMakeFiles/loa_lib.dir/src/workflow/features.c.i
+
+CMakeFiles/loa_lib.dir/src/workflow/features.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/workflow/features.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/workflow/features.c -o CMakeFiles/loa_lib.dir/src/workflow/features.c.s
+
+CMakeFiles/loa_lib.dir/src/workflow/api.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/workflow/api.c.o: /work/main/src/workflow/api.c
+CMakeFiles/loa_lib.dir/src/workflow/api.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_87) "Building C object CMakeFiles/loa_lib.dir/src/workflow/api.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/api.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/api.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/api.c.o -c /work/main/src/workflow/api.c
+
+CMakeFiles/loa_lib.dir/src/workflow/api.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/workflow/api.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/workflow/api.c > CMakeFiles/loa_lib.dir/src/workflow/api.c.i
+
+CMakeFiles/loa_lib.dir/src/workflow/api.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/workflow/api.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/workflow/api.c -o CMakeFiles/loa_lib.dir/src/workflow/api.c.s
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o: /work/main/src/cli/cmd_workflow.c
+CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_88) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o -c /work/main/src/cli/cmd_workflow.c
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/cli/cmd_workflow.c > CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.i
+
+CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/cli/cmd_workflow.c -o CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.s
+
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: /work/main/src/qa/retrieve.c
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_64) "Building C object CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_89) "Building C object CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o -MF CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o -c /work/main/src/qa/retrieve.c
 
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.i: cmake_force
@@ -968,7 +1318,7 @@ CMakeFiles/loa_lib.dir/src/qa/retrieve.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/laws.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/laws.c.o: /work/main/src/qa/laws.c
 CMakeFiles/loa_lib.dir/src/qa/laws.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_65) "Building C object CMakeFiles/loa_lib.dir/src/qa/laws.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_90) "Building C object CMakeFiles/loa_lib.dir/src/qa/laws.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/laws.c.o -MF CMakeFiles/loa_lib.dir/src/qa/laws.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/laws.c.o -c /work/main/src/qa/laws.c
 
 CMakeFiles/loa_lib.dir/src/qa/laws.c.i: cmake_force
@@ -982,7 +1332,7 @@ CMakeFiles/loa_lib.dir/src/qa/laws.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/cases.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/cases.c.o: /work/main/src/qa/cases.c
 CMakeFiles/loa_lib.dir/src/qa/cases.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_66) "Building C object CMakeFiles/loa_lib.dir/src/qa/cases.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_91) "Building C object CMakeFiles/loa_lib.dir/src/qa/cases.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/cases.c.o -MF CMakeFiles/loa_lib.dir/src/qa/cases.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/cases.c.o -c /work/main/src/qa/cases.c
 
 CMakeFiles/loa_lib.dir/src/qa/cases.c.i: cmake_force
@@ -996,7 +1346,7 @@ CMakeFiles/loa_lib.dir/src/qa/cases.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/qa.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/qa.c.o: /work/main/src/qa/qa.c
 CMakeFiles/loa_lib.dir/src/qa/qa.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_67) "Building C object CMakeFiles/loa_lib.dir/src/qa/qa.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_92) "Building C object CMakeFiles/loa_lib.dir/src/qa/qa.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/qa.c.o -MF CMakeFiles/loa_lib.dir/src/qa/qa.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/qa.c.o -c /work/main/src/qa/qa.c
 
 CMakeFiles/loa_lib.dir/src/qa/qa.c.i: cmake_force
@@ -1010,7 +1360,7 @@ CMakeFiles/loa_lib.dir/src/qa/qa.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/api.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/api.c.o: /work/main/src/qa/api.c
 CMakeFiles/loa_lib.dir/src/qa/api.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_68) "Building C object CMakeFiles/loa_lib.dir/src/qa/api.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_93) "Building C object CMakeFiles/loa_lib.dir/src/qa/api.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/api.c.o -MF CMakeFiles/loa_lib.dir/src/qa/api.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/api.c.o -c /work/main/src/qa/api.c
 
 CMakeFiles/loa_lib.dir/src/qa/api.c.i: cmake_force
@@ -1024,7 +1374,7 @@ CMakeFiles/loa_lib.dir/src/qa/api.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: /work/main/src/cli/cmd_qa.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_69) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_94) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -c /work/main/src/cli/cmd_qa.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.i: cmake_force
@@ -1038,7 +1388,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_70) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_95) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/app.c.o -MF CMakeFiles/loa_lib.dir/src/http/app.c.o.d -o CMakeFiles/loa_lib.dir/src/http/app.c.o -c /work/main/src/http/app.c
 
 CMakeFiles/loa_lib.dir/src/http/app.c.i: cmake_force
@@ -1052,7 +1402,7 @@ CMakeFiles/loa_lib.dir/src/http/app.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: /work/main/src/http/api_auth.c
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_71) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_96) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_auth.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -c /work/main/src/http/api_auth.c
 
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.i: cmake_force
@@ -1066,7 +1416,7 @@ CMakeFiles/loa_lib.dir/src/http/api_auth.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: /work/main/src/http/api_items.c
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_72) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_97) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_items.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_items.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_items.c.o -c /work/main/src/http/api_items.c
 
 CMakeFiles/loa_lib.dir/src/http/api_items.c.i: cmake_force
@@ -1080,7 +1430,7 @@ CMakeFiles/loa_lib.dir/src/http/api_items.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: /work/main/src/http/api_search.c
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_73) "Building C object CMakeFiles/loa_lib.dir/src/http/api_search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_98) "Building C object CMakeFiles/loa_lib.dir/src/http/api_search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_search.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_search.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_search.c.o -c /work/main/src/http/api_search.c
 
 CMakeFiles/loa_lib.dir/src/http/api_search.c.i: cmake_force
@@ -1094,7 +1444,7 @@ CMakeFiles/loa_lib.dir/src/http/api_search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/events.c.o: /work/main/src/http/events.c
 CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_74) "Building C object CMakeFiles/loa_lib.dir/src/http/events.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_99) "Building C object CMakeFiles/loa_lib.dir/src/http/events.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/events.c.o -MF CMakeFiles/loa_lib.dir/src/http/events.c.o.d -o CMakeFiles/loa_lib.dir/src/http/events.c.o -c /work/main/src/http/events.c
 
 CMakeFiles/loa_lib.dir/src/http/events.c.i: cmake_force
@@ -1108,7 +1458,7 @@ CMakeFiles/loa_lib.dir/src/http/events.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: /work/main/src/http/jobs.c
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_75) "Building C object CMakeFiles/loa_lib.dir/src/http/jobs.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_100) "Building C object CMakeFiles/loa_lib.dir/src/http/jobs.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/jobs.c.o -MF CMakeFiles/loa_lib.dir/src/http/jobs.c.o.d -o CMakeFiles/loa_lib.dir/src/http/jobs.c.o -c /work/main/src/http/jobs.c
 
 CMakeFiles/loa_lib.dir/src/http/jobs.c.i: cmake_force
@@ -1122,7 +1472,7 @@ CMakeFiles/loa_lib.dir/src/http/jobs.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/server.c.o: /work/main/src/http/server.c
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_76) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_101) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/server.c.o -MF CMakeFiles/loa_lib.dir/src/http/server.c.o.d -o CMakeFiles/loa_lib.dir/src/http/server.c.o -c /work/main/src/http/server.c
 
 CMakeFiles/loa_lib.dir/src/http/server.c.i: cmake_force
@@ -1136,7 +1486,7 @@ CMakeFiles/loa_lib.dir/src/http/server.c.s: cmake_force
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: generated/openapi_json.c
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_77) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_102) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -MF CMakeFiles/loa_lib.dir/generated/openapi_json.c.o.d -o CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -c /work/main/build/generated/openapi_json.c
 
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.i: cmake_force
@@ -1150,7 +1500,7 @@ CMakeFiles/loa_lib.dir/generated/openapi_json.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: /work/main/src/cli/cli.c
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_78) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_103) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cli.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cli.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cli.c.o -c /work/main/src/cli/cli.c
 
 CMakeFiles/loa_lib.dir/src/cli/cli.c.i: cmake_force
@@ -1164,7 +1514,7 @@ CMakeFiles/loa_lib.dir/src/cli/cli.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: /work/main/src/cli/cmd_serve.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_79) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_104) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -c /work/main/src/cli/cmd_serve.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.i: cmake_force
@@ -1240,6 +1590,31 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/schema.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/jcs.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/keys.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/net_http.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/publish.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/verify.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/websub.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/directory.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/reach.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/timeline.c.o" \
+"CMakeFiles/loa_lib.dir/src/network/api.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o" \
+"CMakeFiles/loa_lib.dir/src/workflow/engine.c.o" \
+"CMakeFiles/loa_lib.dir/src/workflow/diff.c.o" \
+"CMakeFiles/loa_lib.dir/src/workflow/ics.c.o" \
+"CMakeFiles/loa_lib.dir/src/workflow/mail.c.o" \
+"CMakeFiles/loa_lib.dir/src/workflow/features.c.o" \
+"CMakeFiles/loa_lib.dir/src/workflow/api.c.o" \
+"CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o" \
 "CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o" \
 "CMakeFiles/loa_lib.dir/src/qa/laws.c.o" \
 "CMakeFiles/loa_lib.dir/src/qa/cases.c.o" \
@@ -1323,6 +1698,31 @@ libloa.a: CMakeFiles/loa_lib.dir/src/search/alert.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/schema.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/jcs.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/keys.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/net_http.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/publish.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/verify.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/websub.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/directory.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/reach.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/timeline.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/network/api.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/workflow/engine.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/workflow/diff.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/workflow/ics.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/workflow/mail.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/workflow/features.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/workflow/api.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/qa/laws.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/qa/cases.c.o
@@ -1341,7 +1741,7 @@ libloa.a: CMakeFiles/loa_lib.dir/src/cli/cli.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o
 libloa.a: CMakeFiles/loa_lib.dir/build.make
 libloa.a: CMakeFiles/loa_lib.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_80) "Linking C static library libloa.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_105) "Linking C static library libloa.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/loa_lib.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/loa_lib.dir/link.txt --verbose=$(VERBOSE)
 
