@@ -9,7 +9,8 @@
 #
 # Prints (bench/README.md conventions) one line per set:
 #   bench: name=classify set=S loa_macro_f1=F fasttext_macro_f1=F svm_macro_f1=F … goal=…
-# and one speed line:
+# and one speed line (rates from CPU seconds of one pinned core, model load
+# included, best of three; wall-clock rates too):
 #   bench: name=classify-speed items=N loa_items_per_s=R ref=fasttext ref_items_per_s=R
 #          ref_unigram_items_per_s=R ratio=R goal_items_per_s=200000
 #
@@ -101,22 +102,28 @@ if [ -f "$data/$sp/train.tsv" ]; then
 	fasttext supervised -input "$tmp/ft.train" -output "$tmp/ft2" -wordNgrams 2 -epoch 25 -thread 1 -verbose 0
 	fasttext supervised -input "$tmp/ft.train" -output "$tmp/ft1" -epoch 25 -thread 1 -verbose 0
 	"$LOA" -q train classify --train "$data/$sp/train.tsv" --out "$tmp/loa.model" $(loa_opts "$sp") >/dev/null
-	now() { date +%s.%N; }
-	best() { # best of three runs of "$@" > /dev/null, in seconds
-		local b=999999 t0 t1
+	# best of three runs: wall seconds and CPU (user + sys) seconds; on a busy
+	# machine the CPU figure is the one-core cost, the wall figure is inflated
+	best() {
+		local bw=999999 bc=999999 out w c
 		for _ in 1 2 3; do
-			t0=$(now); "$@" >/dev/null; t1=$(now)
-			b=$(awk -v b="$b" -v t="$(awk -v a="$t0" -v c="$t1" 'BEGIN { print c - a }')" 'BEGIN { print (t < b) ? t : b }')
+			out=$( { /usr/bin/time -f "%e %U %S" "$@" >/dev/null; } 2>&1 | tail -n 1)
+			w=$(echo "$out" | awk '{ print $1 }')
+			c=$(echo "$out" | awk '{ print $2 + $3 }')
+			bw=$(awk -v a="$bw" -v b="$w" 'BEGIN { print (b < a) ? b : a }')
+			bc=$(awk -v a="$bc" -v b="$c" 'BEGIN { print (b < a) ? b : a }')
 		done
-		echo "$b"
+		echo "$bw $bc"
 	}
-	t_loa=$(best taskset -c 0 "$LOA" classify --model "$tmp/loa.model" "$tmp/c.txt")
-	t_ft2=$(best taskset -c 0 fasttext predict "$tmp/ft2.bin" "$tmp/c.txt")
-	t_ft1=$(best taskset -c 0 fasttext predict "$tmp/ft1.bin" "$tmp/c.txt")
+	read -r w_loa t_loa < <(best taskset -c 0 "$LOA" classify --model "$tmp/loa.model" "$tmp/c.txt")
+	read -r w_ft2 t_ft2 < <(best taskset -c 0 fasttext predict "$tmp/ft2.bin" "$tmp/c.txt")
+	read -r w_ft1 t_ft1 < <(best taskset -c 0 fasttext predict "$tmp/ft1.bin" "$tmp/c.txt")
 	rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
 	echo "bench: name=classify-speed set=$sp items=$n loa_items_per_s=$(rate "$t_loa")" \
 		"ref=fasttext ref_items_per_s=$(rate "$t_ft2") ref_unigram_items_per_s=$(rate "$t_ft1")" \
 		"ratio=$(awk -v a="$t_ft2" -v b="$t_loa" 'BEGIN { printf "%.2f", a / b }')" \
 		"ratio_unigram=$(awk -v a="$t_ft1" -v b="$t_loa" 'BEGIN { printf "%.2f", a / b }')" \
-		"loa_seconds=$t_loa ref_seconds=$t_ft2 ref_unigram_seconds=$t_ft1 goal_items_per_s=200000"
+		"loa_cpu_seconds=$t_loa ref_cpu_seconds=$t_ft2 ref_unigram_cpu_seconds=$t_ft1" \
+		"loa_wall_items_per_s=$(rate "$w_loa") ref_wall_items_per_s=$(rate "$w_ft2")" \
+		"ref_unigram_wall_items_per_s=$(rate "$w_ft1") goal_items_per_s=200000"
 fi

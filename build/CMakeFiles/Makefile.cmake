@@ -131,6 +131,7 @@ set(CMAKE_DEPEND_INFO_FILES
   "tests/feed/CMakeFiles/test_feed_opml.dir/DependInfo.cmake"
   "tests/analyze/CMakeFiles/test_analyze_classify.dir/DependInfo.cmake"
   "tests/analyze/CMakeFiles/test_analyze_pipeline.dir/DependInfo.cmake"
+  "tests/analyze/CMakeFiles/test_analyze_api.dir/DependInfo.cmake"
   "tests/search/CMakeFiles/test_search_query.dir/DependInfo.cmake"
   "tests/search/CMakeFiles/test_search_fts.dir/DependInfo.cmake"
   "tests/search/CMakeFiles/test_search_alert.dir/DependInfo.cmake"

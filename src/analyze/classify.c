@@ -117,6 +117,8 @@ typedef struct fx {
 	size_t tabcap;     /* allocated slots */
 	size_t mask;       /* slots used for this text - 1 */
 	uint32_t *u_slot;  /* slot of each distinct feature (to clear the table) */
+	const uint64_t *filter; /* when predicting: bitmap of the model's fingerprints */
+	uint32_t filter_mask;
 	uint64_t *u_hash;
 	uint32_t *u_count;
 	uint8_t *u_block;
@@ -156,6 +158,14 @@ static inline void fx_emit(fx *x, uint64_t h, unsigned blk)
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
 	h += h == 0;
+	if (x->filter) {
+		/* a feature the model does not have is dropped here, before it costs a
+		 * table insert and a lookup in the model (false positives are dropped
+		 * by the lookup) */
+		uint32_t b = key_fp(h) & x->filter_mask;
+		if (!((x->filter[b >> 6] >> (b & 63)) & 1))
+			return;
+	}
 	size_t i = (size_t)h & x->mask;
 	fx_slot *t = x->tab;
 	while (t[i].h) {
@@ -371,6 +381,8 @@ struct loa_cls_model {
 	const float *lenw;   /* [LEN_BINS][k] */
 	const unsigned char *recs; /* [S] records of stride bytes: u32 key, u16 idf, i16 w[k] */
 	size_t stride;
+	uint64_t *filter;    /* bitmap of fingerprints (built at load) */
+	uint32_t filter_mask;
 	unsigned char *data; /* the file image (owned) */
 	size_t size;
 };
@@ -434,6 +446,7 @@ void loa_cls_model_free(loa_cls_model *m)
 {
 	if (!m)
 		return;
+	free(m->filter);
 	free(m->labels);
 	free(m->data);
 	free(m);
@@ -521,6 +534,26 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 	m->lenw = (const float *)(data + l.lenw);
 	m->recs = data + l.recs;
 	m->stride = l.stride;
+	/* the prediction filter: about 8 bits per feature */
+	unsigned fbits = 16;
+	while (fbits < 26 && ((size_t)1 << fbits) < 8 * (size_t)h.nfeat)
+		fbits++;
+	m->filter_mask = (uint32_t)(((size_t)1 << fbits) - 1);
+	m->filter = calloc(((size_t)1 << fbits) / 64, sizeof *m->filter);
+	if (!m->filter) {
+		free(m->labels);
+		free(m);
+		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		goto fail;
+	}
+	for (size_t i = 0, S = (size_t)1 << h.bits; i < S; i++) {
+		uint32_t key;
+		memcpy(&key, m->recs + i * m->stride, 4);
+		if (key) {
+			uint32_t b = key & m->filter_mask;
+			m->filter[b >> 6] |= (uint64_t)1 << (b & 63);
+		}
+	}
 	m->data = data;
 	m->size = n;
 	*out = m;
@@ -696,6 +729,8 @@ loa_classifier *loa_classifier_new(const loa_cls_model *m)
 		return NULL;
 	c->m = m;
 	fx_init(&c->x, &m->f);
+	c->x.filter = m->filter;
+	c->x.filter_mask = m->filter_mask;
 	c->probs = calloc(m->k, sizeof *c->probs);
 	c->dot = calloc((size_t)NBLOCKS * m->k, sizeof *c->dot);
 	c->idot = calloc((size_t)NBLOCKS * m->k, sizeof *c->idot);

@@ -216,7 +216,8 @@ int loa__an_mentions_find(loa__an_mentions *m, const loa_an_doc *d,
 			  int (*found)(void *arg, const char *org), void *arg)
 {
 	if (!m->sorted) {
-		qsort(m->a, m->n, sizeof *m->a, cmp_alias);
+		if (m->n)
+			qsort(m->a, m->n, sizeof *m->a, cmp_alias);
 		m->sorted = true;
 	}
 	const char *seen[32];

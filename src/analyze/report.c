@@ -470,7 +470,8 @@ static int trending(build *b, json_t *out, int64_t top)
 	loa_sql_reset(st);
 	if (rc == LOA_SQL_DONE)
 		rc = LOA_OK;
-	qsort(v, n, sizeof *v, cmp_score);
+	if (n)
+		qsort(v, n, sizeof *v, cmp_score);
 	char day[LOA_TIME_STR_MAX];
 	loa_time_format_vn_date(b->newest, day);
 	for (size_t i = 0; i < n; i++) {

@@ -31,15 +31,25 @@ const loa_cmd *loa_cli_find(const char *name)
 	return NULL;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(const loa_cmd *const *)a)->name, (*(const loa_cmd *const *)b)->name);
+}
+
 static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"Cách dùng / usage: loa [--db PATH] [--config FILE] [--set KEY=VALUE]\n"
 		"                       [--log-level LEVEL] [--log-json] [-q] <lệnh/command> [options]\n"
 		"\nCác lệnh / commands:\n");
+	const loa_cmd *sorted[sizeof commands / sizeof commands[0]];
+	size_t n = 0;
 	for (const loa_cmd *c = commands; c->name; c++)
 		if (!c->hidden)
-			fprintf(f, "  %-10s %s\n", c->name, c->summary);
+			sorted[n++] = c;
+	qsort(sorted, n, sizeof *sorted, by_name);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "  %-10s %s\n", sorted[i]->name, sorted[i]->summary);
 	fprintf(f, "\nloa help <lệnh> để xem chi tiết / for details.\n");
 }
 

@@ -570,7 +570,8 @@ static char *model_measured(const char *model_path)
 
 int cmd_report(loa_ctx *ctx, int argc, char **argv)
 {
-	enum { O_FROM = CLI_OPT_FIRST_FREE, O_TO, O_ORG, O_FORMAT, O_TOP, O_OUT, O_TONE };
+	enum { O_FROM = CLI_OPT_FIRST_FREE, O_TO, O_ORG, O_FORMAT, O_TOP, O_OUT, O_TONE, O_BY,
+	       O_SCOPE, O_INTERVAL };
 	static const struct option opts[] = {
 		CLI_COMMON_LONGOPTS,
 		{"from", required_argument, NULL, O_FROM},
@@ -580,9 +581,13 @@ int cmd_report(loa_ctx *ctx, int argc, char **argv)
 		{"top", required_argument, NULL, O_TOP},
 		{"out", required_argument, NULL, O_OUT},
 		{"tone-model", required_argument, NULL, O_TONE},
+		{"by", required_argument, NULL, O_BY},
+		{"scope", required_argument, NULL, O_SCOPE},
+		{"interval", required_argument, NULL, O_INTERVAL},
 		{NULL, 0, NULL, 0},
 	};
 	const loa_cmd *self = loa_cli_find("report");
+	const char *by = NULL, *scope = NULL, *interval = NULL;
 	loa_report_opts ro = {LOA_TIME_NONE, LOA_TIME_NONE, NULL, NULL, NULL, NULL, 20};
 	const char *format = "json", *out = NULL, *tone = "tone";
 	int c;
@@ -612,12 +617,40 @@ int cmd_report(loa_ctx *ctx, int argc, char **argv)
 			break;
 		case O_OUT: out = optarg; break;
 		case O_TONE: tone = optarg; break;
+		case O_BY: by = optarg; break;
+		case O_SCOPE: scope = optarg; break;
+		case O_INTERVAL: interval = optarg; break;
 		default: {
 			int rc = cli_common_opt(ctx, self, c, optarg, argv);
 			if (rc)
 				return rc;
 		}
 		}
+	}
+	if (by || scope || interval) {
+		/* the dashboard's measures (GET /api/v1/measures), as JSON */
+		if (optind < argc)
+			return cli_usage_error("report", "thừa đối số / unexpected argument: %s",
+					       argv[optind]);
+		loa_measures_opts mo = {ro.from, ro.to, by, scope, interval, ro.org, ro.top};
+		loa_store *st;
+		if (open_store(ctx, "report", &st))
+			return LOA_EXIT_FAIL;
+		loa_err err;
+		loa_err_clear(&err);
+		void *j = NULL;
+		int status = LOA_EXIT_OK;
+		int rc = loa_measures_build(st, &mo, &j, &err);
+		if (rc == LOA_EINVAL)
+			status = cli_usage_error("report", "%s", loa_err_msg(&err));
+		else if (rc)
+			status = cli_fail("report", "%s", loa_err_msg(&err));
+		else if (json_dumpf(j, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
+						 JSON_REAL_PRECISION(6)) == 0)
+			putchar('\n');
+		json_decref(j);
+		loa_store_close(st);
+		return status;
 	}
 	if (optind < argc)
 		return cli_usage_error("report", "thừa đối số / unexpected argument: %s", argv[optind]);

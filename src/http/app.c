@@ -11,6 +11,7 @@
 #include "http/jobs.h"
 #include "search/alert.h"
 #include "feed/ingest.h"
+#include "workflow/workflow.h"
 #include "core/log.h"
 #include "core/map.h"
 #include "core/metrics.h"
@@ -61,6 +62,8 @@ struct loa_app {
 	loa_search *alerts_search; /* the alerts job's own handle */
 	loa_job *ingest_job;
 	loa_store *ingest_store;   /* the ingest job's own handle */
+	loa_job *wf_job;
+	loa_workflow_job *wf_state; /* reminders, escalation, publishing queue */
 };
 
 /* ---- store handles ---- */
@@ -440,7 +443,7 @@ void loa_app_free(loa_app *a)
 {
 	if (!a)
 		return;
-	if (a->alerts_job || a->ingest_job || a->tailer)
+	if (a->alerts_job || a->ingest_job || a->wf_job || a->wf_state || a->tailer)
 		loa_app_stop(a);
 	for (int i = 0; i < a->nhandles; i++)
 		loa_store_close(a->handles[i]);
@@ -535,6 +538,10 @@ int loa_app_start(loa_app *a, loa_http_server *srv, loa_err *err)
 	if (rc)
 		return rc;
 	loa_alert_set_hook(alert_hook, a);
+	if ((rc = loa_workflow_job_new(a->cfg, a->db_path, &a->wf_state, err)) ||
+	    (rc = loa_job_start("workflow", loa_config_get_i64(a->cfg, "workflow.interval_s", 60) * 1000,
+				loa_workflow_tick, a->wf_state, &a->wf_job, err)))
+		return rc;
 	if (loa_config_get_i64(a->cfg, "ingest.interval_s", 60) > 0 &&
 	    (rc = loa_job_start("ingest", loa_config_get_i64(a->cfg, "ingest.interval_s", 60) * 1000,
 				ingest_job, a, &a->ingest_job, err)))
@@ -545,6 +552,10 @@ int loa_app_start(loa_app *a, loa_http_server *srv, loa_err *err)
 
 void loa_app_stop(loa_app *a)
 {
+	loa_job_stop(a->wf_job);
+	a->wf_job = NULL;
+	loa_workflow_job_free(a->wf_state);
+	a->wf_state = NULL;
 	loa_job_stop(a->ingest_job);
 	a->ingest_job = NULL;
 	loa_store_close(a->ingest_store);

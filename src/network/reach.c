@@ -244,19 +244,26 @@ int loa_fidelity_compare(const char *original, const char *copy, loa_fidelity *f
 
 /* ---- reach ---- */
 
+#define MAX_VERSIONS 64
+
 typedef struct orig {
 	bool found;
 	int64_t id;
 	char org[LOA_SLUG_MAX + 1];
-	char *title, *body;
+	char *title, *body; /* the newest version that is not a withdrawal */
 	loa_ms published;
 	int version;
+	/* every version but withdrawals, oldest first: a pickup is compared
+	 * with the version that was current when it was published */
+	int nv;
+	int vnum[MAX_VERSIONS];
+	loa_ms vat[MAX_VERSIONS];
+	char *vbody[MAX_VERSIONS];
 } orig;
 
 static int orig_cb(void *arg, const loa_official_version *v)
 {
 	orig *o = arg;
-	/* the newest version that is not a withdrawal */
 	if (strcmp(v->status, "withdrawn") == 0 && o->found)
 		return 0;
 	free(o->title);
@@ -268,7 +275,24 @@ static int orig_cb(void *arg, const loa_official_version *v)
 	o->body = strdup(v->body);
 	o->published = v->first_published;
 	o->version = v->version;
+	if (strcmp(v->status, "withdrawn") != 0 && o->nv < MAX_VERSIONS) {
+		o->vnum[o->nv] = v->version;
+		o->vat[o->nv] = v->visible_at;
+		o->vbody[o->nv] = strdup(v->body);
+		if (!o->vbody[o->nv])
+			return LOA_ENOMEM;
+		o->nv++;
+	}
 	return 0;
+}
+
+static int version_at(const orig *o, loa_ms t)
+{
+	int k = 0;
+	for (int i = 0; i < o->nv; i++)
+		if (o->vat[i] <= t)
+			k = i;
+	return k;
 }
 
 typedef struct src_info {
@@ -301,7 +325,8 @@ static int src_cb(void *arg, const loa_source *src)
 		return LOA_ENOMEM;
 	loa_strlcpy(si->outlet, src->outlet ? src->outlet : "", sizeof si->outlet);
 	loa_strlcpy(si->org, src->org ? src->org : "", sizeof si->org);
-	si->network = (strcmp(si->outlet, "press") == 0 || strcmp(si->outlet, "portal") == 0) &&
+	/* the network's outlets: press and portals of organisations in the directory */
+	si->network = (strcmp(si->outlet, "press") == 0 || strcmp(si->outlet, "portal") == 0) && si->org[0] &&
 		      strcmp(src->slug, x->own_source) != 0;
 	if (loa_map_set(&x->sources, src->slug, strlen(src->slug), si)) {
 		free(si);
@@ -347,7 +372,9 @@ static int item_cb(void *arg, const loa_item *it)
 	loa_fidelity f;
 	loa_buf diff;
 	loa_buf_init(&diff, 64 * 1024);
-	if ((x->rc = loa_fidelity_compare(x->o->body, it->text ? it->text : it->title, &f, &diff)) != LOA_OK) {
+	int vi = version_at(x->o, it->published_at);
+	const char *against = x->o->nv ? x->o->vbody[vi] : x->o->body;
+	if ((x->rc = loa_fidelity_compare(against, it->text ? it->text : it->title, &f, &diff)) != LOA_OK) {
 		loa_buf_release(&diff);
 		return 1;
 	}
@@ -365,8 +392,14 @@ static int item_cb(void *arg, const loa_item *it)
 			      "delay_s", (json_int_t)((it->published_at - x->o->published) / 1000), "similarity", score,
 			      "faithful", faithful, "changed", "numbers", f.numbers, "names", f.names, "negations",
 			      f.negations, "changes", f.hunks, "diff", diff.data ? diff.data : "");
-	if (p)
+	if (p) {
+		const char *k;
+		json_t *v;
+		void *tmp;
+		json_object_foreach_safe(p, tmp, k, v) if (json_is_null(v)) json_object_del(p, k);
+		json_object_set_new(p, "version", json_integer(x->o->nv ? x->o->vnum[vi] : x->o->version));
 		json_array_append_new(x->pickups, p);
+	}
 	loa_buf_release(&diff);
 	return 0;
 }
@@ -391,6 +424,8 @@ int loa_reach(loa_store *s, int64_t official_id, loa_ms window, json_t **out, lo
 	if (rc) {
 		free(o.title);
 		free(o.body);
+		for (int i = 0; i < o.nv; i++)
+			free(o.vbody[i]);
 		return rc;
 	}
 	scan x;
@@ -446,5 +481,7 @@ int loa_reach(loa_store *s, int64_t official_id, loa_ms window, json_t **out, lo
 	loa_buf_release(&x.text);
 	free(o.title);
 	free(o.body);
+	for (int i = 0; i < o.nv; i++)
+		free(o.vbody[i]);
 	return rc;
 }

@@ -1172,7 +1172,8 @@ int loa_websub_subscribe(loa_store *s, const loa_config *cfg, const char *url, c
 		id = loa_sql_last_id(s);
 		if (!src[0]) {
 			snprintf(src, sizeof src, "websub-%" PRId64, id);
-			if ((rc = loa_store_source_ensure(s, src, "web", NULL, NULL, err)) != LOA_OK)
+			int64_t sid;
+			if ((rc = loa_store_source_ensure(s, src, "web", &sid, NULL, err)) != LOA_OK)
 				goto out;
 			if ((rc = loa_sql_cached(s, "UPDATE net_subs SET source = ?2 WHERE id = ?1", &st, err)) == LOA_OK) {
 				loa_sql_bind_i64(st, 1, id);

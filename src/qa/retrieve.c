@@ -42,7 +42,7 @@ void loa_qa_params_default(loa_qa_params *p)
 	p->window = 40;
 	p->rerank = 30;
 	p->min_conf = 0.40;
-	p->max_df = 50000;
+	p->max_df = 20000;
 }
 
 typedef struct param_def {

@@ -20,6 +20,7 @@
 #include "core/banned.h"
 
 #define SEP '\x01'
+#define COLSEP '\x02' /* between title and text: no phrase crosses it */
 #define MAX_OCC 4096        /* occurrences kept per term per item */
 #define MAX_NEAR_STEPS 100000
 
@@ -46,7 +47,8 @@ typedef struct atom {
 } atom;
 
 typedef struct tspec {
-	uint32_t first, count; /* into m->tatoms */
+	uint32_t first, count; /* into m->tatoms: one atom (the whole term), or none */
+	uint32_t width;        /* terms (positions) the atom spans */
 } tspec;
 
 typedef struct mquery {
@@ -210,15 +212,24 @@ static int on_qtok(void *ctx, int flags, const char *t, int n, int start, int en
 	return SQLITE_OK;
 }
 
-static int atom_of(loa_matcher *m, const char *t, bool prefix, uint32_t qix, uint32_t *out)
+/* The atom of a term: SEP t1 SEP t2 ... SEP tn [SEP] (no final SEP for a
+ * prefix): in the item's stream of terms (one per position) it occurs
+ * exactly where the phrase does. */
+static int atom_of(loa_matcher *m, char *const *toks, size_t ntok, bool prefix, uint32_t *out)
 {
-	size_t n = strlen(t);
-	char *p = malloc(n + 3);
+	size_t n = 2;
+	for (size_t i = 0; i < ntok; i++)
+		n += strlen(toks[i]) + 1;
+	char *p = malloc(n + 1);
 	if (!p)
 		return LOA_ENOMEM;
-	p[0] = SEP;
-	memcpy(p + 1, t, n);
-	size_t k = n + 1;
+	size_t k = 0;
+	for (size_t i = 0; i < ntok; i++) {
+		size_t l = strlen(toks[i]);
+		p[k++] = SEP;
+		memcpy(p + k, toks[i], l);
+		k += l;
+	}
 	if (!prefix)
 		p[k++] = SEP;
 	p[k] = '\0';
@@ -226,16 +237,16 @@ static int atom_of(loa_matcher *m, const char *t, bool prefix, uint32_t qix, uin
 	if (ix) {
 		free(p);
 		*out = (uint32_t)(ix - 1);
-	} else {
-		atom a = {.s = p, .n = k};
-		if (loa_vec_push(&m->atoms, a)) {
-			free(p);
-			return LOA_ENOMEM;
-		}
-		*out = (uint32_t)(m->atoms.len - 1);
-		if (loa_map_set(&m->atom_ix, p, k, (void *)(uintptr_t)(m->atoms.len)))
-			return LOA_ENOMEM;
+		return LOA_OK;
 	}
+	atom a = {.s = p, .n = k};
+	if (loa_vec_push(&m->atoms, a)) {
+		free(p);
+		return LOA_ENOMEM;
+	}
+	*out = (uint32_t)(m->atoms.len - 1);
+	if (loa_map_set(&m->atom_ix, p, k, (void *)(uintptr_t)(m->atoms.len)))
+		return LOA_ENOMEM;
 	return LOA_OK;
 }
 
@@ -251,6 +262,8 @@ static int atom_score(const atom *a)
 		"bi", "do", "ong", "nuoc", "hang", "moi", "ban", "thanh", "dong", "the"};
 	bool prefix = a->s[a->n - 1] != SEP;
 	size_t k = prefix ? a->n - 1 : a->n - 2;
+	if (memchr(a->s + 1, SEP, k))
+		return (int)k + 16; /* a phrase */
 	if (!prefix)
 		for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
 			if (strlen(common[i]) == k && memcmp(common[i], a->s + 1, k) == 0)
@@ -366,14 +379,13 @@ static int bind_terms(loa_matcher *m, loa_qnode *x, uint32_t qix, loa_err *err)
 				x->text, (int)strlen(x->text), on_qtok);
 	if (r != SQLITE_OK)
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
-	tspec ts = {(uint32_t)m->tatoms.len, 0};
-	for (size_t i = 0; i < m->qtoks.len; i++) {
+	tspec ts = {(uint32_t)m->tatoms.len, 0, (uint32_t)m->qtoks.len};
+	if (m->qtoks.len) {
 		uint32_t a;
-		bool last = i + 1 == m->qtoks.len;
-		if (atom_of(m, m->qtoks.items[i], x->prefix && last, qix, &a) ||
+		if (atom_of(m, m->qtoks.items, m->qtoks.len, x->prefix, &a) ||
 		    loa_vec_push(&m->tatoms, a))
 			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
-		ts.count++;
+		ts.count = 1;
 	}
 	x->id = (int)m->tspecs.len;
 	if (loa_vec_push(&m->tspecs, ts))
@@ -529,6 +541,8 @@ static int tokenize_item(loa_matcher *m, const loa_search_item *it)
 		size_t n = strlen(f[c]);
 		if (n > LOA_MATCH_MAX_TEXT)
 			n = loa_utf8_truncate(f[c], n, LOA_MATCH_MAX_TEXT);
+		if (c > 0 && (loa_buf_putc(&m->doc, SEP) || loa_buf_putc(&m->doc, COLSEP)))
+			return LOA_OK; /* over the cap */
 		int r = loa_text_fts5_terms(f[c], n, on_dterm, m);
 		if (r < 0)
 			return LOA_ENOMEM;
@@ -573,20 +587,18 @@ static int on_hit(unsigned id, unsigned long long from, unsigned long long to, u
 	return m->rc ? 1 : 0;
 }
 
-/* Without vectorscan: compare every term with the atoms (verification of
+/* Without vectorscan: look for every atom in the stream (verification of
  * one query). */
 static void fill_linear(loa_matcher *m)
 {
-	for (size_t i = 0; i < m->terms.len; i++) {
-		const dterm *t = &m->terms.items[i];
-		const char *s = m->doc.data + t->off;
-		for (size_t a = 0; a < m->atoms.len; a++) {
-			const atom *at = &m->atoms.items[a];
-			bool prefix = at->s[at->n - 1] != SEP;
-			size_t k = prefix ? at->n - 1 : at->n - 2;
-			if (prefix ? (t->len >= k && memcmp(s, at->s + 1, k) == 0)
-				   : (t->len == k && memcmp(s, at->s + 1, k) == 0))
-				add_occ(m, (uint32_t)a, t);
+	for (size_t a = 0; a < m->atoms.len; a++) {
+		const atom *at = &m->atoms.items[a];
+		const char *d = m->doc.data ? m->doc.data : "";
+		size_t off = 0;
+		const char *h;
+		while (off < m->doc.len && (h = memmem(d + off, m->doc.len - off, at->s, at->n))) {
+			on_hit((unsigned)a, 0, (unsigned long long)(h - d) + at->n, 0, m);
+			off = (size_t)(h - d) + 1;
 		}
 	}
 }
@@ -598,23 +610,6 @@ static const occvec *occs(loa_matcher *m, uint32_t a)
 	return at->stamp == m->stamp ? &at->occ : &none;
 }
 
-static bool has_occ(loa_matcher *m, uint32_t a, int32_t pos, uint8_t col)
-{
-	const atom *at = &m->atoms.items[a];
-	if (at->stamp != m->stamp)
-		return false;
-	size_t lo = 0, hi = at->occ.len;
-	while (lo < hi) { /* occurrences are in position order within a column */
-		size_t mid = (lo + hi) / 2;
-		const occ *o = &at->occ.items[mid];
-		if (o->col < col || (o->col == col && o->pos < pos))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < at->occ.len && at->occ.items[lo].col == col && at->occ.items[lo].pos == pos;
-}
-
 typedef LOA_VEC(inst) instvec;
 
 /* Instances (start, end, column) of a TERM node. */
@@ -623,27 +618,32 @@ static int term_insts(loa_matcher *m, const loa_qnode *x, instvec *out, bool fir
 	const tspec *ts = &m->tspecs.items[x->id];
 	if (ts->count == 0)
 		return LOA_OK;
-	const uint32_t *a = m->tatoms.items + ts->first;
-	const occvec *o0 = occs(m, a[0]);
+	const occvec *o0 = occs(m, m->tatoms.items[ts->first]);
 	for (size_t i = 0; i < o0->len; i++) {
 		const occ *o = &o0->items[i];
 		if (x->field == LOA_QF_TITLE && o->col != 0)
 			continue;
-		bool ok = true;
-		for (uint32_t j = 1; j < ts->count && ok; j++)
-			ok = has_occ(m, a[j], o->pos + (int32_t)j, o->col);
-		if (!ok)
-			continue;
-		inst in = {o->pos, o->pos + (int32_t)ts->count - 1, o->col};
-		if (out->len && out->items[out->len - 1].start == in.start &&
-		    out->items[out->len - 1].col == in.col)
-			continue;
+		inst in = {o->pos, o->pos + (int32_t)ts->width - 1, o->col};
 		if (loa_vec_push(out, in))
 			return LOA_ENOMEM;
 		if (first_only)
 			break;
 	}
 	return LOA_OK;
+}
+
+/* Whether a TERM node occurs at all (no allocation). */
+static int term_any(loa_matcher *m, const loa_qnode *x)
+{
+	const tspec *ts = &m->tspecs.items[x->id];
+	if (ts->count == 0)
+		return 0;
+	const atom *a0 = &m->atoms.items[m->tatoms.items[ts->first]];
+	if (a0->stamp != m->stamp)
+		return 0;
+	if (x->field != LOA_QF_TITLE)
+		return 1;
+	return a0->occ.len > 0 && a0->occ.items[0].col == 0;
 }
 
 typedef struct nearctx {
@@ -762,13 +762,8 @@ static bool field_match(loa_matcher *m, const loa_qnode *x, const loa_search_ite
 static int eval(loa_matcher *m, const loa_qnode *x, const loa_search_item *it)
 {
 	switch (x->kind) {
-	case LOA_QN_TERM: {
-		instvec v = {0};
-		int rc = term_insts(m, x, &v, true);
-		bool r = v.len > 0;
-		loa_vec_release(&v);
-		return rc ? rc : r;
-	}
+	case LOA_QN_TERM:
+		return term_any(m, x);
 	case LOA_QN_NEAR: {
 		nearctx c = {0};
 		instvec lists[64] = {{0}};

@@ -112,12 +112,20 @@ static void emit(loa_buf *b, const loa_qnode *x, bool boost, int *rc)
 	switch (x->kind) {
 	case LOA_QN_TERM:
 		col = x->field == LOA_QF_TITLE ? "title : " : "";
-		if (boost && x->diacritics) {
-			/* both forms: the exact one scores on top of the folded one */
+		if (boost && (x->diacritics || (!x->prefix && strchr(x->text, ' ')))) {
+			/* both forms: the exact one scores on top of the folded one;
+			 * a name ("Hà Nội": two capitalised syllables) also as its
+			 * bigram terms ("_ha_noi"), rarer, so it ranks higher */
 			*rc |= loa_buf_printf(b, "(%s", col);
-			emit_phrase(b, x, "=", rc);
-			*rc |= loa_buf_printf(b, " OR %s", col);
 			emit_phrase(b, x, "", rc);
+			if (x->diacritics) {
+				*rc |= loa_buf_printf(b, " OR %s", col);
+				emit_phrase(b, x, "=", rc);
+			}
+			if (!x->prefix && strchr(x->text, ' ')) {
+				*rc |= loa_buf_printf(b, " OR %s", col);
+				emit_phrase(b, x, "_", rc);
+			}
 			*rc |= loa_buf_putc(b, ')');
 		} else {
 			*rc |= loa_buf_puts(b, col);

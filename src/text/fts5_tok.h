@@ -3,22 +3,28 @@
  *
  *     CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'loa');
  *
- * Documents: every syllable is indexed in its matching form (NFC, one tone
- * placement, lower-case: "hoà"/"Hòa" -> "hòa") and, at the same position
- * (FTS5_TOKEN_COLOCATED), its folded form ("hoa"); each pair of adjacent
- * syllables also gets a colocated bigram term "giấy_phép" / "giay_phep" at
- * the second syllable's position, so that queries for whole words match a
- * rarer, better-ranking term. Numbers, dates, money, URLs, e-mails are one
- * term each (multi-word ones such as "ngày 12 tháng 8" are split into their
- * parts); abbreviations ("TP.HCM") are indexed whole with their parts
- * colocated; "#tag" and "@name" without the sign. Punctuation is skipped.
+ * Documents: every syllable is indexed in its folded form ("hoa": no
+ * diacritics, lower-case, đ -> d) and, at the same position
+ * (FTS5_TOKEN_COLOCATED), its matching form (NFC, one tone placement,
+ * lower-case: "hoà"/"Hòa" -> "hòa") when that differs. Two adjacent
+ * capitalised syllables (names: "Hà Nội", "Nguyễn Văn") also get a folded
+ * bigram term "_ha_noi", colocated on the second one: bigrams live in
+ * their own namespace ('_' starts no syllable), so a prefix query never
+ * expands over them. (Bigrams of every pair made indexing 4 times slower:
+ * docs/text.md.) Numbers, dates, money, URLs, e-mails are one term each
+ * (multi-word ones such as "ngày 12 tháng 8" are split into their parts);
+ * abbreviations are split into their letter and digit runs at consecutive
+ * positions, exactly as the same text in lower case tokenizes ("TP.HCM" and
+ * "tp.hcm" -> tp hcm; "H5N1" -> h 5 n 1; "UBND" -> ubnd); "#tag" and
+ * "@name" without the sign. Punctuation is skipped.
  *
  * Queries: each syllable becomes its folded form, so a query with or
  * without diacritics, in either tone placement, finds both. A query string
  * that starts with '=' (e.g. MATCH '"=hòa bình"') matches the exact
- * (diacritic-sensitive, placement-insensitive) forms instead. Syllables
- * joined by '_' in a query ("giay_phep", the segmenter's output format)
- * become bigram terms: a phrase of bigrams for longer words.
+ * (diacritic-sensitive, placement-insensitive) forms instead; one that
+ * starts with '_' ('"_hà nội"') the bigram terms of its adjacent
+ * syllables. Syllables joined by '_' ("giay_phep", the segmenter's output
+ * format) are a phrase of their syllables.
  *
  * Offsets passed to FTS5 are byte offsets into the original text, so
  * highlight() and snippet() work on the display text.

@@ -389,7 +389,8 @@ static void shingles(const char *text, hset *out)
 		i = j;
 	}
 	loa_buf_release(&f);
-	qsort(out->h, out->n, sizeof *out->h, cmp_u64);
+	if (out->n > 1)
+		qsort(out->h, out->n, sizeof *out->h, cmp_u64);
 	size_t k = 0;
 	for (size_t x = 0; x < out->n; x++)
 		if (k == 0 || out->h[k - 1] != out->h[x])

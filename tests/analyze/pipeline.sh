@@ -73,6 +73,21 @@ expect_grep "$TMP/out" '^section,key,date,items,labelled,positive,neutral,negati
 expect_grep "$TMP/out" '^org_own,bo-y-te,,[0-9]+,'
 expect_status 0 "$LOA" --db t.db report --format html --out r.html
 grep -q '<svg' r.html && grep -q 'Wilson' r.html && grep -q '15%' r.html && ok || fail "html report lacks charts or method"
+# the dashboard's measures: grouped, per window
+expect_status 0 "$LOA" --db t.db report --by org --scope own --interval week
+cp "$TMP/out" measures.json
+py '
+import json
+m = json.load(open("measures.json"))
+assert m["threshold"] == 0.15 and m["scope"] == "own" and m["interval"] == "week"
+keys = [g["key"] for g in m["groups"]]
+assert "bo-y-te" in keys, keys
+assert sum(g["n"] for g in m["groups"]) == m["total"]["n"]
+for g in m["groups"]:
+    assert 0 <= g["lo"] <= g["share"] <= g["hi"] <= 1, g
+    assert sum(p["n"] for p in g["points"]) == g["n"]
+' && ok || fail "measures json checks"
+expect_status 2 "$LOA" --db t.db report --by nothing
 expect_status 2 "$LOA" --db t.db report --org no-such-org
 expect_status 2 "$LOA" --db t.db report --format pdf
 expect_status 2 "$LOA" --db t.db report --from 2026-11-10 --to 2026-11-01

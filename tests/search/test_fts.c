@@ -268,6 +268,12 @@ static const char *const dqueries[] = {
 	"phòng NEAR/1 chống", "giảm NEAR/5 xăng", "giảm ONEAR/5 xăng", "xăng ONEAR/5 giảm",
 	"sởi OR cúm OR dịch", "tham nhũng -vặt", "y tế", "\"tay chân miệng\" OR \"nông thôn\"",
 	"lang:vi", "kind:article xay*", "title:\"hòa bình\" OR title:\"giá xăng\"",
+	/* abbreviations in lower case, phrases across columns and punctuation,
+	 * prefixes next to bigram terms, names, NOT with phrases */
+	"tp.hcm", "\"tp.hcm\"", "Tp.Hcm", "xây*", "xây dựn*", "\"dựng xây\"", "\"xăng giá\"",
+	"\"giảm xăng\"", "\"ha noi\"", "Hà_Nội", "\"xăng dầu\" NOT \"giảm mạnh\"", "quy định",
+	"\"phòng chống tham nhũng\" OR title:\"chống tham\"", "xăng NEAR/2 \"giảm mạnh\"",
+	"(xăng OR dầu) -\"phấn khởi\"", "giay_phep xay_dung", "đồng", "1.000.000 đồng",
 };
 #define NDQ (sizeof dqueries / sizeof dqueries[0])
 

@@ -19,6 +19,7 @@ static const char *docs[] = {
 	/* 4 */ "Phép thử: xây nhà, dựng lều và giấy tờ",
 	/* 5 */ "Khoẻ mạnh, thuỷ lợi, ngày 12 tháng 8 năm 2023 hỗ trợ 20 triệu đồng #ChuyểnĐổiSố",
 	/* 6 */ "giay phep lai xe (viet khong dau)",
+	/* 7 */ "Ông Nguyễn Văn An về Hà Nội; tp.hcm, H5N1 và COVID-19",
 };
 
 static int setup(void **state)
@@ -108,9 +109,15 @@ static void phrases_and_bigrams(void **state)
 	assert_string_equal(match(db, "\"xay nha\""), "4");
 	assert_string_equal(match(db, "\"phep xay\""), "1");
 	assert_string_equal(match(db, "\"giay xay\""), "");
-	/* segmented words as bigram terms */
+	/* segmented words ("giay_phep") are phrases of their syllables */
 	assert_string_equal(match(db, "giay_phep"), "1,6");
 	assert_string_equal(match(db, "giay_phep xay_dung"), "1");
+	/* bigram terms, own namespace: names only (two capitalised syllables) */
+	assert_string_equal(match(db, "\"_ha noi\""), "7");
+	assert_string_equal(match(db, "\"_Nguyễn Văn An\""), "7");
+	assert_string_equal(match(db, "\"_giay phep\""), "");
+	/* a prefix never expands over bigrams ("_xay_dung" is not "xay…") */
+	assert_string_equal(match(db, "\"_\" *"), "");
 	assert_string_equal(match(db, "NEAR(giay xay, 1)"), "1");
 	/* prefix queries */
 	assert_string_equal(match(db, "phe*"), "1,4,6");
@@ -119,11 +126,65 @@ static void phrases_and_bigrams(void **state)
 static void typed_tokens(void **state)
 {
 	sqlite3 *db = *state;
-	assert_string_equal(match(db, "\"TP.HCM\""), "1");
-	assert_string_equal(match(db, "hcm"), "1");
+	assert_string_equal(match(db, "\"TP.HCM\""), "1,7");
+	assert_string_equal(match(db, "hcm"), "1,7");
 	assert_string_equal(match(db, "\"tháng 8\""), "5");
 	assert_string_equal(match(db, "trieu"), "5");
 	assert_string_equal(match(db, "chuyendoiso"), "5");
+	/* abbreviations in any case: "tp.hcm" finds "TP.HCM" and back */
+	assert_string_equal(match(db, "\"tp.hcm\""), "1,7");
+	assert_string_equal(match(db, "\"Tp.Hcm\""), "1,7");
+	assert_string_equal(match(db, "\"h5n1\""), "7");
+	assert_string_equal(match(db, "\"covid-19\""), "7");
+	assert_string_equal(match(db, "\"COVID 19\""), "7");
+}
+
+/* the prefix xây* highlights only syllables starting with xây, never the
+ * next syllable (bigram terms live in their own namespace) */
+static void prefix_highlight(void **state)
+{
+	sqlite3 *db = *state;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH "
+					    "'\"xây\" *' ORDER BY rowid",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+			    "Cấp giấy phép [xây] dựng nhà ở riêng lẻ tại TP.HCM");
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0),
+			    "Phép thử: [xây] nhà, dựng lều và giấy tờ");
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/* loa_text_fts5_terms gives the folded terms and positions FTS5 gets */
+typedef struct terms_acc {
+	char s[1024];
+} terms_acc;
+
+static int on_term(void *u, const char *t, size_t n, int pos)
+{
+	terms_acc *a = u;
+	size_t k = strlen(a->s);
+	snprintf(a->s + k, sizeof a->s - k, "%s%d:%.*s", k ? " " : "", pos, (int)n, t);
+	return 0;
+}
+
+static void fast_terms(void **state)
+{
+	terms_acc a = {""};
+	const char *s = "Quí vị Nghành Hoà TP.HCM, 20 triệu đồng #ChuyểnĐổiSố";
+	assert_int_equal(loa_text_fts5_terms(s, strlen(s), on_term, &a), LOA_OK);
+	assert_string_equal(a.s, "0:quy 1:vi 2:nganh 3:hoa 4:tp 5:hcm 6:20 7:trieu 8:dong "
+				 "9:chuyendoiso");
+	/* decomposed (NFD) input folds the same */
+	terms_acc b = {""};
+	const char *d = "Ho\xcc\x80" "a ThU\xcc\x89" "y";
+	assert_int_equal(loa_text_fts5_terms(d, strlen(d), on_term, &b), LOA_OK);
+	assert_string_equal(b.s, "0:hoa 1:thuy");
 }
 
 static void highlight_offsets(void **state)
@@ -149,6 +210,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(phrases_and_bigrams, setup, teardown),
 		cmocka_unit_test_setup_teardown(typed_tokens, setup, teardown),
 		cmocka_unit_test_setup_teardown(highlight_offsets, setup, teardown),
+		cmocka_unit_test_setup_teardown(prefix_highlight, setup, teardown),
+		cmocka_unit_test(fast_terms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

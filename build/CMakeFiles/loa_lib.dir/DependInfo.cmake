@@ -9,6 +9,7 @@ set(CMAKE_DEPENDS_LANGUAGES
 # The set of dependency files which are needed:
 set(CMAKE_DEPENDS_DEPENDENCY_FILES
   "/work/main/build/generated/openapi_json.c" "CMakeFiles/loa_lib.dir/generated/openapi_json.c.o" "gcc" "CMakeFiles/loa_lib.dir/generated/openapi_json.c.o.d"
+  "/work/main/src/analyze/api.c" "CMakeFiles/loa_lib.dir/src/analyze/api.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/analyze/api.c.o.d"
   "/work/main/src/analyze/claim.c" "CMakeFiles/loa_lib.dir/src/analyze/claim.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/analyze/claim.c.o.d"
   "/work/main/src/analyze/classify.c" "CMakeFiles/loa_lib.dir/src/analyze/classify.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/analyze/classify.c.o.d"
   "/work/main/src/analyze/lang.c" "CMakeFiles/loa_lib.dir/src/analyze/lang.c.o" "gcc" "CMakeFiles/loa_lib.dir/src/analyze/lang.c.o.d"

@@ -811,10 +811,24 @@ CMakeFiles/loa_lib.dir/src/analyze/report.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/report.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/report.c -o CMakeFiles/loa_lib.dir/src/analyze/report.c.s
 
+CMakeFiles/loa_lib.dir/src/analyze/api.c.o: CMakeFiles/loa_lib.dir/flags.make
+CMakeFiles/loa_lib.dir/src/analyze/api.c.o: /work/main/src/analyze/api.c
+CMakeFiles/loa_lib.dir/src/analyze/api.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_54) "Building C object CMakeFiles/loa_lib.dir/src/analyze/api.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/analyze/api.c.o -MF CMakeFiles/loa_lib.dir/src/analyze/api.c.o.d -o CMakeFiles/loa_lib.dir/src/analyze/api.c.o -c /work/main/src/analyze/api.c
+
+CMakeFiles/loa_lib.dir/src/analyze/api.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/loa_lib.dir/src/analyze/api.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/analyze/api.c > CMakeFiles/loa_lib.dir/src/analyze/api.c.i
+
+CMakeFiles/loa_lib.dir/src/analyze/api.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/loa_lib.dir/src/analyze/api.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/analyze/api.c -o CMakeFiles/loa_lib.dir/src/analyze/api.c.s
+
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: /work/main/src/cli/cmd_classify.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_54) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_55) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o -c /work/main/src/cli/cmd_classify.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.i: cmake_force
@@ -828,7 +842,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o: /work/main/src/cli/cmd_analyze.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_55) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_56) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o -c /work/main/src/cli/cmd_analyze.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.i: cmake_force
@@ -842,7 +856,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/query.c.o: /work/main/src/search/query.c
 CMakeFiles/loa_lib.dir/src/search/query.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_56) "Building C object CMakeFiles/loa_lib.dir/src/search/query.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_57) "Building C object CMakeFiles/loa_lib.dir/src/search/query.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/query.c.o -MF CMakeFiles/loa_lib.dir/src/search/query.c.o.d -o CMakeFiles/loa_lib.dir/src/search/query.c.o -c /work/main/src/search/query.c
 
 CMakeFiles/loa_lib.dir/src/search/query.c.i: cmake_force
@@ -856,7 +870,7 @@ CMakeFiles/loa_lib.dir/src/search/query.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/index.c.o: /work/main/src/search/index.c
 CMakeFiles/loa_lib.dir/src/search/index.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_57) "Building C object CMakeFiles/loa_lib.dir/src/search/index.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_58) "Building C object CMakeFiles/loa_lib.dir/src/search/index.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/index.c.o -MF CMakeFiles/loa_lib.dir/src/search/index.c.o.d -o CMakeFiles/loa_lib.dir/src/search/index.c.o -c /work/main/src/search/index.c
 
 CMakeFiles/loa_lib.dir/src/search/index.c.i: cmake_force
@@ -870,7 +884,7 @@ CMakeFiles/loa_lib.dir/src/search/index.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/search.c.o: /work/main/src/search/search.c
 CMakeFiles/loa_lib.dir/src/search/search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_58) "Building C object CMakeFiles/loa_lib.dir/src/search/search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_59) "Building C object CMakeFiles/loa_lib.dir/src/search/search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/search.c.o -MF CMakeFiles/loa_lib.dir/src/search/search.c.o.d -o CMakeFiles/loa_lib.dir/src/search/search.c.o -c /work/main/src/search/search.c
 
 CMakeFiles/loa_lib.dir/src/search/search.c.i: cmake_force
@@ -884,7 +898,7 @@ CMakeFiles/loa_lib.dir/src/search/search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/match.c.o: /work/main/src/search/match.c
 CMakeFiles/loa_lib.dir/src/search/match.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_59) "Building C object CMakeFiles/loa_lib.dir/src/search/match.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_60) "Building C object CMakeFiles/loa_lib.dir/src/search/match.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/match.c.o -MF CMakeFiles/loa_lib.dir/src/search/match.c.o.d -o CMakeFiles/loa_lib.dir/src/search/match.c.o -c /work/main/src/search/match.c
 
 CMakeFiles/loa_lib.dir/src/search/match.c.i: cmake_force
@@ -898,7 +912,7 @@ CMakeFiles/loa_lib.dir/src/search/match.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: /work/main/src/search/alert.c
 CMakeFiles/loa_lib.dir/src/search/alert.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_60) "Building C object CMakeFiles/loa_lib.dir/src/search/alert.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_61) "Building C object CMakeFiles/loa_lib.dir/src/search/alert.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/search/alert.c.o -MF CMakeFiles/loa_lib.dir/src/search/alert.c.o.d -o CMakeFiles/loa_lib.dir/src/search/alert.c.o -c /work/main/src/search/alert.c
 
 CMakeFiles/loa_lib.dir/src/search/alert.c.i: cmake_force
@@ -912,7 +926,7 @@ CMakeFiles/loa_lib.dir/src/search/alert.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: /work/main/src/cli/cmd_search.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_61) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_62) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.o -c /work/main/src/cli/cmd_search.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.i: cmake_force
@@ -926,7 +940,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: /work/main/src/cli/cmd_queries.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_62) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_63) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.o -c /work/main/src/cli/cmd_queries.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.i: cmake_force
@@ -940,7 +954,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_queries.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: /work/main/src/cli/cmd_alerts.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_63) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_64) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.o -c /work/main/src/cli/cmd_alerts.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.i: cmake_force
@@ -954,7 +968,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_alerts.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/schema.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/schema.c.o: /work/main/src/network/schema.c
 CMakeFiles/loa_lib.dir/src/network/schema.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_64) "Building C object CMakeFiles/loa_lib.dir/src/network/schema.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_65) "Building C object CMakeFiles/loa_lib.dir/src/network/schema.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/schema.c.o -MF CMakeFiles/loa_lib.dir/src/network/schema.c.o.d -o CMakeFiles/loa_lib.dir/src/network/schema.c.o -c /work/main/src/network/schema.c
 
 CMakeFiles/loa_lib.dir/src/network/schema.c.i: cmake_force
@@ -968,7 +982,7 @@ CMakeFiles/loa_lib.dir/src/network/schema.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/jcs.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/jcs.c.o: /work/main/src/network/jcs.c
 CMakeFiles/loa_lib.dir/src/network/jcs.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_65) "Building C object CMakeFiles/loa_lib.dir/src/network/jcs.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_66) "Building C object CMakeFiles/loa_lib.dir/src/network/jcs.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/jcs.c.o -MF CMakeFiles/loa_lib.dir/src/network/jcs.c.o.d -o CMakeFiles/loa_lib.dir/src/network/jcs.c.o -c /work/main/src/network/jcs.c
 
 CMakeFiles/loa_lib.dir/src/network/jcs.c.i: cmake_force
@@ -982,7 +996,7 @@ CMakeFiles/loa_lib.dir/src/network/jcs.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/keys.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/keys.c.o: /work/main/src/network/keys.c
 CMakeFiles/loa_lib.dir/src/network/keys.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_66) "Building C object CMakeFiles/loa_lib.dir/src/network/keys.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_67) "Building C object CMakeFiles/loa_lib.dir/src/network/keys.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/keys.c.o -MF CMakeFiles/loa_lib.dir/src/network/keys.c.o.d -o CMakeFiles/loa_lib.dir/src/network/keys.c.o -c /work/main/src/network/keys.c
 
 CMakeFiles/loa_lib.dir/src/network/keys.c.i: cmake_force
@@ -996,7 +1010,7 @@ CMakeFiles/loa_lib.dir/src/network/keys.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/net_http.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/net_http.c.o: /work/main/src/network/net_http.c
 CMakeFiles/loa_lib.dir/src/network/net_http.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_67) "Building C object CMakeFiles/loa_lib.dir/src/network/net_http.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_68) "Building C object CMakeFiles/loa_lib.dir/src/network/net_http.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/net_http.c.o -MF CMakeFiles/loa_lib.dir/src/network/net_http.c.o.d -o CMakeFiles/loa_lib.dir/src/network/net_http.c.o -c /work/main/src/network/net_http.c
 
 CMakeFiles/loa_lib.dir/src/network/net_http.c.i: cmake_force
@@ -1010,7 +1024,7 @@ CMakeFiles/loa_lib.dir/src/network/net_http.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/publish.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/publish.c.o: /work/main/src/network/publish.c
 CMakeFiles/loa_lib.dir/src/network/publish.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_68) "Building C object CMakeFiles/loa_lib.dir/src/network/publish.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_69) "Building C object CMakeFiles/loa_lib.dir/src/network/publish.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/publish.c.o -MF CMakeFiles/loa_lib.dir/src/network/publish.c.o.d -o CMakeFiles/loa_lib.dir/src/network/publish.c.o -c /work/main/src/network/publish.c
 
 CMakeFiles/loa_lib.dir/src/network/publish.c.i: cmake_force
@@ -1024,7 +1038,7 @@ CMakeFiles/loa_lib.dir/src/network/publish.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o: /work/main/src/network/feeds_out.c
 CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_69) "Building C object CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_70) "Building C object CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o -MF CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o.d -o CMakeFiles/loa_lib.dir/src/network/feeds_out.c.o -c /work/main/src/network/feeds_out.c
 
 CMakeFiles/loa_lib.dir/src/network/feeds_out.c.i: cmake_force
@@ -1038,7 +1052,7 @@ CMakeFiles/loa_lib.dir/src/network/feeds_out.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/verify.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/verify.c.o: /work/main/src/network/verify.c
 CMakeFiles/loa_lib.dir/src/network/verify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_70) "Building C object CMakeFiles/loa_lib.dir/src/network/verify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_71) "Building C object CMakeFiles/loa_lib.dir/src/network/verify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/verify.c.o -MF CMakeFiles/loa_lib.dir/src/network/verify.c.o.d -o CMakeFiles/loa_lib.dir/src/network/verify.c.o -c /work/main/src/network/verify.c
 
 CMakeFiles/loa_lib.dir/src/network/verify.c.i: cmake_force
@@ -1052,7 +1066,7 @@ CMakeFiles/loa_lib.dir/src/network/verify.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/websub.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/websub.c.o: /work/main/src/network/websub.c
 CMakeFiles/loa_lib.dir/src/network/websub.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_71) "Building C object CMakeFiles/loa_lib.dir/src/network/websub.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_72) "Building C object CMakeFiles/loa_lib.dir/src/network/websub.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/websub.c.o -MF CMakeFiles/loa_lib.dir/src/network/websub.c.o.d -o CMakeFiles/loa_lib.dir/src/network/websub.c.o -c /work/main/src/network/websub.c
 
 CMakeFiles/loa_lib.dir/src/network/websub.c.i: cmake_force
@@ -1066,7 +1080,7 @@ CMakeFiles/loa_lib.dir/src/network/websub.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/directory.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/directory.c.o: /work/main/src/network/directory.c
 CMakeFiles/loa_lib.dir/src/network/directory.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_72) "Building C object CMakeFiles/loa_lib.dir/src/network/directory.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_73) "Building C object CMakeFiles/loa_lib.dir/src/network/directory.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/directory.c.o -MF CMakeFiles/loa_lib.dir/src/network/directory.c.o.d -o CMakeFiles/loa_lib.dir/src/network/directory.c.o -c /work/main/src/network/directory.c
 
 CMakeFiles/loa_lib.dir/src/network/directory.c.i: cmake_force
@@ -1080,7 +1094,7 @@ CMakeFiles/loa_lib.dir/src/network/directory.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/reach.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/reach.c.o: /work/main/src/network/reach.c
 CMakeFiles/loa_lib.dir/src/network/reach.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_73) "Building C object CMakeFiles/loa_lib.dir/src/network/reach.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_74) "Building C object CMakeFiles/loa_lib.dir/src/network/reach.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/reach.c.o -MF CMakeFiles/loa_lib.dir/src/network/reach.c.o.d -o CMakeFiles/loa_lib.dir/src/network/reach.c.o -c /work/main/src/network/reach.c
 
 CMakeFiles/loa_lib.dir/src/network/reach.c.i: cmake_force
@@ -1094,7 +1108,7 @@ CMakeFiles/loa_lib.dir/src/network/reach.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/timeline.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/timeline.c.o: /work/main/src/network/timeline.c
 CMakeFiles/loa_lib.dir/src/network/timeline.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_74) "Building C object CMakeFiles/loa_lib.dir/src/network/timeline.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_75) "Building C object CMakeFiles/loa_lib.dir/src/network/timeline.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/timeline.c.o -MF CMakeFiles/loa_lib.dir/src/network/timeline.c.o.d -o CMakeFiles/loa_lib.dir/src/network/timeline.c.o -c /work/main/src/network/timeline.c
 
 CMakeFiles/loa_lib.dir/src/network/timeline.c.i: cmake_force
@@ -1108,7 +1122,7 @@ CMakeFiles/loa_lib.dir/src/network/timeline.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/network/api.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/network/api.c.o: /work/main/src/network/api.c
 CMakeFiles/loa_lib.dir/src/network/api.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_75) "Building C object CMakeFiles/loa_lib.dir/src/network/api.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_76) "Building C object CMakeFiles/loa_lib.dir/src/network/api.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/network/api.c.o -MF CMakeFiles/loa_lib.dir/src/network/api.c.o.d -o CMakeFiles/loa_lib.dir/src/network/api.c.o -c /work/main/src/network/api.c
 
 CMakeFiles/loa_lib.dir/src/network/api.c.i: cmake_force
@@ -1122,7 +1136,7 @@ CMakeFiles/loa_lib.dir/src/network/api.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o: /work/main/src/cli/cmd_directory.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_76) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_77) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.o -c /work/main/src/cli/cmd_directory.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.i: cmake_force
@@ -1136,7 +1150,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_directory.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o: /work/main/src/cli/cmd_keys.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_77) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_78) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.o -c /work/main/src/cli/cmd_keys.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.i: cmake_force
@@ -1150,7 +1164,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_keys.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o: /work/main/src/cli/cmd_publish.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_78) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_79) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.o -c /work/main/src/cli/cmd_publish.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.i: cmake_force
@@ -1164,7 +1178,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_publish.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o: /work/main/src/cli/cmd_reach.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_79) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_80) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.o -c /work/main/src/cli/cmd_reach.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.i: cmake_force
@@ -1178,7 +1192,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_reach.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o: /work/main/src/cli/cmd_verify.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_80) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_81) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.o -c /work/main/src/cli/cmd_verify.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.i: cmake_force
@@ -1192,7 +1206,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_verify.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o: /work/main/src/cli/cmd_websub.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_81) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_82) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.o -c /work/main/src/cli/cmd_websub.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.i: cmake_force
@@ -1206,7 +1220,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_websub.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/workflow/engine.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/workflow/engine.c.o: /work/main/src/workflow/engine.c
 CMakeFiles/loa_lib.dir/src/workflow/engine.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_82) "Building C object CMakeFiles/loa_lib.dir/src/workflow/engine.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_83) "Building C object CMakeFiles/loa_lib.dir/src/workflow/engine.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/engine.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/engine.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/engine.c.o -c /work/main/src/workflow/engine.c
 
 CMakeFiles/loa_lib.dir/src/workflow/engine.c.i: cmake_force
@@ -1220,7 +1234,7 @@ CMakeFiles/loa_lib.dir/src/workflow/engine.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/workflow/diff.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/workflow/diff.c.o: /work/main/src/workflow/diff.c
 CMakeFiles/loa_lib.dir/src/workflow/diff.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_83) "Building C object CMakeFiles/loa_lib.dir/src/workflow/diff.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_84) "Building C object CMakeFiles/loa_lib.dir/src/workflow/diff.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/diff.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/diff.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/diff.c.o -c /work/main/src/workflow/diff.c
 
 CMakeFiles/loa_lib.dir/src/workflow/diff.c.i: cmake_force
@@ -1234,7 +1248,7 @@ CMakeFiles/loa_lib.dir/src/workflow/diff.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/workflow/ics.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/workflow/ics.c.o: /work/main/src/workflow/ics.c
 CMakeFiles/loa_lib.dir/src/workflow/ics.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_84) "Building C object CMakeFiles/loa_lib.dir/src/workflow/ics.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_85) "Building C object CMakeFiles/loa_lib.dir/src/workflow/ics.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/ics.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/ics.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/ics.c.o -c /work/main/src/workflow/ics.c
 
 CMakeFiles/loa_lib.dir/src/workflow/ics.c.i: cmake_force
@@ -1248,7 +1262,7 @@ CMakeFiles/loa_lib.dir/src/workflow/ics.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/workflow/mail.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/workflow/mail.c.o: /work/main/src/workflow/mail.c
 CMakeFiles/loa_lib.dir/src/workflow/mail.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_85) "Building C object CMakeFiles/loa_lib.dir/src/workflow/mail.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_86) "Building C object CMakeFiles/loa_lib.dir/src/workflow/mail.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/mail.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/mail.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/mail.c.o -c /work/main/src/workflow/mail.c
 
 CMakeFiles/loa_lib.dir/src/workflow/mail.c.i: cmake_force
@@ -1262,7 +1276,7 @@ CMakeFiles/loa_lib.dir/src/workflow/mail.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/workflow/features.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/workflow/features.c.o: /work/main/src/workflow/features.c
 CMakeFiles/loa_lib.dir/src/workflow/features.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_86) "Building C object CMakeFiles/loa_lib.dir/src/workflow/features.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_87) "Building C object CMakeFiles/loa_lib.dir/src/workflow/features.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/features.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/features.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/features.c.o -c /work/main/src/workflow/features.c
 
 CMakeFiles/loa_lib.dir/src/workflow/features.c.i: cmake_force
@@ -1276,7 +1290,7 @@ CMakeFiles/loa_lib.dir/src/workflow/features.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/workflow/api.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/workflow/api.c.o: /work/main/src/workflow/api.c
 CMakeFiles/loa_lib.dir/src/workflow/api.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_87) "Building C object CMakeFiles/loa_lib.dir/src/workflow/api.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_88) "Building C object CMakeFiles/loa_lib.dir/src/workflow/api.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/workflow/api.c.o -MF CMakeFiles/loa_lib.dir/src/workflow/api.c.o.d -o CMakeFiles/loa_lib.dir/src/workflow/api.c.o -c /work/main/src/workflow/api.c
 
 CMakeFiles/loa_lib.dir/src/workflow/api.c.i: cmake_force
@@ -1290,7 +1304,7 @@ CMakeFiles/loa_lib.dir/src/workflow/api.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o: /work/main/src/cli/cmd_workflow.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_88) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_89) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.o -c /work/main/src/cli/cmd_workflow.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.i: cmake_force
@@ -1304,7 +1318,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_workflow.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: /work/main/src/qa/retrieve.c
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_89) "Building C object CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_90) "Building C object CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o -MF CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/retrieve.c.o -c /work/main/src/qa/retrieve.c
 
 CMakeFiles/loa_lib.dir/src/qa/retrieve.c.i: cmake_force
@@ -1318,7 +1332,7 @@ CMakeFiles/loa_lib.dir/src/qa/retrieve.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/laws.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/laws.c.o: /work/main/src/qa/laws.c
 CMakeFiles/loa_lib.dir/src/qa/laws.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_90) "Building C object CMakeFiles/loa_lib.dir/src/qa/laws.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_91) "Building C object CMakeFiles/loa_lib.dir/src/qa/laws.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/laws.c.o -MF CMakeFiles/loa_lib.dir/src/qa/laws.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/laws.c.o -c /work/main/src/qa/laws.c
 
 CMakeFiles/loa_lib.dir/src/qa/laws.c.i: cmake_force
@@ -1332,7 +1346,7 @@ CMakeFiles/loa_lib.dir/src/qa/laws.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/cases.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/cases.c.o: /work/main/src/qa/cases.c
 CMakeFiles/loa_lib.dir/src/qa/cases.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_91) "Building C object CMakeFiles/loa_lib.dir/src/qa/cases.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_92) "Building C object CMakeFiles/loa_lib.dir/src/qa/cases.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/cases.c.o -MF CMakeFiles/loa_lib.dir/src/qa/cases.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/cases.c.o -c /work/main/src/qa/cases.c
 
 CMakeFiles/loa_lib.dir/src/qa/cases.c.i: cmake_force
@@ -1346,7 +1360,7 @@ CMakeFiles/loa_lib.dir/src/qa/cases.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/qa.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/qa.c.o: /work/main/src/qa/qa.c
 CMakeFiles/loa_lib.dir/src/qa/qa.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_92) "Building C object CMakeFiles/loa_lib.dir/src/qa/qa.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_93) "Building C object CMakeFiles/loa_lib.dir/src/qa/qa.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/qa.c.o -MF CMakeFiles/loa_lib.dir/src/qa/qa.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/qa.c.o -c /work/main/src/qa/qa.c
 
 CMakeFiles/loa_lib.dir/src/qa/qa.c.i: cmake_force
@@ -1360,7 +1374,7 @@ CMakeFiles/loa_lib.dir/src/qa/qa.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/qa/api.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/qa/api.c.o: /work/main/src/qa/api.c
 CMakeFiles/loa_lib.dir/src/qa/api.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_93) "Building C object CMakeFiles/loa_lib.dir/src/qa/api.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_94) "Building C object CMakeFiles/loa_lib.dir/src/qa/api.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/qa/api.c.o -MF CMakeFiles/loa_lib.dir/src/qa/api.c.o.d -o CMakeFiles/loa_lib.dir/src/qa/api.c.o -c /work/main/src/qa/api.c
 
 CMakeFiles/loa_lib.dir/src/qa/api.c.i: cmake_force
@@ -1374,7 +1388,7 @@ CMakeFiles/loa_lib.dir/src/qa/api.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: /work/main/src/cli/cmd_qa.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_94) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_95) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.o -c /work/main/src/cli/cmd_qa.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.i: cmake_force
@@ -1388,7 +1402,7 @@ CMakeFiles/loa_lib.dir/src/cli/cmd_qa.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/app.c.o: /work/main/src/http/app.c
 CMakeFiles/loa_lib.dir/src/http/app.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_95) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_96) "Building C object CMakeFiles/loa_lib.dir/src/http/app.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/app.c.o -MF CMakeFiles/loa_lib.dir/src/http/app.c.o.d -o CMakeFiles/loa_lib.dir/src/http/app.c.o -c /work/main/src/http/app.c
 
 CMakeFiles/loa_lib.dir/src/http/app.c.i: cmake_force
@@ -1402,7 +1416,7 @@ CMakeFiles/loa_lib.dir/src/http/app.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: /work/main/src/http/api_auth.c
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_96) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_97) "Building C object CMakeFiles/loa_lib.dir/src/http/api_auth.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_auth.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_auth.c.o -c /work/main/src/http/api_auth.c
 
 CMakeFiles/loa_lib.dir/src/http/api_auth.c.i: cmake_force
@@ -1416,7 +1430,7 @@ CMakeFiles/loa_lib.dir/src/http/api_auth.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: /work/main/src/http/api_items.c
 CMakeFiles/loa_lib.dir/src/http/api_items.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_97) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_98) "Building C object CMakeFiles/loa_lib.dir/src/http/api_items.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_items.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_items.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_items.c.o -c /work/main/src/http/api_items.c
 
 CMakeFiles/loa_lib.dir/src/http/api_items.c.i: cmake_force
@@ -1430,7 +1444,7 @@ CMakeFiles/loa_lib.dir/src/http/api_items.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: /work/main/src/http/api_search.c
 CMakeFiles/loa_lib.dir/src/http/api_search.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_98) "Building C object CMakeFiles/loa_lib.dir/src/http/api_search.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_99) "Building C object CMakeFiles/loa_lib.dir/src/http/api_search.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/api_search.c.o -MF CMakeFiles/loa_lib.dir/src/http/api_search.c.o.d -o CMakeFiles/loa_lib.dir/src/http/api_search.c.o -c /work/main/src/http/api_search.c
 
 CMakeFiles/loa_lib.dir/src/http/api_search.c.i: cmake_force
@@ -1444,7 +1458,7 @@ CMakeFiles/loa_lib.dir/src/http/api_search.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/events.c.o: /work/main/src/http/events.c
 CMakeFiles/loa_lib.dir/src/http/events.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_99) "Building C object CMakeFiles/loa_lib.dir/src/http/events.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_100) "Building C object CMakeFiles/loa_lib.dir/src/http/events.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/events.c.o -MF CMakeFiles/loa_lib.dir/src/http/events.c.o.d -o CMakeFiles/loa_lib.dir/src/http/events.c.o -c /work/main/src/http/events.c
 
 CMakeFiles/loa_lib.dir/src/http/events.c.i: cmake_force
@@ -1458,7 +1472,7 @@ CMakeFiles/loa_lib.dir/src/http/events.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: /work/main/src/http/jobs.c
 CMakeFiles/loa_lib.dir/src/http/jobs.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_100) "Building C object CMakeFiles/loa_lib.dir/src/http/jobs.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_101) "Building C object CMakeFiles/loa_lib.dir/src/http/jobs.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/jobs.c.o -MF CMakeFiles/loa_lib.dir/src/http/jobs.c.o.d -o CMakeFiles/loa_lib.dir/src/http/jobs.c.o -c /work/main/src/http/jobs.c
 
 CMakeFiles/loa_lib.dir/src/http/jobs.c.i: cmake_force
@@ -1472,7 +1486,7 @@ CMakeFiles/loa_lib.dir/src/http/jobs.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/http/server.c.o: /work/main/src/http/server.c
 CMakeFiles/loa_lib.dir/src/http/server.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_101) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_102) "Building C object CMakeFiles/loa_lib.dir/src/http/server.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/http/server.c.o -MF CMakeFiles/loa_lib.dir/src/http/server.c.o.d -o CMakeFiles/loa_lib.dir/src/http/server.c.o -c /work/main/src/http/server.c
 
 CMakeFiles/loa_lib.dir/src/http/server.c.i: cmake_force
@@ -1486,7 +1500,7 @@ CMakeFiles/loa_lib.dir/src/http/server.c.s: cmake_force
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: generated/openapi_json.c
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_102) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_103) "Building C object CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -MF CMakeFiles/loa_lib.dir/generated/openapi_json.c.o.d -o CMakeFiles/loa_lib.dir/generated/openapi_json.c.o -c /work/main/build/generated/openapi_json.c
 
 CMakeFiles/loa_lib.dir/generated/openapi_json.c.i: cmake_force
@@ -1500,7 +1514,7 @@ CMakeFiles/loa_lib.dir/generated/openapi_json.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: /work/main/src/cli/cli.c
 CMakeFiles/loa_lib.dir/src/cli/cli.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_103) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_104) "Building C object CMakeFiles/loa_lib.dir/src/cli/cli.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cli.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cli.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cli.c.o -c /work/main/src/cli/cli.c
 
 CMakeFiles/loa_lib.dir/src/cli/cli.c.i: cmake_force
@@ -1514,7 +1528,7 @@ CMakeFiles/loa_lib.dir/src/cli/cli.c.s: cmake_force
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/flags.make
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: /work/main/src/cli/cmd_serve.c
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o: CMakeFiles/loa_lib.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_104) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_105) "Building C object CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -MF CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o.d -o CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o -c /work/main/src/cli/cmd_serve.c
 
 CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.i: cmake_force
@@ -1580,6 +1594,7 @@ loa_lib_OBJECTS = \
 "CMakeFiles/loa_lib.dir/src/analyze/claim.c.o" \
 "CMakeFiles/loa_lib.dir/src/analyze/measure.c.o" \
 "CMakeFiles/loa_lib.dir/src/analyze/report.c.o" \
+"CMakeFiles/loa_lib.dir/src/analyze/api.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o" \
 "CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o" \
 "CMakeFiles/loa_lib.dir/src/search/query.c.o" \
@@ -1688,6 +1703,7 @@ libloa.a: CMakeFiles/loa_lib.dir/src/analyze/pipeline.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/claim.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/measure.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/analyze/report.c.o
+libloa.a: CMakeFiles/loa_lib.dir/src/analyze/api.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_classify.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_analyze.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/search/query.c.o
@@ -1741,7 +1757,7 @@ libloa.a: CMakeFiles/loa_lib.dir/src/cli/cli.c.o
 libloa.a: CMakeFiles/loa_lib.dir/src/cli/cmd_serve.c.o
 libloa.a: CMakeFiles/loa_lib.dir/build.make
 libloa.a: CMakeFiles/loa_lib.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_105) "Linking C static library libloa.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_106) "Linking C static library libloa.a"
 	$(CMAKE_COMMAND) -P CMakeFiles/loa_lib.dir/cmake_clean_target.cmake
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/loa_lib.dir/link.txt --verbose=$(VERBOSE)
 

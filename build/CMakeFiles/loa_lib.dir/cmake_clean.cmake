@@ -1,6 +1,8 @@
 file(REMOVE_RECURSE
   "CMakeFiles/loa_lib.dir/generated/openapi_json.c.o"
   "CMakeFiles/loa_lib.dir/generated/openapi_json.c.o.d"
+  "CMakeFiles/loa_lib.dir/src/analyze/api.c.o"
+  "CMakeFiles/loa_lib.dir/src/analyze/api.c.o.d"
   "CMakeFiles/loa_lib.dir/src/analyze/claim.c.o"
   "CMakeFiles/loa_lib.dir/src/analyze/claim.c.o.d"
   "CMakeFiles/loa_lib.dir/src/analyze/classify.c.o"
