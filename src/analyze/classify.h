@@ -25,11 +25,13 @@
  *   "LOACLSM\x1a", u32 version (LOA_CLS_MODEL_VERSION), u32 header bytes,
  *   the header (classes, table bits, feature settings, weight scale,
  *   temperature), the labels, the training note, f32 offsets[K],
- *   f32 length weights[LOA_CLS_LEN_BINS][K], u32 keys[S] (feature
- *   fingerprints of an open-addressing table, 0 = empty), u16 idf[S]
- *   (x 1/4096), i16 weights[S][K] (x weight scale), and a 64-bit
- *   checksum of everything before it. A file that is not a model, is
- *   truncated or corrupt gives LOA_EPARSE; another version LOA_EVERSION.
+ *   f32 length weights[LOA_CLS_LEN_BINS][K], an open-addressing table of
+ *   S = 2^bits records {u32 feature fingerprint (0 = empty), u16 idf x 4096,
+ *   i16 weights[K] x weight scale} padded to 4 bytes, and a 64-bit checksum
+ *   of everything before it. A file that is not a model, is truncated or
+ *   corrupt gives LOA_EPARSE; another version LOA_EVERSION. At load a bitmap
+ *   of the fingerprints (about 8 bits per feature) is built; the classifier
+ *   uses it to drop unknown n-grams before any table lookup.
  *
  * Ownership: a loa_cls_model is immutable after load or training and may
  * be shared by any number of loa_classifier objects (one per thread); it

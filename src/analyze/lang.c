@@ -111,9 +111,14 @@ static uint64_t fold_word(const char *s, size_t n, char *out, size_t cap, size_t
 			l = 1;
 		} else {
 			l = loa_utf8_decode(p + i, n - i, &cp);
+			i += l;
+			/* combining marks of decomposed text fold away, as the
+			 * precomposed letters' marks do */
+			if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1DC0 && cp <= 0x1DFF))
+				continue;
 			cp = loa_text_fold_cp(cp);
-			if (cp >= 'A' && cp <= 'Z')
-				cp += 32;
+			cp = cp >= 'A' && cp <= 'Z' ? cp + 32 : cp < 0x80 ? cp : loa_text_lower_cp(cp);
+			l = 0;
 		}
 		i += l;
 		unsigned char e[4];
@@ -173,9 +178,11 @@ typedef struct doc_ctx {
 	int err;
 } doc_ctx;
 
-static int on_tok(void *user, const loa_token *tok, const char *text, const char *norm,
-		  size_t norm_len)
+static int on_tok(void *user, const loa_token *tok, const char *text)
 {
+	/* the raw token: case and composition are undone by fold_word */
+	const char *norm = text;
+	size_t norm_len = tok->end - tok->start;
 	doc_ctx *c = user;
 	loa_an_doc *d = c->d;
 	unsigned fl = 0;
@@ -264,8 +271,8 @@ int loa_an_doc_set(loa_an_doc *d, const char *s, size_t n)
 		return LOA_OK;
 	pthread_once(&hash_once, build_hashes);
 	doc_ctx c = {d, 0};
-	/* tone placement does not matter: words are compared folded */
-	loa_text_tokenize_norm(s, n, LOA_NORM_NFC | LOA_NORM_LOWER, on_tok, &c);
+	/* words are compared folded (fold_word), so no normalisation pass */
+	loa_text_tokenize(s, n, on_tok, &c);
 	return c.err ? c.err : LOA_OK;
 }
 

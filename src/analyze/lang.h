@@ -2,11 +2,11 @@
  * lang.h - the words of a text as the analysis room sees them, and a small
  * language detector (docs/rooms/analyze.md, "Ngôn ngữ / Language").
  *
- * loa_an_doc tokenises a text once with the text room (normalised with
- * NFC and lower case; tone placement does not matter since words are
- * compared folded) and keeps, for each
- * word-like token (WORD, ABBR, NUMBER, PERCENT, MONEY, DATE, TIME), its
- * matching form and a 64-bit hash of its *folded* form (no diacritics), so
+ * loa_an_doc tokenises a text once with the text room's tokenizer and
+ * keeps, for each word-like token (WORD, ABBR, NUMBER, PERCENT, MONEY,
+ * DATE, TIME), its bytes as written and a 64-bit hash of its *folded*
+ * form (lower case, no diacritics, combining marks of decomposed text
+ * dropped: no normalisation pass is needed), so
  * "hoà", "hòa" and "hoa" written without marks meet. Stories (MinHash
  * shingles), claims (terms) and trending terms all start from it.
  *
@@ -47,13 +47,13 @@ enum {
 };
 
 typedef struct loa_an_word {
-	uint32_t off, len; /* the matching form: doc->norm.data[off..off+len) */
+	uint32_t off, len; /* the token as written: doc->norm.data[off..off+len) */
 	uint64_t fh;       /* hash of the folded form */
 	unsigned flags;    /* LOA_ANW_* */
 } loa_an_word;
 
 typedef struct loa_an_doc {
-	loa_buf norm;        /* matching forms of the words, back to back */
+	loa_buf norm;        /* the words as written, back to back */
 	loa_an_word *w;      /* the words */
 	size_t n, cap;
 	size_t words;        /* W: WORD tokens (all, not only the first LOA_LANG_WORDS) */

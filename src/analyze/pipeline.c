@@ -816,13 +816,17 @@ static int count_terms(loa_analyzer *a, const row *r)
 	const loa_an_doc *d = &a->doc;
 	uint64_t seen[TERMS_PER_ITEM];
 	size_t nseen = 0;
-	char key[TERM_MAX * 2 + 8];
 	for (size_t i = 0; i < d->n && nseen < TERMS_PER_ITEM; i++) {
 		const loa_an_word *w = &d->w[i];
 		if (!(w->flags & LOA_ANW_WORD) || (w->flags & LOA_ANW_STOP) || w->len < 2 ||
 		    w->len > TERM_MAX)
 			continue;
-		if (add_term(a, day, d->norm.data + w->off, w->len, seen, &nseen))
+		/* the term as shown: normalised and lower-cased */
+		loa_buf_reset(&a->termbuf);
+		if (loa_text_normalize_word(d->norm.data + w->off, w->len, LOA_NORM_MATCH, &a->termbuf) ||
+		    !a->termbuf.data)
+			continue;
+		if (add_term(a, day, a->termbuf.data, a->termbuf.len, seen, &nseen))
 			return LOA_ENOMEM;
 		if (i + 1 >= d->n || (w->flags & LOA_ANW_SENT))
 			continue;
@@ -830,10 +834,11 @@ static int count_terms(loa_analyzer *a, const row *r)
 		if (!(w2->flags & LOA_ANW_WORD) || (w2->flags & LOA_ANW_STOP) || w2->len < 2 ||
 		    w2->len > TERM_MAX)
 			continue;
-		int k = snprintf(key, sizeof key, "%.*s %.*s", (int)w->len, d->norm.data + w->off,
-				 (int)w2->len, d->norm.data + w2->off);
-		if (k > 0 && (size_t)k < sizeof key &&
-		    add_term(a, day, key, (size_t)k, seen, &nseen))
+		if (loa_buf_putc(&a->termbuf, ' ') ||
+		    loa_text_normalize_word(d->norm.data + w2->off, w2->len, LOA_NORM_MATCH,
+					    &a->termbuf))
+			continue;
+		if (add_term(a, day, a->termbuf.data, a->termbuf.len, seen, &nseen))
 			return LOA_ENOMEM;
 	}
 	return LOA_OK;

@@ -14,6 +14,7 @@ void loa_shingles_release(loa_shingles *s)
 {
 	free(s->h);
 	free(s->tab);
+	free(s->slot);
 	memset(s, 0, sizeof *s);
 }
 
@@ -24,23 +25,26 @@ static inline uint64_t rotl(uint64_t x, unsigned r)
 
 int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s)
 {
+	/* empty the table: only the slots the previous text used */
+	for (size_t i = 0; i < s->n; i++)
+		s->tab[s->slot[i]] = 0;
 	s->n = 0;
 	if (k == 0)
 		k = LOA_STORY_SHINGLE;
 	size_t n = d->n;
-	if (n == 0) {
-		if (s->tab)
-			memset(s->tab, 0, s->tabcap * sizeof *s->tab);
+	if (n == 0)
 		return LOA_OK;
-	}
 	if (k > n)
 		k = (unsigned)n;
 	size_t m = n - k + 1;
 	if (m > s->cap) {
 		uint64_t *h = realloc(s->h, m * sizeof *h);
-		if (!h)
+		uint32_t *sl = h ? realloc(s->slot, m * sizeof *sl) : NULL;
+		if (h)
+			s->h = h;
+		if (!h || !sl)
 			return LOA_ENOMEM;
-		s->h = h;
+		s->slot = sl;
 		s->cap = m;
 	}
 	size_t tc = 64;
@@ -54,8 +58,6 @@ int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s)
 			return LOA_ENOMEM;
 		}
 		s->tabcap = tc;
-	} else {
-		memset(s->tab, 0, s->tabcap * sizeof *s->tab);
 	}
 	size_t mask = s->tabcap - 1;
 	for (size_t i = 0; i < m; i++) {
@@ -70,6 +72,7 @@ int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s)
 				break;
 			if (s->tab[p] == 0) {
 				s->tab[p] = x;
+				s->slot[s->n] = (uint32_t)p;
 				s->h[s->n++] = x;
 				break;
 			}

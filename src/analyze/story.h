@@ -61,6 +61,7 @@ typedef struct loa_shingles {
 	size_t n, cap;
 	uint64_t *tab;   /* open addressing, 0 = empty (a hash of 0 is stored as 1) */
 	size_t tabcap;   /* power of two, > 2 n */
+	uint32_t *slot;  /* slot[i]: where h[i] sits in tab (to clear it cheaply) */
 } loa_shingles;
 
 /* The hash a one-word shingle (k = 1) of a word with folded hash fh has. */
