@@ -4,6 +4,7 @@
  * Files are TSV "label<TAB>text", one a line (SPEC §4).
  */
 #include "analyze/classify.h"
+#include "analyze/pipeline.h"
 #include "cli/cli.h"
 #include "cli/cmd_eval.h"
 #include "cli/cmd_train.h"
@@ -12,6 +13,7 @@
 #include "core/paths.h"
 #include "core/progress.h"
 #include "core/str.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -330,11 +332,29 @@ static int eval_file(const char *cmd, const char *prefix, const loa_cls_model *m
 	return status;
 }
 
+/* Analysts' labels (loa label) as training rows: loa train classify
+ * --labels-from DB [--task tone|toxicity]. */
+typedef struct label_rows {
+	loa_cls_trainer *t;
+	loa_err *err;
+	uint64_t n;
+} label_rows;
+
+static int add_label_row(void *arg, int64_t item, const char *label, const char *text,
+			 const char *by, loa_ms at)
+{
+	label_rows *lr = arg;
+	if (loa_cls_trainer_add(lr->t, label, strlen(label), text, strlen(text), lr->err))
+		return LOA_EINVAL;
+	lr->n++;
+	return 0;
+}
+
 int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 {
 	enum { O_TRAIN = CLI_OPT_FIRST_FREE, O_DEV, O_OUT, O_C, O_TUNE_C, O_FOLDS, O_MIN_DF,
 	       O_MAX_FEAT, O_WORDS, O_CHARS, O_FOLD, O_NO_BAL, O_OFFSETS, O_LEN, O_ITER, O_SEED,
-	       O_NOTE, O_WW, O_WC, O_WF, O_FOLD_WORDS, O_NO_OFFSETS };
+	       O_NOTE, O_WW, O_WC, O_WF, O_FOLD_WORDS, O_NO_OFFSETS, O_LABELS_FROM, O_TASK };
 	static const struct option opts[] = {
 		{"train", required_argument, NULL, O_TRAIN},
 		{"dev", required_argument, NULL, O_DEV},
@@ -358,11 +378,14 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		{"iter", required_argument, NULL, O_ITER},
 		{"seed", required_argument, NULL, O_SEED},
 		{"note", required_argument, NULL, O_NOTE},
+		{"labels-from", required_argument, NULL, O_LABELS_FROM},
+		{"task", required_argument, NULL, O_TASK},
 		CLI_COMMON_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
 	const loa_cmd *self = loa_cli_find("train");
 	const char *train = NULL, *dev = NULL, *out = NULL, *note = NULL;
+	const char *labels_from = NULL, *task = "tone"; /* analysts' labels (loa label) */
 	loa_cls_opts o;
 	loa_cls_opts_default(&o);
 	int c;
@@ -375,6 +398,8 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		case O_DEV: dev = optarg; break;
 		case O_OUT: out = optarg; break;
 		case O_NOTE: note = optarg; break;
+		case O_LABELS_FROM: labels_from = optarg; break;
+		case O_TASK: task = optarg; break;
 		case O_TUNE_C: o.tune_c = true; break;
 		case O_NO_BAL: o.balanced = false; break;
 		case O_OFFSETS: o.tune_offsets = true; break;
@@ -451,18 +476,19 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		}
 		}
 	}
-	if (!train || !out || optind < argc) {
+	if ((!train && !labels_from) || !out || optind < argc) {
 		fprintf(stderr, "loa train classify: cần --train và --out / --train and --out are required\n"
 				"Cách dùng / usage: %s\n", cmd_train_usage("classify"));
 		return LOA_EXIT_USAGE;
 	}
 	char notebuf[LOA_CLS_NOTE_MAX];
 	if (!note) {
-		const char *base = strrchr(train, '/');
+		const char *base = train ? strrchr(train, '/') : NULL;
 		snprintf(notebuf, sizeof notebuf,
-			 "train=%s c=%g%s folds=%u min_df=%u words=1-%u chars=%u-%u fold_chars=%u-%u "
+			 "train=%s%s c=%g%s folds=%u min_df=%u words=1-%u chars=%u-%u fold_chars=%u-%u "
 			 "fold_words=1-%u len=%g%s%s",
-			 base ? base + 1 : train, o.c, o.tune_c ? "(tuned)" : "", o.folds, o.min_df,
+			 base ? base + 1 : train ? train : "",
+			 labels_from ? (train ? "+analysts' labels" : "analysts' labels") : "", o.c, o.tune_c ? "(tuned)" : "", o.folds, o.min_df,
 			 o.word_max, o.char_min, o.char_max, o.fold_min, o.fold_max, o.fold_words,
 			 (double)o.len_value,
 			 o.balanced ? " balanced" : "", o.tune_offsets ? " offsets" : "");
@@ -481,7 +507,7 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 	if (loa_cls_trainer_new(&t, &o, &err))
 		return cli_fail("train", "%s", loa_err_msg(&err));
 	line_reader r;
-	int rc = lr_open(&r, train);
+	int rc = train ? lr_open(&r, train) : LOA_OK;
 	if (rc) {
 		loa_cls_trainer_free(t);
 		return cli_fail("train", "không đọc được / cannot read: %s: %s", train,
@@ -491,7 +517,7 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 	long len;
 	bool cut;
 	int status = LOA_EXIT_OK;
-	while ((len = lr_next(&r, &cut)) >= 0) {
+	while (train && (len = lr_next(&r, &cut)) >= 0) {
 		if (len == 0)
 			continue;
 		loa_str lab, text;
@@ -509,7 +535,19 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 			break;
 		}
 	}
-	lr_close(&r);
+	if (train)
+		lr_close(&r);
+	if (status == LOA_EXIT_OK && labels_from) {
+		loa_store *st = NULL;
+		label_rows lr = {t, &err, 0};
+		if (loa_store_open(labels_from, LOA_STORE_NO_CREATE, &st, &err) ||
+		    loa_labels_each(st, task, add_label_row, &lr, &err))
+			status = cli_fail("train", "%s: %s", labels_from, loa_err_msg(&err));
+		else
+			fprintf(stderr, "loa train classify: %llu nhãn của cán bộ / analysts' labels "
+				"(%s) from %s\n", (unsigned long long)lr.n, task, labels_from);
+		loa_store_close(st);
+	}
 	if (bad > 20)
 		fprintf(stderr, "loa train classify: … %llu dòng hỏng / bad lines in all\n",
 			(unsigned long long)bad);

@@ -16,7 +16,7 @@
 
 #define LOA_TRAIN_SUBCOMMANDS(X) \
 	X(classify, "Bộ phân loại văn bản / Text classifier", \
-	  "loa train classify --train FILE [--dev FILE] --out MODEL [--c C | --tune-c] [--folds N] [--min-df N] [--max-features N] [--no-offsets] [--note TEXT]") \
+	  "loa train classify --train FILE [--labels-from DB [--task T]] [--dev FILE] --out MODEL [--c C | --tune-c] [--folds N] [--min-df N] [--max-features N] [--no-offsets] [--note TEXT]") \
 	X(segment, "Bộ tách từ tiếng Việt / Vietnamese word segmenter", \
 	  "loa train segment --gold FILE… [--dict FILE] [--dev FILE] [--epochs N] --out MODEL")
 

@@ -102,7 +102,7 @@ int cmd_websub(loa_ctx *ctx, int argc, char **argv)
 	loa_err_clear(&err);
 	if (strcmp(sub, "run") == 0) {
 		loa_websub_worker *w;
-		if (loa_websub_worker_new(ctx->cfg, &w, &err) != LOA_OK)
+		if (loa_websub_worker_new(ctx->cfg, NULL, &w, &err) != LOA_OK)
 			return cli_fail("websub", "%s", loa_err_msg(&err));
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);

@@ -378,6 +378,7 @@ int loa_calendar_add_days(loa_calendar *c, const char *list, bool off, loa_err *
 		*v = q;
 		q[(*n)++] = loa_days_from_civil(y, (unsigned)m, (unsigned)d);
 	}
-	qsort(*v, *n, sizeof **v, cmp_i64);
+	if (*n > 1)
+		qsort(*v, *n, sizeof **v, cmp_i64);
 	return LOA_OK;
 }

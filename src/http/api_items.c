@@ -5,15 +5,18 @@
  *   POST /api/v1/items     one item object, {"items": [...]}, or JSON lines
  *                          (application/x-ndjson): the format of loa import
  *   GET  /api/v1/orgs, POST /api/v1/orgs (admin)
- *   GET  /api/v1/sources
+ *   GET  /api/v1/sources   with each source's health (feed room)
  */
 #include "http/app_int.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "feed/ingest.h"
 #include "store/item_json.h"
+#include "store/sql.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/banned.h"
@@ -110,6 +113,9 @@ static int h_item(loa_http_req *r, loa_http_resp *w, void *app)
 	}
 	json_t *item = json_incref(json_array_get(p.arr, 0));
 	json_decref(p.arr);
+	loa_err_clear(&err);
+	if (api_item_analysis(s, id, item, &err) != LOA_OK) /* the item without its analysis */
+		loa_warn("api.item", "item=%lld msg=%s", (long long)id, loa_err_msg(&err));
 	return loa_http_json(w, 200, json_pack("{s:o}", "item", item));
 }
 
@@ -293,12 +299,88 @@ static int h_orgs_post(loa_http_req *r, loa_http_resp *w, void *app)
 	return loa_http_json(w, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
+typedef struct src_list {
+	json_t *arr;
+	int64_t *ids; /* ids[i]: the source of arr[i] */
+	size_t cap;
+} src_list;
+
 static int source_to_json(void *arg, const loa_source *src)
 {
-	json_t *j = json_pack("{s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:I}", "slug", src->slug, "type",
+	src_list *l = arg;
+	size_t n = json_array_size(l->arr);
+	if (n == l->cap) {
+		size_t nc = l->cap ? 2 * l->cap : 64;
+		int64_t *p = realloc(l->ids, nc * sizeof *p);
+		if (!p)
+			return LOA_ENOMEM;
+		l->ids = p;
+		l->cap = nc;
+	}
+	l->ids[n] = src->id;
+	json_t *j = json_pack("{s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:I}", "slug", src->slug, "type",
 			      src->type, "outlet", src->outlet, "org", src->org, "url", src->url, "state",
-			      src->state, "platform", src->platform, "items", (json_int_t)src->items);
-	return json_array_append_new(arg, api_drop_nulls(j)) ? LOA_ENOMEM : 0;
+			      src->state, "platform", src->platform, "name", src->name, "items",
+			      (json_int_t)src->items);
+	return json_array_append_new(l->arr, api_drop_nulls(j)) ? LOA_ENOMEM : 0;
+}
+
+/* The dashboard's four health words from the source's state (feed room:
+ * new, ok, redirected, silent, erroring, gone; the store: active, paused,
+ * removed). */
+static const char *health_of(const char *state)
+{
+	if (!state)
+		return "ok";
+	if (strcmp(state, "silent") == 0)
+		return "silent";
+	if (strcmp(state, "erroring") == 0 || strcmp(state, "gone") == 0)
+		return "failing";
+	if (strcmp(state, "paused") == 0 || strcmp(state, "removed") == 0)
+		return "paused";
+	return "ok";
+}
+
+static const char SQL_NEWEST_ITEM[] = "SELECT max(published_at) FROM items WHERE source_id = ?1";
+
+/* Adds health, last_fetch_at, last_item_at, errors, last_error (and
+ * next_fetch_at, warning when known) to one source. */
+static int source_health(loa_store *s, int64_t id, json_t *j, loa_err *err)
+{
+	loa_feed_health h;
+	int rc = loa_feed_health_get(s, id, &h, err);
+	if (rc)
+		return rc;
+	char t[LOA_TIME_STR_MAX];
+	json_object_set_new(j, "health", json_string(health_of(json_string_value(json_object_get(j, "state")))));
+	loa_ms newest = h.known ? h.last_item : LOA_TIME_NONE;
+	if (newest == LOA_TIME_NONE || newest <= 0) {
+		/* sources that are not fetched (social, API): their newest stored item */
+		loa_stmt *st;
+		if ((rc = loa_sql_cached(s, SQL_NEWEST_ITEM, &st, err)))
+			return rc;
+		loa_sql_bind_i64(st, 1, id);
+		newest = LOA_TIME_NONE;
+		if ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW && !loa_sql_col_null(st, 0))
+			newest = loa_sql_col_i64(st, 0);
+		loa_sql_reset(st);
+		if (rc < 0)
+			return rc;
+	}
+	if (newest != LOA_TIME_NONE)
+		json_object_set_new(j, "last_item_at", json_string(loa_time_format_rfc3339(newest, t)));
+	if (!h.known)
+		return LOA_OK;
+	if (h.last_fetch > 0)
+		json_object_set_new(j, "last_fetch_at", json_string(loa_time_format_rfc3339(h.last_fetch, t)));
+	if (h.next_due > 0)
+		json_object_set_new(j, "next_fetch_at", json_string(loa_time_format_rfc3339(h.next_due, t)));
+	json_object_set_new(j, "errors", json_integer(h.failures));
+	if (h.last_error[0])
+		json_object_set_new(j, "last_error", json_string(h.last_error));
+	if (h.warning[0])
+		json_object_set_new(j, "warning", json_string(h.warning));
+	return LOA_OK;
 }
 
 static int h_sources(loa_http_req *r, loa_http_resp *w, void *app)
@@ -306,13 +388,18 @@ static int h_sources(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_store *s = api_store(app, w);
 	if (!s)
 		return 0;
-	json_t *arr = json_array();
+	src_list l = {json_array(), NULL, 0};
 	loa_err err;
-	if (loa_store_sources_each(s, source_to_json, arr, &err) != LOA_OK) {
-		json_decref(arr);
+	loa_err_clear(&err);
+	int rc = loa_store_sources_each(s, source_to_json, &l, &err);
+	for (size_t i = 0; rc == LOA_OK && i < json_array_size(l.arr); i++)
+		rc = source_health(s, l.ids[i], json_array_get(l.arr, i), &err);
+	free(l.ids);
+	if (rc != LOA_OK) {
+		json_decref(l.arr);
 		return loa_http_error(w, 500, "internal", "%s", loa_err_msg(&err));
 	}
-	return loa_http_json(w, 200, json_pack("{s:o}", "sources", arr));
+	return loa_http_json(w, 200, json_pack("{s:o}", "sources", l.arr));
 }
 
 static const loa_http_route routes[] = {

@@ -11,6 +11,9 @@
 #include "http/jobs.h"
 #include "search/alert.h"
 #include "feed/ingest.h"
+#include "qa/qa.h"
+#include "network/websub.h"
+#include "analyze/pipeline.h"
 #include "workflow/workflow.h"
 #include "core/log.h"
 #include "core/map.h"
@@ -23,6 +26,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +68,10 @@ struct loa_app {
 	loa_store *ingest_store;   /* the ingest job's own handle */
 	loa_job *wf_job;
 	loa_workflow_job *wf_state; /* reminders, escalation, publishing queue */
+	loa_job *an_job;
+	loa_analyze_job an_state;  /* the analysis pipeline over pending items */
+	loa_job *websub_job;
+	loa_websub_worker *websub; /* embargo release, WebSub verification and delivery */
 };
 
 /* ---- store handles ---- */
@@ -420,7 +428,8 @@ int loa_app_new(const loa_config *cfg, const char *db_path, loa_app **out, loa_e
 	a->session_ttl = loa_config_get_i64(cfg, "http.session_hours", 12) * 3600 * 1000;
 	a->secure_cookies = loa_config_get_i64(cfg, "http.secure_cookies", 0) != 0;
 	static const route_table_fn tables[] = {loa_api_auth_routes, loa_api_items_routes,
-						loa_api_search_routes, loa_workflow_routes, loa_network_routes};
+						loa_api_search_routes, loa_workflow_routes, loa_network_routes,
+						loa_api_qa_routes, loa_api_analyze_routes};
 	if (loa_events_new(4096, &a->bus) != LOA_OK) {
 		loa_app_free(a);
 		return loa_err_set(err, LOA_ENOMEM, "out of memory");
@@ -443,7 +452,8 @@ void loa_app_free(loa_app *a)
 {
 	if (!a)
 		return;
-	if (a->alerts_job || a->ingest_job || a->wf_job || a->wf_state || a->tailer)
+	if (a->alerts_job || a->ingest_job || a->wf_job || a->wf_state || a->an_job || a->websub ||
+	    a->tailer)
 		loa_app_stop(a);
 	for (int i = 0; i < a->nhandles; i++)
 		loa_store_close(a->handles[i]);
@@ -530,6 +540,23 @@ static int ingest_job(void *state, const atomic_int *stop)
 	return rc;
 }
 
+/* The analysis pipeline over pending items (the analyze room's job, with
+ * its own store handle); a "measure" live event when it analysed any. */
+static int analyze_job(void *state, const atomic_int *stop)
+{
+	loa_app *a = state;
+	uint64_t before = a->an_state.total.items;
+	int rc = loa_analyze_job_run(&a->an_state, stop);
+	uint64_t done = a->an_state.total.items - before;
+	if (done) {
+		char data[128], ts[LOA_TIME_STR_MAX];
+		snprintf(data, sizeof data, "{\"analysed\":%llu,\"at\":\"%s\"}",
+			 (unsigned long long)done, loa_time_format_rfc3339(loa_now_ms(), ts));
+		loa_events_publish(a->bus, "measure", data, NULL);
+	}
+	return rc;
+}
+
 int loa_app_start(loa_app *a, loa_http_server *srv, loa_err *err)
 {
 	loa_events_attach(a->bus, srv);
@@ -538,6 +565,15 @@ int loa_app_start(loa_app *a, loa_http_server *srv, loa_err *err)
 	if (rc)
 		return rc;
 	loa_alert_set_hook(alert_hook, a);
+	a->an_state = (loa_analyze_job){.db_path = a->db_path};
+	if (loa_config_get_i64(a->cfg, "analyze.interval_s", 10) > 0 &&
+	    (rc = loa_job_start("analyze", loa_config_get_i64(a->cfg, "analyze.interval_s", 10) * 1000,
+				analyze_job, a, &a->an_job, err)))
+		return rc;
+	if ((rc = loa_websub_worker_new(a->cfg, a->db_path, &a->websub, err)) ||
+	    (rc = loa_job_start("websub", loa_config_get_i64(a->cfg, "websub.interval_ms", 1000),
+				loa_websub_job, a->websub, &a->websub_job, err)))
+		return rc;
 	if ((rc = loa_workflow_job_new(a->cfg, a->db_path, &a->wf_state, err)) ||
 	    (rc = loa_job_start("workflow", loa_config_get_i64(a->cfg, "workflow.interval_s", 60) * 1000,
 				loa_workflow_tick, a->wf_state, &a->wf_job, err)))
@@ -552,6 +588,15 @@ int loa_app_start(loa_app *a, loa_http_server *srv, loa_err *err)
 
 void loa_app_stop(loa_app *a)
 {
+	if (a->an_job) {
+		loa_job_stop(a->an_job);
+		a->an_job = NULL;
+		loa_analyze_job_release(&a->an_state);
+	}
+	loa_job_stop(a->websub_job);
+	a->websub_job = NULL;
+	loa_websub_worker_free(a->websub);
+	a->websub = NULL;
 	loa_job_stop(a->wf_job);
 	a->wf_job = NULL;
 	loa_workflow_job_free(a->wf_state);

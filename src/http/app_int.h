@@ -14,6 +14,12 @@
 const loa_http_route *loa_api_auth_routes(size_t *n);
 const loa_http_route *loa_api_items_routes(size_t *n);
 const loa_http_route *loa_api_search_routes(size_t *n);
+const loa_http_route *loa_api_analyze_routes(size_t *n);
+
+/* Adds what the analysis room found about item `id` to its JSON (api_analyze.c):
+ * "tone" / "toxicity" {label, p, by}, "story" {id, title, items, outlets} or
+ * null, "claims" [{id, title, score, role}], "analysed". */
+int api_item_analysis(loa_store *s, int64_t id, json_t *item, loa_err *err);
 
 /* The calling thread's search handle (opened on first use). */
 struct loa_search;

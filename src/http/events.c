@@ -232,13 +232,22 @@ static int64_t max_item_id(loa_store *s)
 
 static void tail_once(loa_tailer *t)
 {
+	/* with the analysis when it is already there (the analyze room's
+	 * table; the plain statement before that room made its tables) */
+	static const char sql_an[] =
+		"SELECT i.id, s.slug, i.kind, i.platform, i.title, substr(i.text, 1, 280), "
+		"i.published_at, i.org, i.url, a.task, a.label, a.label_p, a.label_src "
+		"FROM items i JOIN sources s ON s.id = i.source_id "
+		"LEFT JOIN analyze_item a ON a.item_id = i.id "
+		"WHERE i.id > ?1 ORDER BY i.id LIMIT 1000";
 	static const char sql[] =
 		"SELECT i.id, s.slug, i.kind, i.platform, i.title, substr(i.text, 1, 280), "
-		"i.published_at, i.org, i.url FROM items i JOIN sources s ON s.id = i.source_id "
-		"WHERE i.id > ?1 ORDER BY i.id LIMIT 1000";
+		"i.published_at, i.org, i.url, NULL, NULL, NULL, NULL FROM items i "
+		"JOIN sources s ON s.id = i.source_id WHERE i.id > ?1 ORDER BY i.id LIMIT 1000";
 	loa_stmt *st;
 	loa_err err;
-	if (loa_sql_cached(t->store, sql, &st, &err) != LOA_OK)
+	if (loa_sql_cached(t->store, sql_an, &st, NULL) != LOA_OK &&
+	    loa_sql_cached(t->store, sql, &st, &err) != LOA_OK)
 		return;
 	loa_sql_bind_i64(st, 1, t->last);
 	int rc;
@@ -251,6 +260,15 @@ static void tail_once(loa_tailer *t)
 				      "text", loa_sql_col_text(st, 5), "published_at",
 				      loa_time_format_rfc3339(loa_sql_col_i64(st, 6), ts), "org",
 				      loa_sql_col_text(st, 7), "url", loa_sql_col_text(st, 8));
+		const char *task = loa_sql_col_text(st, 9), *label = loa_sql_col_text(st, 10);
+		if (j && task && label && (strcmp(task, "tone") == 0 || strcmp(task, "toxicity") == 0)) {
+			const char *src = loa_sql_col_text(st, 12);
+			json_t *l = json_pack("{s:s,s:f}", "label", label, "p", loa_sql_col_double(st, 11));
+			if (l && strcmp(task, "tone") == 0)
+				json_object_set_new(l, "by", json_string(src && strcmp(src, "human") == 0
+										 ? "human" : "model"));
+			json_object_set_new(j, task, l);
+		}
 		char *data = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		if (data)
 			loa_events_publish(t->bus, "item", data, NULL);

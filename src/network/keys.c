@@ -237,7 +237,7 @@ int loa_keys_rotate(loa_store *s, const loa_config *cfg, const char *org, const 
 		rc = loa_sql_run(st, err);
 	}
 	if (rc == LOA_OK) {
-		char detail[256];
+		char detail[512];
 		snprintf(detail, sizeof detail, "{\"key_id\":\"%s\",\"previous\":%s%s%s}", k.key_id,
 			 had_prev ? "\"" : "", had_prev ? prev.key_id : "null", had_prev ? "\"" : "");
 		rc = net_audit(s, actor, "key.rotate", org, detail, err);

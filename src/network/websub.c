@@ -427,13 +427,14 @@ struct loa_websub_worker {
 	loa_store *s;
 };
 
-int loa_websub_worker_new(const loa_config *cfg, loa_websub_worker **out, loa_err *err)
+int loa_websub_worker_new(const loa_config *cfg, const char *db_path, loa_websub_worker **out, loa_err *err)
 {
 	loa_websub_worker *w = calloc(1, sizeof *w);
 	if (!w)
 		return loa_err_set(err, LOA_ENOMEM, "out of memory");
 	w->cfg = cfg;
-	int rc = loa_store_open_config(cfg, 0, &w->s, err);
+	int rc = db_path ? loa_store_open(db_path, LOA_STORE_NO_CREATE, &w->s, err)
+			 : loa_store_open_config(cfg, 0, &w->s, err);
 	if (rc == LOA_OK)
 		rc = loa_network_migrate(w->s, err);
 	if (rc) {

@@ -61,8 +61,9 @@ typedef struct loa_websub_stats {
 
 typedef struct loa_websub_worker loa_websub_worker;
 
-/* Opens its own store handle (config db). */
-int loa_websub_worker_new(const loa_config *cfg, loa_websub_worker **out, loa_err *err);
+/* Opens its own store handle on db_path (NULL = configuration key db);
+ * borrows cfg for its life. */
+int loa_websub_worker_new(const loa_config *cfg, const char *db_path, loa_websub_worker **out, loa_err *err);
 void loa_websub_worker_free(loa_websub_worker *w);
 /* One pass of every step; st (may be NULL) accumulates counts. */
 int loa_websub_run_once(loa_websub_worker *w, const atomic_int *stop, loa_websub_stats *st, loa_err *err);

@@ -622,6 +622,7 @@ typedef struct matchctx {
 	loa_matcher *m;
 	loa_alert_stats *st;
 	loa_err *err;
+	loa_ms run_at; /* every hit of this run is recorded at the run's time */
 } matchctx;
 
 static int on_new_item(void *arg, const loa_search_item *it)
@@ -631,7 +632,7 @@ static int on_new_item(void *arg, const loa_search_item *it)
 	size_t n;
 	int rc = loa_matcher_match(c->m, it, &ids, &n, c->err);
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = loa_search_hit_add(c->s, ids[i], it->id, it->published_at, c->err);
+		rc = loa_search_hit_add(c->s, ids[i], it->id, it->published_at, c->run_at, c->err);
 		c->st->matched++;
 	}
 	return rc;
@@ -668,12 +669,19 @@ int loa_alerts_run(loa_search *s, const loa_alert_cfg *cfg, loa_alert_stats *st,
 		loa_matcher_free(m);
 		return rc;
 	}
-	matchctx mc = {s, m, st, err};
+	/* The run's time: later than every earlier run (the clock may not have
+	 * moved), and the matched_at of every hit this run records, so that an
+	 * alert's window (last run, this run] holds exactly the new hits. */
+	loa_ms now = now_of(cfg);
+	/* (count_sql's bindings are unused by this statement) */
+	int64_t prev = count_sql(s, "SELECT coalesce(max(last_run), 0) FROM search_alert", 0, 0, 0);
+	if (now <= prev)
+		now = prev + 1;
+	matchctx mc = {s, m, st, err, now};
 	rc = loa_search_sync(s, loa_matcher_count(m) ? on_new_item : NULL, &mc, &st->indexed, err);
 	loa_matcher_free(m);
 	if (rc)
 		return rc;
-	loa_ms now = now_of(cfg);
 	alist l;
 	if ((rc = load_alerts(s, &l, err))) {
 		free_alerts(&l);

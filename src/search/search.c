@@ -703,7 +703,7 @@ int loa_search_query_get(loa_search *s, const char *name, loa_saved_query *out, 
 }
 
 int loa_search_hit_add(loa_search *s, int64_t query_id, int64_t item_id, loa_ms published_at,
-		       loa_err *err)
+		       loa_ms matched_at, loa_err *err)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO search_hit(query_id, item_id, "
@@ -713,7 +713,7 @@ int loa_search_hit_add(loa_search *s, int64_t query_id, int64_t item_id, loa_ms 
 	sqlite3_bind_int64(st, 1, query_id);
 	sqlite3_bind_int64(st, 2, item_id);
 	sqlite3_bind_int64(st, 3, published_at);
-	sqlite3_bind_int64(st, 4, loa_now_ms());
+	sqlite3_bind_int64(st, 4, matched_at == LOA_TIME_NONE ? loa_now_ms() : matched_at);
 	int r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return r == SQLITE_DONE ? LOA_OK : loa__search_dberr(s, r, "hit", err);
@@ -728,7 +728,7 @@ typedef struct backfill {
 static int on_backfill(void *arg, const loa_search_hit *h)
 {
 	backfill *b = arg;
-	return loa_search_hit_add(b->s, b->qid, h->item_id, h->published_at, b->err);
+	return loa_search_hit_add(b->s, b->qid, h->item_id, h->published_at, LOA_TIME_NONE, b->err);
 }
 
 int loa_search_query_backfill(loa_search *s, const char *name, int64_t *n, loa_err *err)

@@ -117,9 +117,11 @@ int loa_search_queries_each(loa_search *s, loa_saved_query_cb cb, void *arg, loa
 int loa_search_query_get(loa_search *s, const char *name, loa_saved_query *q, loa_err *err);
 /* Records every past item matching the saved query as a hit; *n = items. */
 int loa_search_query_backfill(loa_search *s, const char *name, int64_t *n, loa_err *err);
-/* Records that item matched query (idempotent). */
+/* Records that item matched query (idempotent), at matched_at
+ * (LOA_TIME_NONE = the clock; alert runs pass their own run time so that
+ * every hit of a run falls in that run's window). */
 int loa_search_hit_add(loa_search *s, int64_t query_id, int64_t item_id, loa_ms published_at,
-		       loa_err *err);
+		       loa_ms matched_at, loa_err *err);
 
 /* The SQLite handle (sqlite3 *) for the other files of this room. */
 void *loa_search_db(loa_search *s);

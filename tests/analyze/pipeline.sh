@@ -118,6 +118,11 @@ expect_status 0 "$LOA" --db t.db labels export --task tone
 cat "$DATA/tone_tiny.tsv" "$TMP/out" > own.tsv
 expect_status 0 "$LOA" train classify --train own.tsv --out own.model --folds 0
 expect_grep "$TMP/out" 'n=32'
+# or straight from the database
+expect_status 0 "$LOA" train classify --train "$DATA/tone_tiny.tsv" --labels-from t.db --task tone --out own2.model --folds 0
+expect_grep "$TMP/out" 'n=32'
+expect_grep "$TMP/err" "2 nhãn của cán bộ / analysts' labels \(tone\)"
+expect_status 1 "$LOA" train classify --labels-from no-such.db --out own3.model --folds 0
 
 # false claims
 claim="Nhiều sai phạm trong dịch vụ công trực tuyến bị phát hiện, hồ sơ trực tuyến thất thoát hàng chục tỉ đồng"
