@@ -3,6 +3,7 @@
 #include "core/str.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,9 +143,33 @@ int loa_config_load_file(loa_config *c, const char *path, loa_err *err)
 	}
 	char line[4096];
 	int lineno = 0, rc = LOA_OK;
-	while (fgets(line, sizeof line, f)) {
+	for (;;) {
+		/* one line; longer lines and NUL bytes are errors (with fgets the
+		 * tail of a long comment line was read as a line of its own) */
+		size_t n = 0;
+		int ch;
+		bool nul = false;
+		while ((ch = getc(f)) != EOF && ch != '\n') {
+			if (n + 1 >= sizeof line) {
+				n = sizeof line; /* too long */
+				continue;
+			}
+			nul |= ch == '\0';
+			line[n++] = (char)ch;
+		}
+		if (ch == EOF && n == 0)
+			break;
 		lineno++;
-		loa_str s = loa_str_trim(loa_str_c(line));
+		if (n == sizeof line) {
+			rc = loa_err_set(err, LOA_EPARSE, "%s:%d: line too long", path, lineno);
+			break;
+		}
+		if (nul) {
+			rc = loa_err_set(err, LOA_EPARSE, "%s:%d: NUL byte in line", path, lineno);
+			break;
+		}
+		line[n] = '\0';
+		loa_str s = loa_str_trim((loa_str){line, n});
 		if (!s.n || s.p[0] == '#')
 			continue;
 		loa_str rest = s;
@@ -170,6 +195,8 @@ int loa_config_load_file(loa_config *c, const char *path, loa_err *err)
 		if ((rc = loa_config_set(c, kb, vb, LOA_CFG_FILE, err)))
 			break;
 	}
+	if (rc == LOA_OK && ferror(f))
+		rc = loa_err_set(err, LOA_EIO, "%s: read error", path);
 	fclose(f);
 	if (rc == LOA_OK) {
 		free(c->file);

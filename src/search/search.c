@@ -611,8 +611,8 @@ int loa_search_query_remove(loa_search *s, const char *name, loa_err *err)
 		return rc;
 	sqlite3_stmt *st;
 	const char *sql[] = {"DELETE FROM search_hit WHERE query_id = ?1",
-			     "DELETE FROM search_delivery WHERE alert_id IN (SELECT id FROM "
-			     "search_alert WHERE query_id = ?1)",
+			     ("DELETE FROM search_delivery WHERE alert_id IN (SELECT id FROM "
+			      "search_alert WHERE query_id = ?1)"),
 			     "DELETE FROM search_alert WHERE query_id = ?1",
 			     "DELETE FROM search_query WHERE id = ?1"};
 	if ((rc = loa__search_exec(s, "BEGIN IMMEDIATE", err)))

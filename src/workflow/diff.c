@@ -241,7 +241,9 @@ int loa_wf_diff_texts(const char *a, size_t an, const char *b, size_t bn, loa_wf
 	size_t na = ta.n - pre - suf, nb = tb.n - pre - suf;
 	edit *script = NULL;
 	size_t slen = 0;
-	int mr = rc ? rc : myers(a, ta.t + pre, na, b, tb.t + pre, nb, &script, &slen);
+	/* an empty text has no token array: no pointer arithmetic on NULL */
+	int mr = rc ? rc : myers(a, ta.t ? ta.t + pre : NULL, na, b, tb.t ? tb.t + pre : NULL, nb,
+				 &script, &slen);
 	if (mr == LOA_OK) {
 		for (size_t i = 0; rc == LOA_OK && i < slen; i++) {
 			const tok *t = script[i].op == LOA_WF_INS ? &tb.t[pre + script[i].i] : &ta.t[pre + script[i].i];

@@ -18,9 +18,12 @@ SRC = os.environ["LOA_SRC"]
 
 
 def start(db, env, port):
+    """`loa serve` with fast jobs; its log goes to serve.log next to db (printed on failure)."""
+    log = open(os.path.join(os.path.dirname(db), "serve.log"), "a")
     srv = subprocess.Popen([LOA, "--db", db, "--set", "analyze.interval_s=1", "--set", "alerts.interval_s=1",
                             "--set", "ingest.interval_s=0", "serve", "--listen", f"127.0.0.1:{port}"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                           stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+    log.close()
     for _ in range(100):
         line = srv.stdout.readline()
         if "dashboard" in line or not line:
@@ -350,4 +353,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except Exception:
+        logs = [os.path.join(d, "serve.log") for d in [os.environ.get("LOA_TEST_TMP", "")] if d]
+        raise

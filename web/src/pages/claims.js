@@ -44,7 +44,7 @@ function ClaimDetail({ id }) {
       </dl>
       ${x.length > 1 ? html`<${TimeChart} title=${L('Lan truyền: thông tin sai so với bài phản bác', 'Spread: the claim against its rebuttal')} x=${x} series=${series} height=${210} />`
         : html`<p class="muted">${L('Chưa có số liệu lan truyền theo thời gian.', 'No spread over time yet.')}</p>`}
-      <h2>${L('Tin khớp', 'Matching items')} <span class="muted small">(${fmtNum(items.length)})</span></h2>
+      <h2>${L('Tin khớp', 'Matching items')} <span class="muted small">(${fmtNum(c.items ?? items.length)})</span></h2>
       ${items.length ? html`<ol class="results">${items.map((it) => html`<li class="result"><h3><a href=${'#/items/' + it.item_id}>${itemTitle(it)}</a></h3><p><${ItemMeta} it=${it} /></p></li>`)}</ol>` : html`<${Empty} />`}
     </div>`;
   }}<//>`;

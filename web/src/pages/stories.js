@@ -32,7 +32,8 @@ function StoryDetail({ id }) {
   return html`<${Async} st=${st} what=${L('sự kiện', 'story')} endpoint="GET /api/v1/stories/{id}">${(d) => {
     const s = d.story || d;
     const items = d.items || s.items_list || (Array.isArray(s.items) ? s.items : []);
-    const pts = spreadSeries(s, items);
+    // the spread sits next to the story in the answer (docs/web.md §8)
+    const pts = spreadSeries({ ...s, spread: d.spread || s.spread }, items);
     const x = pts.map((p) => p.t);
     const series = [{ label: L('Số tin (cộng dồn)', 'Items (cumulative)'), values: pts.map((p) => p.items), color: COLORS.total }];
     if (pts.some((p) => p.outlets != null)) series.push({ label: L('Số nguồn', 'Outlets'), values: pts.map((p) => p.outlets ?? null), color: COLORS.palette[3] });
