@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!path[0]) {
 		const char *dir = getenv("TMPDIR");
-		snprintf(path, sizeof path, "%s/loa-fuzz-config-%ld.conf", dir && *dir ? dir : "/tmp",
+		snprintf(path, sizeof path, "%s/loa-fuzz-config-%ld.conf", dir && *dir ? dir : P_tmpdir,
 			 (long)getpid());
 		atexit(drop);
 	}

@@ -126,7 +126,7 @@ static loa_store *cases_db(void)
 	if (db)
 		return db;
 	const char *dir = getenv("TMPDIR");
-	snprintf(db_path, sizeof db_path, "%s/loa-fuzz-laws-%ld.db", dir && *dir ? dir : "/tmp",
+	snprintf(db_path, sizeof db_path, "%s/loa-fuzz-laws-%ld.db", dir && *dir ? dir : P_tmpdir,
 		 (long)getpid());
 	loa_err err;
 	if (loa_store_open(db_path, 0, &db, &err) != LOA_OK || loa_qa_db_init(db, &err) != LOA_OK) {

@@ -875,7 +875,8 @@ static int match_item(loa_matcher *m, const loa_search_item *it, bool linear, lo
 			m->cand.items[nm++] = m->cand.items[i];
 	}
 	/* in order of addition */
-	qsort(m->cand.items, nm, sizeof *m->cand.items, cmp_u32);
+	if (nm > 1) /* cand.items is NULL until a query is a candidate */
+		qsort(m->cand.items, nm, sizeof *m->cand.items, cmp_u32);
 	for (size_t i = 0; i < nm; i++)
 		if (loa_vec_push(&m->result, m->queries.items[m->cand.items[i]].id))
 			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");

@@ -552,7 +552,9 @@ int loa_item_normalize(const loa_item *it, loa_item *norm, loa_buf *scratch, loa
 		loa_buf_reset(scratch);
 		if (canonical_url(norm->url, scratch))
 			return loa_err_set(err, LOA_EINVAL, "url quá dài / url too long");
-		norm->url = scratch->data;
+		/* a URL that is only a fragment ("#top") is no URL: it must not
+		 * become the identity "url:" shared by every such item */
+		norm->url = scratch->len ? scratch->data : NULL;
 	}
 	return LOA_OK;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
 
@@ -64,8 +65,41 @@ static void errors(void **state)
 	loa_config_free(c);
 }
 
+/* Found by fuzz/fuzz_config.c: a line longer than the reader's buffer
+ * used to be cut in two, and the tail of a long comment became a setting. */
+static void long_lines(void **state)
+{
+	loa_err err;
+	loa_config *c = loa_config_new();
+	loa_buf b;
+	loa_buf_init(&b, 1 << 16);
+	loa_buf_putc(&b, '#');
+	for (int i = 0; i < 4094; i++)
+		loa_buf_putc(&b, 'x');
+	loa_buf_puts(&b, "db = injected.db\n");
+	write_file(b.data);
+	assert_int_equal(loa_config_load_file(c, path, &err), LOA_EPARSE);
+	assert_non_null(strstr(err.msg, ":1: line too long"));
+	assert_string_equal(loa_config_get(c, "db"), "loa.db");
+	unlink(path);
+	/* the longest line accepted: 4095 bytes without the newline */
+	loa_buf_reset(&b);
+	loa_buf_puts(&b, "db = ");
+	for (int i = 0; i < 4090; i++)
+		loa_buf_putc(&b, 'y');
+	loa_buf_puts(&b, "\nlog.level = error");
+	write_file(b.data);
+	assert_int_equal(loa_config_load_file(c, path, &err), LOA_OK);
+	assert_int_equal(strlen(loa_config_get(c, "db")), 4090);
+	assert_string_equal(loa_config_get(c, "log.level"), "error"); /* last line, no newline */
+	unlink(path);
+	loa_buf_release(&b);
+	loa_config_free(c);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(layers), cmocka_unit_test(errors)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(layers), cmocka_unit_test(errors),
+					   cmocka_unit_test(long_lines)};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

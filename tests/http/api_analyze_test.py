@@ -7,7 +7,7 @@ audited, stories, claims, moderation decisions persist across a restart,
 fired alerts, sources' health, the report in three formats, live "measure"
 events from the server's analysis job, 400 on bad parameters and 401/403 by
 role. Run by api_analyze.sh with LOA, LOA_SRC set."""
-import http.client, json, os, re, signal, sqlite3, subprocess, sys, tempfile, threading, time
+import http.client, json, os, re, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import api_test as base  # Client, check, free_port, the OpenAPI document
@@ -15,6 +15,7 @@ from api_test import Client, check, free_port
 
 LOA = os.environ["LOA"]
 SRC = os.environ["LOA_SRC"]
+TMP = [None]  # the test's folder (for the server's log on failure)
 
 
 def start(db, env, port):
@@ -96,6 +97,7 @@ def check_measures(j, what):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="loa-api-analyze-")
+    TMP[0] = tmp
     db = os.path.join(tmp, "an.db")
     env = dict(os.environ, LOA_HOME=SRC)
 
@@ -348,6 +350,8 @@ def main():
     check(j and j["item"]["tone"]["label"] == new, "the label persists after a restart")
     check(stop(srv) == 0, "SIGTERM stops the server cleanly again")
     con.close()
+    if not base.fails:
+        shutil.rmtree(tmp, ignore_errors=True)
     print(f"{base.checks} checks, {len(base.fails)} failed")
     sys.exit(1 if base.fails else 0)
 
@@ -356,5 +360,6 @@ if __name__ == "__main__":
     try:
         main()
     except Exception:
-        logs = [os.path.join(d, "serve.log") for d in [os.environ.get("LOA_TEST_TMP", "")] if d]
+        if TMP[0] and os.path.exists(os.path.join(TMP[0], "serve.log")):
+            print("serve.log (tail):\n" + open(os.path.join(TMP[0], "serve.log")).read()[-6000:], file=sys.stderr)
         raise

@@ -359,12 +359,31 @@ static void differential(void **state)
 	loa_matcher_free(d.m);
 }
 
+/* An item that no query could match, first thing after compiling: no
+ * candidate list yet (found by fuzz/fuzz_query.c: qsort on NULL). */
+static void match_nothing(void **state)
+{
+	loa_matcher *m;
+	loa_err err;
+	assert_int_equal(loa_matcher_new(&m, &err), LOA_OK);
+	assert_int_equal(loa_matcher_add(m, 1, "source:vnexpress NOT giả", T0, &err), LOA_OK);
+	assert_int_equal(loa_matcher_add(m, 2, "tone:negative", T0, &err), LOA_OK);
+	assert_int_equal(loa_matcher_compile(m, &err), LOA_OK);
+	loa_search_item it = {.id = 1, .title = "Tin", .text = "Tin giả", .source = "tuoitre",
+			      .kind = "article", .platform = "web", .published_at = T0};
+	const int64_t *ids;
+	size_t n = 9;
+	assert_int_equal(loa_matcher_match(m, &it, &ids, &n, &err), LOA_OK);
+	assert_int_equal(n, 0);
+	loa_matcher_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(diacritics), cmocka_unit_test(exact_first), cmocka_unit_test(operators),
 		cmocka_unit_test(fields_time), cmocka_unit_test(snippets_and_updates),
-		cmocka_unit_test(saved), cmocka_unit_test(differential),
+		cmocka_unit_test(saved), cmocka_unit_test(differential), cmocka_unit_test(match_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -225,6 +225,15 @@ static void test_identity_rules(void **state)
 	assert_int_equal(loa_item_ident(&n, &id), LOA_OK);
 	assert_string_not_equal(id.data, first);
 
+	/* a URL that is only a fragment is no URL (found by fuzz/fuzz_items.c):
+	 * the identity is the hash, never "url:" shared by all such items */
+	it.url = "#top";
+	assert_int_equal(loa_item_normalize(&it, &n, &scratch, NULL), LOA_OK);
+	assert_null(n.url);
+	assert_int_equal(loa_item_ident(&n, &id), LOA_OK);
+	assert_true(strncmp(id.data, "h:", 2) == 0);
+	it.url = NULL;
+
 	/* kinds derived */
 	it.parent_id = "p1";
 	assert_int_equal(loa_item_normalize(&it, &n, &scratch, NULL), LOA_OK);
