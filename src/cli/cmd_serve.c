@@ -14,6 +14,9 @@
 #include "http/http.h"
 #include "http/jobs.h"
 #include "store/item_json.h"
+#include "analyze/claim.h"
+#include "analyze/measure.h"
+#include "network/network.h"
 #include "store/store.h"
 #include "auth/auth.h"
 
@@ -334,6 +337,12 @@ int cmd_serve(loa_ctx *ctx, int argc, char **argv)
 
 
 
+static int count_claim(void *arg, const loa_claim_info *c)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
 static int print_org(void *arg, const loa_org *o)
 {
 	int *n = arg;
@@ -454,6 +463,40 @@ int cmd_demo(loa_ctx *ctx, int argc, char **argv)
 		return cli_fail("demo", "nhập dữ liệu mẫu thất bại / importing the sample failed");
 	if (loa_store_open(db, 0, &s, &err))
 		return cli_fail("demo", "%s", loa_err_msg(&err));
+	/* the real current structure of the network (data/directory), and two
+	 * false claims that the sample's social posts carry */
+	char dir[4200];
+	if (find_shipped("data/directory/directory.json", dir, sizeof dir) == LOA_OK) {
+		loa_buf body;
+		loa_buf_init(&body, 16 << 20);
+		FILE *df = fopen(dir, "r");
+		char chunk[8192];
+		size_t k;
+		while (df && (k = fread(chunk, 1, sizeof chunk, df)) > 0 && !loa_buf_append(&body, chunk, k))
+			;
+		if (df)
+			fclose(df);
+		loa_directory_stats ds;
+		loa_err de;
+		if (body.len && loa_directory_import(s, body.data, body.len, "json", "demo", &ds, &de))
+			loa_warn("demo.directory", "msg=%s", loa_err_msg(&de));
+		loa_buf_release(&body);
+	}
+	int nclaims = 0;
+	loa_claims_each(s, count_claim, &nclaims, &err);
+	if (nclaims == 0) {
+		static const char *const claims[][2] = {
+			{"Tin đồn thu thêm phí nộp hồ sơ trực tuyến",
+			 "cơ quan sẽ thu thêm phí khi nộp hồ sơ trực tuyến"},
+			{"Tin đồn hủy bỏ chính sách từ tháng sau",
+			 "lan truyền thông tin chính sách bị hủy bỏ từ tháng sau"},
+		};
+		for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++) {
+			int64_t cid;
+			if (loa_claim_add(s, claims[i][0], claims[i][1], NULL, "demo", &cid, &err))
+				loa_warn("demo.claim", "msg=%s", loa_err_msg(&err));
+		}
+	}
 	/* the demo database is the demo's own: a fresh admin password each run */
 	char pw[32];
 	bool created = false;

@@ -67,6 +67,7 @@ int loa_job_start(const char *name, loa_ms interval, loa_job_fn fn, void *state,
 	j->interval = interval > 0 ? interval : 1000;
 	j->fn = fn;
 	j->state = state;
+	j->kicked = 1; /* the first run starts at once */
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
 	loa_metric_help("loa_job_seconds", LOA_METRIC_HISTOGRAM, "Duration of background job runs.");

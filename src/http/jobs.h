@@ -6,6 +6,8 @@
  * work is committed in transactions, so an interrupted run resumes next
  * time from what the database holds.
  *
+ * The first run starts at once, then one every interval.
+ *
  * Ownership: loa_job_start() returns a job freed by loa_job_stop(), which
  * waits for the current run to end; the state is the caller's.
  */
