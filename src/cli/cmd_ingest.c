@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/progress.h"
 #include "feed/ingest.h"
+#include "network/network.h"
 #include "store/store.h"
 
 #include <inttypes.h>
@@ -43,6 +44,7 @@ int cmd_ingest(loa_ctx *ctx, int argc, char **argv)
 	};
 	const loa_cmd *self = loa_cli_find("ingest");
 	loa_ingest_opts o = {0};
+	o.verify = loa_network_ingest_verify; /* signed feeds of member portals */
 	bool once = false;
 	int c;
 	opterr = 0;

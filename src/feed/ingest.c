@@ -951,6 +951,10 @@ static void on_feed(void *arg, const loa_fetch_req *req, const loa_fetch_resp *r
 			source_done(r, s);
 			return;
 		}
+		if (r->o->verify &&
+		    r->o->verify(r->o->verify_arg, r->s, s->slug, resp->body, resp->len,
+				 resp->content_type) != LOA_OK)
+			loa_warn("ingest.verify", "source=%s msg=signature check failed to run", s->slug);
 	}
 	loa_ms now = run_now(r);
 	int64_t before_new = r->st->items_new, before_upd = r->st->items_updated;

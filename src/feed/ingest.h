@@ -99,6 +99,13 @@ typedef struct loa_ingest_opts {
 	loa_ms now;           /* 0 = the clock (tests set it) */
 	void (*progress)(void *arg, const loa_ingest_stats *st); /* may be NULL */
 	void *progress_arg;
+	/* Called with every fetched body that parsed as a feed, before its
+	 * entries are stored (e.g. the network room's signature check of
+	 * member portals' signed feeds); may be NULL. Its failures are logged,
+	 * never fatal. */
+	int (*verify)(void *arg, loa_store *s, const char *source, const char *body, size_t len,
+		      const char *content_type);
+	void *verify_arg;
 } loa_ingest_opts;
 
 /* One ingest run: every due source of type feed with an http(s) URL and a

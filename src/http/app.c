@@ -11,6 +11,7 @@
 #include "http/jobs.h"
 #include "search/alert.h"
 #include "feed/ingest.h"
+#include "network/network.h"
 #include "qa/qa.h"
 #include "network/websub.h"
 #include "analyze/pipeline.h"
@@ -529,6 +530,7 @@ static int ingest_job(void *state, const atomic_int *stop)
 	}
 	loa_ingest_opts o = {0};
 	o.stop = stop;
+	o.verify = loa_network_ingest_verify; /* signed feeds of member portals */
 	loa_ingest_stats st = {0};
 	int rc = loa_ingest_run(a->ingest_store, a->cfg, &o, &st, &err);
 	if (rc)

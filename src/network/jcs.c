@@ -284,7 +284,8 @@ static int put_value(const json_t *v, loa_buf *out, int depth, loa_err *err)
 			k++;
 			iter = json_object_iter_next((json_t *)v, iter);
 		}
-		qsort(m, k, sizeof *m, member_cmp);
+		if (k > 1) /* m is NULL for {} */
+			qsort(m, k, sizeof *m, member_cmp);
 		int rc = loa_buf_putc(out, '{');
 		for (size_t i = 0; rc == LOA_OK && i < k; i++) {
 			if (i)

@@ -307,6 +307,9 @@ int loa_verify_document(const loa_keyring *kr, const char *body, size_t len,
  * nothing. Never fails on bad signatures (they are recorded). */
 int loa_network_verify_feed(loa_store *s, const char *source, const char *body, size_t len,
 			    const char *content_type, int *signed_n, int *verified_n, loa_err *err);
+/* The ingest hook (feed/ingest.h loa_ingest_opts.verify): arg unused. */
+int loa_network_ingest_verify(void *arg, loa_store *s, const char *source, const char *body,
+			      size_t len, const char *content_type);
 /* One entry, when the caller already parsed the document: sig_json is the
  * entry's signature object (loa:signature's JSON, or a JSON Feed item's
  * "_loa_signature" serialised), shown what it displays. Records and returns

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
+
 #include "core/banned.h"
 
 #define MAX_DOC ((size_t)64 << 20)
@@ -534,4 +536,19 @@ int loa_network_entry_status(loa_store *s, const char *source, const char *entry
 		loa_strlcpy(out, loa_sql_col_text(st, 0), 32);
 	loa_sql_reset(st);
 	return rc < 0 ? rc : LOA_OK;
+}
+
+int loa_network_ingest_verify(void *arg, loa_store *s, const char *source, const char *body,
+			      size_t len, const char *content_type)
+{
+	int signed_n = 0, verified_n = 0;
+	loa_err err;
+	loa_err_clear(&err);
+	int rc = loa_network_verify_feed(s, source, body, len, content_type, &signed_n, &verified_n,
+					 &err);
+	if (rc)
+		loa_warn("ingest.verify", "source=%s msg=%s", source, loa_err_msg(&err));
+	else if (signed_n)
+		loa_info("ingest.verify", "source=%s signed=%d verified=%d", source, signed_n, verified_n);
+	return rc;
 }

@@ -185,6 +185,13 @@ def main():
     for ext in ("atom", "rss", "json"):
         r = subprocess.run([LOA, "verify", f"{L.base}/feeds/bo-y-te.{ext}", "--keys", keys_url], capture_output=True, text=True)
         check(r.returncode == 0 and "failed=0" in r.stdout, f"loa verify feed {ext}: {r.stdout} {r.stderr}")
+    # network in: a member portal's signed feed fetched by the feed room is verified on ingest
+    r = loa("sources", "add", "--no-fetch", "--slug", "cong-bo-y-te", "--kind", "portal", f"{L.base}/feeds/bo-y-te.atom")
+    check(r.returncode == 0, f"sources add the portal's feed: {r.stderr}")
+    r = loa("--log-level", "info", "ingest", "--once", "--source", "cong-bo-y-te")
+    m = re.search(r"event=ingest.verify source=cong-bo-y-te signed=(\d+) verified=(\d+)", r.stderr)
+    check(r.returncode == 0 and m is not None and int(m.group(1)) > 0 and m.group(1) == m.group(2),
+          f"ingest verifies the signed entries of a member portal's feed: {r.stdout} {r.stderr[-600:]}")
     r = subprocess.run([LOA, "verify", f"{L.base}/p/bo-y-te/{pub_id}"], capture_output=True, text=True)
     check(r.returncode == 0, f"loa verify page (keys from the URL the signature names): {r.stdout} {r.stderr}")
     kf = os.path.join(L.tmp, "keys.json")

@@ -79,6 +79,9 @@ static void test_jcs_rfc_examples(void **state)
 	/* a prefix sorts first; nesting; no insignificant whitespace */
 	jcs_is("{ \"org_name\" : 1, \"org\" : [ {\"b\":2, \"a\":1} ] }", "{\"org\":[{\"a\":1,\"b\":2}],\"org_name\":1}");
 	jcs_is("\"tiếng Việt\"", "\"tiếng Việt\"");
+	/* empty objects (found by fuzz/fuzz_sign.c: qsort on NULL) */
+	jcs_is("{}", "{}");
+	jcs_is("{\"o\": {}, \"a\": [{}, { }]}", "{\"a\":[{},{}],\"o\":{}}");
 	/* duplicates and malformed JSON are refused */
 	loa_buf b;
 	loa_buf_init(&b, 1024);
