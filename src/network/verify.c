@@ -423,8 +423,12 @@ int loa_verify_document(const loa_keyring *kr, const char *body, size_t len, con
 		rc = verify_json(&v, doc, err);
 		json_decref(doc);
 	} else {
+		/* body is not NUL-terminated: compare within what is left after
+		 * the white space */
+		size_t rest = (size_t)(body + len - p);
 		bool html = (content_type && strstr(content_type, "html")) ||
-			    (len > 15 && (strncasecmp(p, "<!doctype html", 14) == 0 || strncasecmp(p, "<html", 5) == 0));
+			    (rest >= 14 && strncasecmp(p, "<!doctype html", 14) == 0) ||
+			    (rest >= 5 && strncasecmp(p, "<html", 5) == 0);
 		rc = html ? verify_html(&v, body, len, err) : verify_xml(&v, body, len, content_type, err);
 	}
 	if (ok)

@@ -665,15 +665,18 @@ static int process_events(loa_websub_worker *w, loa_websub_stats *stt, loa_err *
 		loa_stmt *u;
 		if (r == LOA_OK) {
 			bool own = loa_store_begin(w->s, err) == LOA_OK;
+			/* only the worker whose update turns the event from new to
+			 * ready fans it out (several workers may share the database) */
 			rc = loa_sql_cached(w->s, "UPDATE net_hub_events SET state = 'ready', content_type = ?2, body = ?3 "
-						  "WHERE id = ?1", &u, err);
+						  "WHERE id = ?1 AND state = 'new'", &u, err);
 			if (rc == LOA_OK) {
 				loa_sql_bind_i64(u, 1, ids[k]);
 				loa_sql_bind_text(u, 2, ctype);
 				loa_sql_bind_blob(u, 3, body.data ? body.data : "", body.len);
 				rc = loa_sql_run(u, err);
 			}
-			if (rc == LOA_OK &&
+			bool mine = rc == LOA_OK && loa_sql_changes(w->s) == 1;
+			if (rc == LOA_OK && mine &&
 			    (rc = loa_sql_cached(w->s, "INSERT INTO net_hub_deliveries(event_id, sub_id, next_at) SELECT ?1, "
 						       "id, ?2 FROM net_hub_subs WHERE topic = ?3 AND expires_at > ?2", &u,
 						 err)) == LOA_OK) {
@@ -682,7 +685,7 @@ static int process_events(loa_websub_worker *w, loa_websub_stats *stt, loa_err *
 				loa_sql_bind_text(u, 3, topics[k]);
 				rc = loa_sql_run(u, err);
 			}
-			int64_t fan = loa_sql_changes(w->s);
+			int64_t fan = mine ? loa_sql_changes(w->s) : 0;
 			if (own) {
 				if (rc == LOA_OK)
 					rc = loa_store_commit(w->s, err);
@@ -807,6 +810,50 @@ static int deliver_due(loa_websub_worker *w, const atomic_int *stop, loa_websub_
 		x->topic = strdup(loa_sql_col_text(st, 6));
 	}
 	loa_sql_reset(st);
+	/* Claim each delivery with a lease (next_at moved past the request's
+	 * timeout): several workers may share the database (loa serve, loa
+	 * websub run), and only the one whose claim changed the row delivers.
+	 * A worker that dies mid-delivery leaves the lease to expire, and the
+	 * delivery is retried (at least once). */
+	if (rc >= 0 && n) {
+		loa_ms now0 = loa_now_ms();
+		loa_ms lease = now0 + cfg_ms(w->cfg, "websub.timeout", 10000) + 30000;
+		size_t kept = 0;
+		int crc = loa_store_begin(w->s, err);
+		for (size_t k = 0; crc == LOA_OK && k < n; k++) {
+			loa_stmt *c;
+			crc = loa_sql_cached(w->s, "UPDATE net_hub_deliveries SET next_at = ?2 WHERE id = ?1 AND "
+						   "state = 'pending' AND next_at <= ?3", &c, err);
+			if (crc)
+				break;
+			loa_sql_bind_i64(c, 1, d[k].id);
+			loa_sql_bind_i64(c, 2, lease);
+			loa_sql_bind_i64(c, 3, now0);
+			if ((crc = loa_sql_run(c, err)))
+				break;
+			if (loa_sql_changes(w->s) == 1) {
+				d[kept++] = d[k];
+			} else {
+				free(d[k].callback);
+				free(d[k].secret);
+				free(d[k].topic);
+			}
+		}
+		if (crc == LOA_OK)
+			crc = loa_store_commit(w->s, err);
+		else
+			loa_store_rollback(w->s);
+		if (crc) {
+			for (size_t k = 0; k < kept; k++) {
+				free(d[k].callback);
+				free(d[k].secret);
+				free(d[k].topic);
+			}
+			free(d);
+			return crc;
+		}
+		n = kept;
+	}
 	if (rc < 0 || n == 0) {
 		free(d);
 		return rc < 0 ? rc : LOA_OK;

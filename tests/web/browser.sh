@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The web interface in a real browser: builds web/dist, starts `loa demo`,
-# drives /usr/bin/chromium with playwright-core. Screenshots of every page go
+# drives /usr/bin/chromium with playwright-core (browser.test.mjs, then the
+# press office's flows in workflow.test.mjs). Screenshots of every page go
 # to $LOA_BUILD/web-screenshots/.
 set -u
 : "${LOA:?LOA must name the loa program}"
@@ -22,4 +23,8 @@ fi
 # The test runs against the current sources: build web/dist first.
 (cd "$LOA_SRC/web" && node build.mjs) || { echo "FAIL: node build.mjs"; exit 1; }
 export CHROMIUM
-exec node --test --test-reporter=spec "$LOA_SRC/tests/web/browser.test.mjs"
+# One file after the other: each starts its own demo and browser, and the
+# first clears the screenshots folder.
+node --test --test-reporter=spec "$LOA_SRC/tests/web/browser.test.mjs"; rc1=$?
+node --test --test-reporter=spec "$LOA_SRC/tests/web/workflow.test.mjs"; rc2=$?
+[ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ]

@@ -22,6 +22,9 @@ import { ClaimsPage } from './pages/claims.js';
 import { ModerationPage } from './pages/moderation.js';
 import { ReportsPage, PrintReport } from './pages/reports.js';
 import { UsersPage } from './pages/users.js';
+import { QuestionsPage } from './pages/questions.js';
+import { PoliciesPage } from './pages/policies.js';
+import { FeedbackPage } from './pages/feedback.js';
 
 const NAV = [
   { path: '/', vi: 'Tổng quan', en: 'Overview', icon: '◉' },
@@ -31,9 +34,14 @@ const NAV = [
   { path: '/queries', vi: 'Truy vấn và cảnh báo', en: 'Queries and alerts', icon: '⚑' },
   { path: '/claims', vi: 'Thông tin sai sự thật', en: 'False claims', icon: '⚠' },
   { path: '/moderation', vi: 'Kiểm duyệt bình luận', en: 'Comment moderation', icon: '✓' },
+  { path: '/questions', vi: 'Câu hỏi báo chí', en: 'Journalists’ questions', icon: '?' },
+  { path: '/policies', vi: 'Dự thảo chính sách', en: 'Policy drafts', icon: '§' },
+  { path: '/feedback', vi: 'Phản ánh, kiến nghị', en: 'Citizen feedback', icon: '✉', staff: true },
   { path: '/reports', vi: 'Báo cáo', en: 'Reports', icon: '▤' },
   { path: '/users', vi: 'Người dùng', en: 'Users', icon: '☺', admin: true },
 ];
+
+const STAFF = ['admin', 'spokesperson', 'editor', 'analyst'];
 
 function page(route, user) {
   const [a, b] = route.parts;
@@ -48,6 +56,9 @@ function page(route, user) {
     case 'moderation': return html`<${ModerationPage} user=${user} params=${route.params} />`;
     case 'reports': return b === 'print' ? html`<${PrintReport} params=${route.params} />` : html`<${ReportsPage} />`;
     case 'users': return html`<${UsersPage} user=${user} />`;
+    case 'questions': return html`<${QuestionsPage} id=${b} user=${user} params=${route.params} />`;
+    case 'policies': return html`<${PoliciesPage} id=${b} user=${user} />`;
+    case 'feedback': return html`<${FeedbackPage} id=${b} user=${user} params=${route.params} />`;
     default: return html`<div class="state error" role="alert"><p>${L('Không có trang này.', 'No such page.')}</p><p><a href="#/">${L('Về Tổng quan', 'Back to the overview')}</a></p></div>`;
   }
 }
@@ -100,7 +111,7 @@ function Shell({ route, user, onLogout }) {
         <img src="/favicon.svg" alt="" width="28" height="28" /><span>loa</span>
       </a>
       <ul>
-        ${NAV.filter((n) => !n.admin || user.role === 'admin').map((n) => html`<li>
+        ${NAV.filter((n) => (!n.admin || user.role === 'admin') && (!n.staff || STAFF.includes(user.role))).map((n) => html`<li>
           <a href=${'#' + n.path} aria-current=${cur === n.path ? 'page' : undefined}>
             <span class="ico" aria-hidden="true">${n.icon}</span>${L(n.vi, n.en)}
           </a></li>`)}

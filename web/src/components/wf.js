@@ -100,13 +100,14 @@ export function History({ events }) {
     <h2 id="h-history">${L('Lịch sử xử lý', 'History')}</h2>
     <ol class="history">${events.map((e) => html`<li>
       <time datetime=${e.at}>${fmtDate(e.at)}</time> · <strong>${e.actor || L('hệ thống', 'system')}</strong>
-      ${' — '}${L(ACTION_VI[e.action] || e.action, ACTION_EN[e.action] || e.action)}
+      ${' — '}${L(ACTION_VI[e.action] || actionViMap[e.action] || e.action, ACTION_EN[e.action] || e.action)}
       ${e.from && e.to && e.from !== e.to ? html` <span class="muted">(${L(stateVi(e.from), STATE_EN[e.from] || e.from)} → ${L(stateVi(e.to), STATE_EN[e.to] || e.to)})</span>` : ''}
       ${e.note ? html`<p class="history-note">${e.note}</p>` : ''}
     </li>`)}</ol>
   </section>`;
 }
 let stateViMap = {};
+const actionViMap = {};
 const stateVi = (s) => stateViMap[s] || s;
 
 /** The transitions the user may take from the case's state. The server
@@ -115,9 +116,10 @@ export function allowedActions(types, c, user) {
   const t = (types || []).find((x) => x.name === c.type);
   if (!t) return [];
   for (const s of t.states || []) stateViMap[s.name] = s.vi;
+  for (const tr of t.transitions || []) if (tr.vi && !actionViMap[tr.action]) actionViMap[tr.action] = tr.vi;
   const mine = c.requester && c.requester === user.login;
   const seen = new Set();
-  return (t.transitions || []).filter((tr) => tr.from === c.state
+  return (t.transitions || []).filter((tr) => (tr.from === c.state || (tr.from === '*' && !c.closed))
     && ((tr.roles || []).includes(user.role) || (mine && (tr.roles || []).includes('requester')))
     && !seen.has(tr.action) && seen.add(tr.action));
 }
