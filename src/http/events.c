@@ -67,7 +67,14 @@ void loa_events_attach(loa_events *e, loa_http_server *srv)
 	pthread_mutex_unlock(&e->mu);
 }
 
+static int64_t publish(loa_events *e, const char *type, const char *json_data, const char *org, int wake);
+
 int64_t loa_events_publish(loa_events *e, const char *type, const char *json_data, const char *org)
+{
+	return publish(e, type, json_data, org, 1);
+}
+
+static int64_t publish(loa_events *e, const char *type, const char *json_data, const char *org, int wake)
 {
 	size_t n = strlen(json_data);
 	if (n > EVENT_MAX_DATA || strchr(json_data, '\n'))
@@ -87,7 +94,8 @@ int64_t loa_events_publish(loa_events *e, const char *type, const char *json_dat
 	loa_http_server *srv = e->srv;
 	pthread_mutex_unlock(&e->mu);
 	loa_metric_add("loa_events_published_total", NULL, 1);
-	loa_http_wake(srv);
+	if (wake)
+		loa_http_wake(srv);
 	return id;
 }
 
@@ -162,21 +170,28 @@ static long client_read(void *cls, char *buf, size_t max)
 		c->last_send_ns = loa_mono_ns();
 		return n;
 	}
-	if (c->poff >= c->plen && !next_event(c)) {
-		if (loa_mono_ns() - c->last_send_ns >= 15000000000ull) {
-			c->last_send_ns = loa_mono_ns();
-			int n = snprintf(buf, max, ": keepalive\n\n");
-			return n;
-		}
-		return 0;
+	/* as many events as fit: a burst costs one callback per buffer, not
+	 * one per event */
+	size_t out = 0;
+	while (out < max) {
+		if (c->poff >= c->plen && !next_event(c))
+			break;
+		size_t k = c->plen - c->poff;
+		if (k > max - out)
+			k = max - out;
+		memcpy(buf + out, c->pending + c->poff, k);
+		c->poff += k;
+		out += k;
 	}
-	size_t k = c->plen - c->poff;
-	if (k > max)
-		k = max;
-	memcpy(buf, c->pending + c->poff, k);
-	c->poff += k;
-	c->last_send_ns = loa_mono_ns();
-	return (long)k;
+	if (out) {
+		c->last_send_ns = loa_mono_ns();
+		return (long)out;
+	}
+	if (loa_mono_ns() - c->last_send_ns >= 15000000000ull) {
+		c->last_send_ns = loa_mono_ns();
+		return snprintf(buf, max, ": keepalive\n\n");
+	}
+	return 0;
 }
 
 static void client_free(void *cls)
@@ -232,6 +247,7 @@ static int64_t max_item_id(loa_store *s)
 
 static void tail_once(loa_tailer *t)
 {
+	int64_t published = 0;
 	/* with the analysis when it is already there (the analyze room's
 	 * table; the plain statement before that room made its tables) */
 	static const char sql_an[] =
@@ -270,13 +286,19 @@ static void tail_once(loa_tailer *t)
 			json_object_set_new(j, task, l);
 		}
 		char *data = j ? json_dumps(j, JSON_COMPACT) : NULL;
-		if (data)
-			loa_events_publish(t->bus, "item", data, NULL);
+		if (data && publish(t->bus, "item", data, NULL, 0) > 0)
+			published++;
 		free(data);
 		json_decref(j);
 		t->last = id;
 	}
 	loa_sql_reset(st);
+	if (published) { /* one wake for the whole poll */
+		pthread_mutex_lock(&t->bus->mu);
+		loa_http_server *srv = t->bus->srv;
+		pthread_mutex_unlock(&t->bus->mu);
+		loa_http_wake(srv);
+	}
 }
 
 static void *tail_main(void *arg)
