@@ -1,6 +1,8 @@
 #include "core/utf8.h"
 #include "core/err.h"
 
+#include <string.h>
+
 #include "core/banned.h"
 
 size_t loa_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
@@ -75,15 +77,42 @@ bool loa_utf8_valid(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {
-		if (p[i] < 0x80) {
+		/* ASCII runs eight bytes at a time (most text is mostly ASCII) */
+		while (i + 8 <= n) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		unsigned char c = p[i];
+		if (c < 0x80) {
 			i++;
 			continue;
 		}
-		uint32_t cp;
-		size_t k = loa_utf8_decode(p + i, n - i, &cp);
-		if (cp == LOA_UTF8_REPLACEMENT && k == 1)
+		/* one multi-byte sequence, checked by the table of RFC 3629 */
+		if (c >= 0xC2 && c <= 0xDF) {
+			if (i + 1 >= n || (p[i + 1] & 0xC0) != 0x80)
+				return false;
+			i += 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			if (i + 2 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80)
+				return false;
+			if ((c == 0xE0 && p[i + 1] < 0xA0) || (c == 0xED && p[i + 1] > 0x9F))
+				return false; /* overlong, surrogate */
+			i += 3;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			if (i + 3 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80 ||
+			    (p[i + 3] & 0xC0) != 0x80)
+				return false;
+			if ((c == 0xF0 && p[i + 1] < 0x90) || (c == 0xF4 && p[i + 1] > 0x8F))
+				return false; /* overlong, > U+10FFFF */
+			i += 4;
+		} else {
 			return false;
-		i += k;
+		}
 	}
 	return true;
 }

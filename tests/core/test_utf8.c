@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -33,6 +34,37 @@ static void invalid_sequences(void **state)
 		assert_false(loa_utf8_valid(bad[i], strlen(bad[i])));
 }
 
+/* The fast validator agrees with decoding every code point. */
+static bool valid_by_decoding(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = loa_utf8_decode(p + i, n - i, &cp);
+		if (cp == LOA_UTF8_REPLACEMENT && k == 1 && !(n - i >= 3 && !memcmp(p + i, "\xEF\xBF\xBD", 3)))
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+static void validator_matches_decoder(void **state)
+{
+	unsigned char buf[64];
+	uint32_t x = 12345;
+	const unsigned char pool[] = {'a', ' ', 0x7f, 0x80, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xA0,
+				      0xED, 0x9F, 0xA0, 0xEF, 0xF0, 0x90, 0xF4, 0x8F, 0x90, 0xF5,
+				      0xE1, 0xBB, 0x99, 0xC3, 0xA0};
+	for (int round = 0; round < 200000; round++) {
+		size_t n = (size_t)(x % sizeof buf);
+		for (size_t i = 0; i < n; i++) {
+			x = x * 1103515245u + 12345u;
+			buf[i] = pool[(x >> 16) % sizeof pool];
+		}
+		x = x * 1103515245u + 12345u;
+		assert_int_equal(loa_utf8_valid((const char *)buf, n), valid_by_decoding(buf, n));
+	}
+}
+
 static void sanitize(void **state)
 {
 	loa_buf b;
@@ -57,6 +89,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(decode_encode), cmocka_unit_test(invalid_sequences),
 		cmocka_unit_test(sanitize), cmocka_unit_test(truncate_on_boundary),
+		cmocka_unit_test(validator_matches_decoder),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
