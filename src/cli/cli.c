@@ -139,10 +139,10 @@ int cmd_version(loa_ctx *ctx, int argc, char **argv)
 	return LOA_EXIT_OK;
 }
 
-int cmd_config(loa_ctx *ctx, int argc, char **argv)
+int cli_common_only(loa_ctx *ctx, const char *cmdname, int argc, char **argv)
 {
 	static const struct option opts[] = {CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	const loa_cmd *self = loa_cli_find("config");
+	const loa_cmd *self = loa_cli_find(cmdname);
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -150,6 +150,14 @@ int cmd_config(loa_ctx *ctx, int argc, char **argv)
 		if (rc)
 			return rc;
 	}
+	return LOA_EXIT_OK;
+}
+
+int cmd_config(loa_ctx *ctx, int argc, char **argv)
+{
+	int rc = cli_common_only(ctx, "config", argc, argv);
+	if (rc)
+		return rc;
 	if (optind >= argc || strcmp(argv[optind], "show") != 0 || optind + 1 != argc)
 		return cli_usage_error("config", "cần lệnh con 'show' / expected 'show'");
 	const char *file = loa_config_file(ctx->cfg);

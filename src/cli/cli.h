@@ -60,6 +60,11 @@ enum { CLI_OPT_DB = 1000, CLI_OPT_CONFIG, CLI_OPT_SET, CLI_OPT_LOGLEVEL, CLI_OPT
  * returns LOA_EXIT_USAGE. */
 int cli_common_opt(loa_ctx *ctx, const loa_cmd *cmd, int c, const char *arg, char **argv);
 
+/* Parses only the common options of command cmdname (for commands that
+ * take no others); leaves operands from optind. Returns LOA_EXIT_OK, else
+ * LOA_EXIT_USAGE after printing the error and usage. */
+int cli_common_only(loa_ctx *ctx, const char *cmdname, int argc, char **argv);
+
 /* Prints "loa NAME: MESSAGE" and the usage line on stderr; returns 2. */
 int cli_usage_error(const char *cmdname, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "loa NAME: MESSAGE" on stderr; returns 1. */

@@ -28,21 +28,6 @@ static int open_store(loa_ctx *ctx, loa_store **st)
 	return LOA_EXIT_OK;
 }
 
-/* Parses the common options of a subcommand (argv[0] = the subcommand). */
-static int common_only(loa_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	const loa_cmd *self = loa_cli_find("sources");
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		int rc = cli_common_opt(ctx, self, c, optarg, argv);
-		if (rc)
-			return rc;
-	}
-	return LOA_EXIT_OK;
-}
-
 /* ---- add ----------------------------------------------------------------- */
 
 static int sources_add(loa_ctx *ctx, int argc, char **argv)
@@ -163,7 +148,7 @@ static int list_cb(void *arg, const loa_source *s)
 
 static int sources_list(loa_ctx *ctx, int argc, char **argv)
 {
-	int rc = common_only(ctx, argc, argv);
+	int rc = cli_common_only(ctx, "sources", argc, argv);
 	if (rc)
 		return rc;
 	if (optind != argc)
@@ -223,7 +208,7 @@ out:
 
 static int sources_remove(loa_ctx *ctx, int argc, char **argv)
 {
-	int rc = common_only(ctx, argc, argv);
+	int rc = cli_common_only(ctx, "sources", argc, argv);
 	if (rc)
 		return rc;
 	if (optind + 1 != argc)
@@ -286,7 +271,7 @@ static int import_cb(void *arg, const loa_opml_outline *o)
 
 static int sources_import(loa_ctx *ctx, int argc, char **argv)
 {
-	int rc = common_only(ctx, argc, argv);
+	int rc = cli_common_only(ctx, "sources", argc, argv);
 	if (rc)
 		return rc;
 	if (optind + 1 != argc)
@@ -375,7 +360,7 @@ static int export_cb(void *arg, const loa_source *s)
 
 static int sources_export(loa_ctx *ctx, int argc, char **argv)
 {
-	int rc = common_only(ctx, argc, argv);
+	int rc = cli_common_only(ctx, "sources", argc, argv);
 	if (rc)
 		return rc;
 	if (optind != argc)

@@ -48,26 +48,11 @@ static int open_store(loa_ctx *ctx, const char *cmd, int flags, loa_store **st)
 	return LOA_EXIT_OK;
 }
 
-/* Parses only the common options; leaves operands from optind. */
-static int common_only(loa_ctx *ctx, const char *cmd, int argc, char **argv)
-{
-	static const struct option opts[] = {CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	const loa_cmd *self = loa_cli_find(cmd);
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		int rc = cli_common_opt(ctx, self, c, optarg, argv);
-		if (rc)
-			return rc;
-	}
-	return LOA_EXIT_OK;
-}
-
 /* ---- db --------------------------------------------------------------- */
 
 int cmd_db(loa_ctx *ctx, int argc, char **argv)
 {
-	int rc = common_only(ctx, "db", argc, argv);
+	int rc = cli_common_only(ctx, "db", argc, argv);
 	if (rc)
 		return rc;
 	if (optind + 1 != argc)
@@ -254,7 +239,7 @@ static int print_org(void *arg, const loa_org *o)
 
 static int orgs_list(loa_ctx *ctx, int argc, char **argv)
 {
-	int rc = common_only(ctx, "orgs", argc, argv);
+	int rc = cli_common_only(ctx, "orgs", argc, argv);
 	if (rc)
 		return rc;
 	if (optind != argc)

@@ -110,11 +110,7 @@ static int h_users(loa_http_req *r, loa_http_resp *w, void *app)
 		return 0;
 	json_t *arr = json_array();
 	loa_err err;
-	if (loa_users_each(s, user_to_array, arr, &err) != LOA_OK) {
-		json_decref(arr);
-		return loa_http_error(w, 500, "internal", "%s", loa_err_msg(&err));
-	}
-	return loa_http_json(w, 200, json_pack("{s:o}", "users", arr));
+	return api_list_reply(w, loa_users_each(s, user_to_array, arr, &err), &err, "users", arr);
 }
 
 static int h_user_add(loa_http_req *r, loa_http_resp *w, void *app)

@@ -263,11 +263,7 @@ static int h_orgs(loa_http_req *r, loa_http_resp *w, void *app)
 		return 0;
 	json_t *arr = json_array();
 	loa_err err;
-	if (loa_store_orgs_each(s, org_to_json, arr, &err) != LOA_OK) {
-		json_decref(arr);
-		return loa_http_error(w, 500, "internal", "%s", loa_err_msg(&err));
-	}
-	return loa_http_json(w, 200, json_pack("{s:o}", "orgs", arr));
+	return api_list_reply(w, loa_store_orgs_each(s, org_to_json, arr, &err), &err, "orgs", arr);
 }
 
 static int h_orgs_post(loa_http_req *r, loa_http_resp *w, void *app)
@@ -395,11 +391,7 @@ static int h_sources(loa_http_req *r, loa_http_resp *w, void *app)
 	for (size_t i = 0; rc == LOA_OK && i < json_array_size(l.arr); i++)
 		rc = source_health(s, l.ids[i], json_array_get(l.arr, i), &err);
 	free(l.ids);
-	if (rc != LOA_OK) {
-		json_decref(l.arr);
-		return loa_http_error(w, 500, "internal", "%s", loa_err_msg(&err));
-	}
-	return loa_http_json(w, 200, json_pack("{s:o}", "sources", l.arr));
+	return api_list_reply(w, rc, &err, "sources", l.arr);
 }
 
 static const loa_http_route routes[] = {

@@ -109,11 +109,7 @@ static int h_queries(loa_http_req *r, loa_http_resp *w, void *app)
 		return 0;
 	json_t *arr = json_array();
 	loa_err err;
-	if (loa_search_queries_each(s, query_to_json, arr, &err) != LOA_OK) {
-		json_decref(arr);
-		return loa_http_error(w, 500, "internal", "%s", loa_err_msg(&err));
-	}
-	return loa_http_json(w, 200, json_pack("{s:o}", "queries", arr));
+	return api_list_reply(w, loa_search_queries_each(s, query_to_json, arr, &err), &err, "queries", arr);
 }
 
 static int h_query_add(loa_http_req *r, loa_http_resp *w, void *app)
@@ -178,11 +174,7 @@ static int h_alerts(loa_http_req *r, loa_http_resp *w, void *app)
 		return 0;
 	json_t *arr = json_array();
 	loa_err err;
-	if (loa_alerts_each(s, alert_to_json, arr, &err) != LOA_OK) {
-		json_decref(arr);
-		return loa_http_error(w, 500, "internal", "%s", loa_err_msg(&err));
-	}
-	return loa_http_json(w, 200, json_pack("{s:o}", "alerts", arr));
+	return api_list_reply(w, loa_alerts_each(s, alert_to_json, arr, &err), &err, "alerts", arr);
 }
 
 static int h_alert_add(loa_http_req *r, loa_http_resp *w, void *app)

@@ -206,6 +206,15 @@ json_t *api_drop_nulls(json_t *o)
 	return o;
 }
 
+int api_list_reply(loa_http_resp *w, int rc, const loa_err *err, const char *key, json_t *arr)
+{
+	if (rc != LOA_OK) {
+		json_decref(arr);
+		return loa_http_error(w, 500, "internal", "%s", loa_err_msg(err));
+	}
+	return loa_http_json(w, 200, json_pack("{s:o}", key, arr));
+}
+
 json_t *api_user_json(const loa_user *u)
 {
 	char t[LOA_TIME_STR_MAX];

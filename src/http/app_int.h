@@ -50,6 +50,10 @@ int api_query_time(loa_http_req *r, loa_http_resp *w, const char *name, loa_ms *
  * API responses); returns o. */
 json_t *api_drop_nulls(json_t *o);
 
+/* Replies 200 {key: arr} when rc is LOA_OK, else 500 with err's message.
+ * Takes arr either way (sent in the reply or json_decref()ed). */
+int api_list_reply(loa_http_resp *w, int rc, const loa_err *err, const char *key, json_t *arr);
+
 /* A user as JSON (no secrets). */
 json_t *api_user_json(const loa_user *u);
 

@@ -359,7 +359,7 @@ int loa_wf_fold(const char *s, loa_buf *out)
 
 const char *wf_str(const char *s) { return s && *s ? s : NULL; }
 
-static void bind_opt(loa_stmt *st, int i, const char *v)
+void wf_bind_opt(loa_stmt *st, int i, const char *v)
 {
 	if (v && *v)
 		loa_sql_bind_text(st, i, v);
@@ -379,11 +379,11 @@ int loa_wf_event(loa_wf *w, int64_t case_id, const loa_wf_actor *a, const char *
 	loa_ms now = loa_wf_now(w);
 	loa_sql_bind_i64(st, 1, case_id);
 	loa_sql_bind_i64(st, 2, now);
-	bind_opt(st, 3, a ? (a->login ? a->login : "anonymous") : "system");
+	wf_bind_opt(st, 3, a ? (a->login ? a->login : "anonymous") : "system");
 	loa_sql_bind_text(st, 4, action);
-	bind_opt(st, 5, from);
-	bind_opt(st, 6, to);
-	bind_opt(st, 7, note);
+	wf_bind_opt(st, 5, from);
+	wf_bind_opt(st, 6, to);
+	wf_bind_opt(st, 7, note);
 	rc = loa_sql_run(st, err);
 	if (rc)
 		return rc;
@@ -430,11 +430,11 @@ int loa_wf_rule_add(loa_wf *w, const loa_wf_rule *r, const loa_wf_actor *a, int6
 				" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, r->org);
+	wf_bind_opt(st, 1, r->org);
 	loa_sql_bind_text(st, 2, r->unit);
-	bind_opt(st, 3, r->topic);
-	bind_opt(st, 4, r->keywords);
-	bind_opt(st, 5, r->email);
+	wf_bind_opt(st, 3, r->topic);
+	wf_bind_opt(st, 4, r->keywords);
+	wf_bind_opt(st, 5, r->email);
 	loa_sql_bind_i64(st, 6, r->priority);
 	loa_sql_bind_i64(st, 7, loa_wf_now(w));
 	if ((rc = loa_sql_run(st, err)))
@@ -535,7 +535,7 @@ int loa_wf_route_suggest(loa_wf *w, const char *org, const char *topic, const ch
 				" WHERE org IS NULL OR ?1 IS NULL OR org = ?1 ORDER BY priority DESC, id", &st, err);
 	if (rc)
 		goto out;
-	bind_opt(st, 1, org);
+	wf_bind_opt(st, 1, org);
 	int best = 0;
 	int64_t best_pri = INT64_MIN;
 	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW) {
@@ -592,7 +592,7 @@ static int find_group(loa_wf *w, const char *type, const char *org, const char *
 	if (rc)
 		return rc;
 	loa_sql_bind_text(st, 1, type);
-	bind_opt(st, 2, org);
+	wf_bind_opt(st, 2, org);
 	loa_sql_bind_i64(st, 3, now - LOA_WF_GROUP_WINDOW_MS);
 	loa_sql_bind_i64(st, 4, LOA_WF_GROUP_SCAN);
 	double best = LOA_WF_GROUP_MIN;
@@ -684,18 +684,18 @@ int loa_wf_case_create(loa_wf *w, const loa_wf_new *n, const loa_wf_actor *a, in
 	if (!rc) {
 		loa_sql_bind_text(st, 1, t->name);
 		loa_sql_bind_text(st, 2, state);
-		bind_opt(st, 3, n->org);
-		bind_opt(st, 4, n->unit);
-		bind_opt(st, 5, unit);
-		bind_opt(st, 6, a && a->role >= 0 && a->role != LOA_ROLE_ADMIN ? a->login : NULL);
-		bind_opt(st, 7, a ? a->org : NULL);
-		bind_opt(st, 8, n->email);
-		bind_opt(st, 9, n->name);
-		bind_opt(st, 10, n->title);
+		wf_bind_opt(st, 3, n->org);
+		wf_bind_opt(st, 4, n->unit);
+		wf_bind_opt(st, 5, unit);
+		wf_bind_opt(st, 6, a && a->role >= 0 && a->role != LOA_ROLE_ADMIN ? a->login : NULL);
+		wf_bind_opt(st, 7, a ? a->org : NULL);
+		wf_bind_opt(st, 8, n->email);
+		wf_bind_opt(st, 9, n->name);
+		wf_bind_opt(st, 10, n->title);
 		loa_sql_bind_text(st, 11, n->body);
-		bind_opt(st, 12, n->topic);
-		bind_opt(st, 13, n->label);
-		bind_opt(st, 14, n->data);
+		wf_bind_opt(st, 12, n->topic);
+		wf_bind_opt(st, 13, n->label);
+		wf_bind_opt(st, 14, n->data);
 		loa_sql_bind_text(st, 15, norm.data ? norm.data : "");
 		if (group)
 			loa_sql_bind_i64(st, 16, group);
@@ -903,10 +903,10 @@ int loa_wf_case_act(loa_wf *w, int64_t id, const loa_wf_act *act, const loa_wf_a
 		loa_sql_bind_i64(st, 1, id);
 		loa_sql_bind_text(st, 2, x->to);
 		loa_sql_bind_i64(st, 3, now);
-		bind_opt(st, 4, unit);
-		bind_opt(st, 5, (x->flags & LOA_WF_F_ANSWER) ? act->text : NULL);
-		bind_opt(st, 6, a->login);
-		bind_opt(st, 7, (x->flags & LOA_WF_F_LABEL) ? act->label : NULL);
+		wf_bind_opt(st, 4, unit);
+		wf_bind_opt(st, 5, (x->flags & LOA_WF_F_ANSWER) ? act->text : NULL);
+		wf_bind_opt(st, 6, a->login);
+		wf_bind_opt(st, 7, (x->flags & LOA_WF_F_LABEL) ? act->label : NULL);
 		loa_sql_bind_i64(st, 8, ns->closed && !c.closed);
 		loa_sql_bind_i64(st, 9, ns->closed && (strcmp(x->to, "answered") == 0 || strcmp(x->to, "published") == 0 ||
 							strcmp(x->to, "corrected") == 0));
@@ -1028,10 +1028,10 @@ int loa_wf_case_edit(loa_wf *w, int64_t id, const char *title, const char *body,
 			    " WHERE id = ?1 AND closed_at IS NULL", &st, err);
 	if (!rc) {
 		loa_sql_bind_i64(st, 1, id);
-		bind_opt(st, 2, title);
-		bind_opt(st, 3, body);
-		bind_opt(st, 4, topic);
-		bind_opt(st, 5, data);
+		wf_bind_opt(st, 2, title);
+		wf_bind_opt(st, 3, body);
+		wf_bind_opt(st, 4, topic);
+		wf_bind_opt(st, 5, data);
 		loa_sql_bind_i64(st, 6, loa_wf_now(w));
 		rc = loa_sql_run(st, err);
 	}
@@ -1061,7 +1061,7 @@ int loa_wf_case_edit(loa_wf *w, int64_t id, const char *title, const char *body,
 	" updated_at, closed_at, routed_at, answered_at, due_days, due_day, due_at, paused_at,"   \
 	" pause_left, publish, publish_ref, escalated_at"
 
-static json_t *time_json(loa_stmt *st, int i)
+json_t *wf_col_time(loa_stmt *st, int i)
 {
 	if (loa_sql_col_null(st, i))
 		return json_null();
@@ -1069,13 +1069,13 @@ static json_t *time_json(loa_stmt *st, int i)
 	return json_string(loa_time_format_rfc3339(loa_sql_col_i64(st, i), b));
 }
 
-static json_t *text_json(loa_stmt *st, int i)
+json_t *wf_col_text(loa_stmt *st, int i)
 {
 	const char *t = loa_sql_col_text(st, i);
 	return t ? json_string(t) : json_null();
 }
 
-static json_t *int_json(loa_stmt *st, int i)
+json_t *wf_col_int(loa_stmt *st, int i)
 {
 	return loa_sql_col_null(st, i) ? json_null() : json_integer(loa_sql_col_i64(st, i));
 }
@@ -1099,29 +1099,29 @@ static json_t *case_row(loa_wf *w, loa_stmt *st, bool full)
 	const loa_wf_state *ns = t ? loa_wf_state_get(t, state) : NULL;
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(loa_sql_col_i64(st, 0)));
-	json_object_set_new(o, "type", text_json(st, 1));
+	json_object_set_new(o, "type", wf_col_text(st, 1));
 	json_object_set_new(o, "type_vi", json_string(t ? t->vi : ""));
 	json_object_set_new(o, "state", json_string(state ? state : ""));
 	json_object_set_new(o, "state_vi", json_string(ns ? ns->vi : ""));
 	json_object_set_new(o, "closed", json_boolean(!loa_sql_col_null(st, 22)));
-	json_object_set_new(o, "org", text_json(st, 3));
-	json_object_set_new(o, "unit", text_json(st, 4));
-	json_object_set_new(o, "suggested_unit", text_json(st, 5));
-	json_object_set_new(o, "requester", text_json(st, 6));
-	json_object_set_new(o, "requester_org", text_json(st, 7));
-	json_object_set_new(o, "name", text_json(st, 9));
-	json_object_set_new(o, "title", text_json(st, 10));
-	json_object_set_new(o, "topic", text_json(st, 12));
-	json_object_set_new(o, "label", text_json(st, 13));
-	json_object_set_new(o, "group_id", int_json(st, 17));
-	json_object_set_new(o, "parent_id", int_json(st, 18));
-	json_object_set_new(o, "item_id", int_json(st, 19));
-	json_object_set_new(o, "created_at", time_json(st, 20));
-	json_object_set_new(o, "updated_at", time_json(st, 21));
-	json_object_set_new(o, "closed_at", time_json(st, 22));
-	json_object_set_new(o, "routed_at", time_json(st, 23));
-	json_object_set_new(o, "answered_at", time_json(st, 24));
-	json_object_set_new(o, "due_at", time_json(st, 27));
+	json_object_set_new(o, "org", wf_col_text(st, 3));
+	json_object_set_new(o, "unit", wf_col_text(st, 4));
+	json_object_set_new(o, "suggested_unit", wf_col_text(st, 5));
+	json_object_set_new(o, "requester", wf_col_text(st, 6));
+	json_object_set_new(o, "requester_org", wf_col_text(st, 7));
+	json_object_set_new(o, "name", wf_col_text(st, 9));
+	json_object_set_new(o, "title", wf_col_text(st, 10));
+	json_object_set_new(o, "topic", wf_col_text(st, 12));
+	json_object_set_new(o, "label", wf_col_text(st, 13));
+	json_object_set_new(o, "group_id", wf_col_int(st, 17));
+	json_object_set_new(o, "parent_id", wf_col_int(st, 18));
+	json_object_set_new(o, "item_id", wf_col_int(st, 19));
+	json_object_set_new(o, "created_at", wf_col_time(st, 20));
+	json_object_set_new(o, "updated_at", wf_col_time(st, 21));
+	json_object_set_new(o, "closed_at", wf_col_time(st, 22));
+	json_object_set_new(o, "routed_at", wf_col_time(st, 23));
+	json_object_set_new(o, "answered_at", wf_col_time(st, 24));
+	json_object_set_new(o, "due_at", wf_col_time(st, 27));
 	bool closed = !loa_sql_col_null(st, 22), paused = !loa_sql_col_null(st, 28);
 	json_object_set_new(o, "paused", json_boolean(paused));
 	if (!loa_sql_col_null(st, 26)) {
@@ -1146,17 +1146,17 @@ static json_t *case_row(loa_wf *w, loa_stmt *st, bool full)
 		}
 	}
 	json_object_set_new(o, "escalated", json_boolean(!loa_sql_col_null(st, 32)));
-	json_object_set_new(o, "publish", text_json(st, 30));
-	json_object_set_new(o, "publish_ref", text_json(st, 31));
+	json_object_set_new(o, "publish", wf_col_text(st, 30));
+	json_object_set_new(o, "publish_ref", wf_col_text(st, 31));
 	if (full) {
-		json_object_set_new(o, "email", text_json(st, 8));
-		json_object_set_new(o, "body", text_json(st, 11));
-		json_object_set_new(o, "answer", text_json(st, 14));
-		json_object_set_new(o, "answer_by", text_json(st, 15));
+		json_object_set_new(o, "email", wf_col_text(st, 8));
+		json_object_set_new(o, "body", wf_col_text(st, 11));
+		json_object_set_new(o, "answer", wf_col_text(st, 14));
+		json_object_set_new(o, "answer_by", wf_col_text(st, 15));
 		const char *data = loa_sql_col_text(st, 16);
 		json_t *dj = data ? json_loads(data, 0, NULL) : NULL;
 		json_object_set_new(o, "data", dj ? dj : json_null());
-		json_object_set_new(o, "due_days", int_json(st, 25));
+		json_object_set_new(o, "due_days", wf_col_int(st, 25));
 	} else {
 		const char *body = loa_sql_col_text(st, 11);
 		if (body) {
@@ -1202,9 +1202,9 @@ int loa_wf_case_get(loa_wf *w, int64_t id, bool with_events, json_t **out, loa_e
 			loa_sql_bind_i64(e, 1, id);
 			while ((rc = loa_sql_step(e, err)) == LOA_SQL_ROW)
 				json_array_append_new(ev, wf_drop_nulls(json_pack(
-					"{s:o,s:o,s:o,s:o,s:o,s:o}", "at", time_json(e, 0), "actor", text_json(e, 1),
-					"action", text_json(e, 2), "from", text_json(e, 3), "to", text_json(e, 4), "note",
-					text_json(e, 5))));
+					"{s:o,s:o,s:o,s:o,s:o,s:o}", "at", wf_col_time(e, 0), "actor", wf_col_text(e, 1),
+					"action", wf_col_text(e, 2), "from", wf_col_text(e, 3), "to", wf_col_text(e, 4), "note",
+					wf_col_text(e, 5))));
 			loa_sql_reset(e);
 		}
 		json_object_set_new(o, "events", ev);
@@ -1215,9 +1215,9 @@ int loa_wf_case_get(loa_wf *w, int64_t id, bool with_events, json_t **out, loa_e
 			while (loa_sql_step(e, err) == LOA_SQL_ROW)
 				json_array_append_new(att, json_pack("{s:I,s:o,s:o,s:I,s:o}", "id",
 								     (json_int_t)loa_sql_col_i64(e, 0), "name",
-								     text_json(e, 1), "type", text_json(e, 2), "size",
+								     wf_col_text(e, 1), "type", wf_col_text(e, 2), "size",
 								     (json_int_t)loa_sql_col_i64(e, 3), "created_at",
-								     time_json(e, 4)));
+								     wf_col_time(e, 4)));
 			loa_sql_reset(e);
 		}
 		json_object_set_new(o, "attachments", att);
@@ -1227,9 +1227,9 @@ int loa_wf_case_get(loa_wf *w, int64_t id, bool with_events, json_t **out, loa_e
 			loa_sql_bind_i64(e, 1, id);
 			while (loa_sql_step(e, err) == LOA_SQL_ROW)
 				json_array_append_new(links, wf_drop_nulls(json_pack(
-					"{s:o,s:o,s:o,s:f,s:o}", "kind", text_json(e, 0), "item_id", int_json(e, 1),
-					"ref", text_json(e, 2), "score", loa_sql_col_double(e, 3), "created_at",
-					time_json(e, 4))));
+					"{s:o,s:o,s:o,s:f,s:o}", "kind", wf_col_text(e, 0), "item_id", wf_col_int(e, 1),
+					"ref", wf_col_text(e, 2), "score", loa_sql_col_double(e, 3), "created_at",
+					wf_col_time(e, 4))));
 			loa_sql_reset(e);
 		}
 		json_object_set_new(o, "links", links);
@@ -1258,11 +1258,11 @@ int loa_wf_cases_list(loa_wf *w, const loa_wf_filter *f, json_t **out, loa_err *
 		&st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, f->type);
-	bind_opt(st, 2, f->state);
-	bind_opt(st, 3, f->org);
-	bind_opt(st, 4, f->unit);
-	bind_opt(st, 5, f->requester);
+	wf_bind_opt(st, 1, f->type);
+	wf_bind_opt(st, 2, f->state);
+	wf_bind_opt(st, 3, f->org);
+	wf_bind_opt(st, 4, f->unit);
+	wf_bind_opt(st, 5, f->requester);
 	loa_sql_bind_i64(st, 6, f->parent_id);
 	loa_sql_bind_i64(st, 7, f->group_id);
 	loa_sql_bind_i64(st, 8, f->open_only);
@@ -1271,7 +1271,7 @@ int loa_wf_cases_list(loa_wf *w, const loa_wf_filter *f, json_t **out, loa_err *
 	loa_sql_bind_i64(st, 11, f->public_only);
 	loa_sql_bind_i64(st, 12, f->after_id);
 	loa_sql_bind_i64(st, 13, f->limit <= 0 ? 100 : f->limit > 1000 ? 1000 : f->limit);
-	bind_opt(st, 14, f->label);
+	wf_bind_opt(st, 14, f->label);
 	loa_sql_bind_i64(st, 15, f->policy_id);
 	json_t *arr = json_array();
 	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW)
@@ -1297,8 +1297,8 @@ int loa_wf_notify(loa_wf *w, const char *login, const char *org, int64_t case_id
 				" VALUES(?1, ?2, ?3, ?4, ?5, ?6)", &st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, login);
-	bind_opt(st, 2, wf_str(login) ? NULL : org);
+	wf_bind_opt(st, 1, login);
+	wf_bind_opt(st, 2, wf_str(login) ? NULL : org);
 	if (case_id > 0)
 		loa_sql_bind_i64(st, 3, case_id);
 	loa_sql_bind_text(st, 4, kind);
@@ -1316,16 +1316,16 @@ int loa_wf_notices(loa_wf *w, const loa_wf_actor *a, bool unread_only, int limit
 				" ORDER BY id DESC LIMIT ?4", &st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, a->login);
-	bind_opt(st, 2, a->org);
+	wf_bind_opt(st, 1, a->login);
+	wf_bind_opt(st, 2, a->org);
 	loa_sql_bind_i64(st, 3, unread_only);
 	loa_sql_bind_i64(st, 4, limit <= 0 || limit > 500 ? 100 : limit);
 	json_t *arr = json_array();
 	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW)
 		json_array_append_new(arr, wf_drop_nulls(json_pack(
 			"{s:I,s:o,s:o,s:o,s:o,s:b}", "id", (json_int_t)loa_sql_col_i64(st, 0), "case_id",
-			int_json(st, 1), "kind", text_json(st, 2), "text", text_json(st, 3), "created_at",
-			time_json(st, 4), "read", !loa_sql_col_null(st, 5))));
+			wf_col_int(st, 1), "kind", wf_col_text(st, 2), "text", wf_col_text(st, 3), "created_at",
+			wf_col_time(st, 4), "read", !loa_sql_col_null(st, 5))));
 	loa_sql_reset(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -1344,8 +1344,8 @@ int loa_wf_notice_read(loa_wf *w, int64_t id, const loa_wf_actor *a, loa_err *er
 		return rc;
 	loa_sql_bind_i64(st, 1, id);
 	loa_sql_bind_i64(st, 2, loa_wf_now(w));
-	bind_opt(st, 3, a->login);
-	bind_opt(st, 4, a->org);
+	wf_bind_opt(st, 3, a->login);
+	wf_bind_opt(st, 4, a->org);
 	return loa_sql_run(st, err);
 }
 
@@ -1361,9 +1361,9 @@ int loa_wf_contact_add(loa_wf *w, const char *login, const char *org, const char
 				&st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, login);
-	bind_opt(st, 2, org);
-	bind_opt(st, 3, kind);
+	wf_bind_opt(st, 1, login);
+	wf_bind_opt(st, 2, org);
+	wf_bind_opt(st, 3, kind);
 	loa_sql_bind_text(st, 4, email);
 	return loa_sql_run(st, err);
 }
@@ -1375,8 +1375,8 @@ int loa_wf_contacts_of(loa_wf *w, const char *org, const char *kind, loa_buf *ou
 				" AND (?2 IS NULL OR kind = ?2) ORDER BY email", &st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, org);
-	bind_opt(st, 2, kind);
+	wf_bind_opt(st, 1, org);
+	wf_bind_opt(st, 2, kind);
 	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW) {
 		if (out->len)
 			loa_buf_putc(out, ',');
@@ -1400,8 +1400,8 @@ int loa_wf_mail_queue(loa_wf *w, const char *to, const char *subject, const char
 	loa_sql_bind_text(st, 1, to);
 	loa_sql_bind_text(st, 2, subject ? subject : "");
 	loa_sql_bind_text(st, 3, body ? body : "");
-	bind_opt(st, 4, att_name);
-	bind_opt(st, 5, att_type);
+	wf_bind_opt(st, 4, att_name);
+	wf_bind_opt(st, 5, att_type);
 	if (att && att_n)
 		loa_sql_bind_blob(st, 6, att, att_n);
 	loa_sql_bind_i64(st, 7, loa_wf_now(w));
@@ -1707,8 +1707,8 @@ int loa_wf_stats(loa_wf *w, const char *type, const char *org, loa_ms since, jso
 				" AND (?2 IS NULL OR org = ?2) AND created_at >= ?3 ORDER BY unit", &st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, type);
-	bind_opt(st, 2, org);
+	wf_bind_opt(st, 1, type);
+	wf_bind_opt(st, 2, org);
 	loa_sql_bind_i64(st, 3, since == LOA_TIME_NONE ? INT64_MIN : since);
 	loa_ms now = loa_wf_now(w);
 	json_t *arr = json_array();

@@ -30,28 +30,6 @@
 
 #include "core/banned.h"
 
-static void bind_opt(loa_stmt *st, int i, const char *v)
-{
-	if (v && *v)
-		loa_sql_bind_text(st, i, v);
-	else
-		loa_sql_bind_null(st, i);
-}
-
-static json_t *tjson(loa_stmt *st, int i)
-{
-	if (loa_sql_col_null(st, i))
-		return json_null();
-	char b[LOA_TIME_STR_MAX];
-	return json_string(loa_time_format_rfc3339(loa_sql_col_i64(st, i), b));
-}
-
-static json_t *sjson(loa_stmt *st, int i)
-{
-	const char *t = loa_sql_col_text(st, i);
-	return t ? json_string(t) : json_null();
-}
-
 static void day_str(int64_t day, char out[16])
 {
 	int64_t y;
@@ -210,7 +188,7 @@ int loa_wf_attach(loa_wf *w, int64_t case_id, const char *name, const char *data
 		loa_sql_bind_text(st, 5, hex);
 		loa_sql_bind_blob(st, 6, data, n);
 		loa_sql_bind_i64(st, 7, loa_wf_now(w));
-		bind_opt(st, 8, actor_login(a));
+		wf_bind_opt(st, 8, actor_login(a));
 		rc = loa_sql_run(st, err);
 	}
 	int64_t aid = rc ? 0 : loa_sql_last_id(w->s);
@@ -280,12 +258,12 @@ int loa_wf_publication_add(loa_wf *w, int64_t case_id, const char *kind, const c
 	if (!rc) {
 		if (case_id > 0)
 			loa_sql_bind_i64(st, 1, case_id);
-		bind_opt(st, 2, org);
+		wf_bind_opt(st, 2, org);
 		loa_sql_bind_text(st, 3, kind);
-		bind_opt(st, 4, title);
+		wf_bind_opt(st, 4, title);
 		loa_sql_bind_text(st, 5, body ? body : "");
 		loa_sql_bind_i64(st, 6, loa_wf_now(w));
-		bind_opt(st, 7, actor_login(a));
+		wf_bind_opt(st, 7, actor_login(a));
 		rc = loa_sql_run(st, err);
 	}
 	int64_t pid = rc ? 0 : loa_sql_last_id(w->s);
@@ -437,16 +415,15 @@ int loa_wf_publications(loa_wf *w, const char *org, int limit, json_t **out, loa
 				" ORDER BY id DESC LIMIT ?2", &st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, org);
+	wf_bind_opt(st, 1, org);
 	loa_sql_bind_i64(st, 2, limit <= 0 || limit > 500 ? 50 : limit);
 	json_t *arr = json_array();
 	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW)
 		json_array_append_new(arr, wf_drop_nulls(json_pack(
 			"{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)loa_sql_col_i64(st, 0),
-			"case_id", loa_sql_col_null(st, 1) ? json_null() : json_integer(loa_sql_col_i64(st, 1)),
-			"org", sjson(st, 2), "kind", sjson(st, 3), "title", sjson(st, 4), "body", sjson(st, 5),
-			"state", sjson(st, 6), "ref", sjson(st, 7), "created_at", tjson(st, 8), "published_at",
-			tjson(st, 9), "error", sjson(st, 10))));
+			"case_id", wf_col_int(st, 1), "org", wf_col_text(st, 2), "kind", wf_col_text(st, 3), "title", wf_col_text(st, 4), "body", wf_col_text(st, 5),
+			"state", wf_col_text(st, 6), "ref", wf_col_text(st, 7), "created_at", wf_col_time(st, 8), "published_at",
+			wf_col_time(st, 9), "error", wf_col_text(st, 10))));
 	loa_sql_reset(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -579,7 +556,7 @@ static int add_link(loa_wf *w, int64_t case_id, const char *kind, int64_t item_i
 	loa_sql_bind_text(st, 2, kind);
 	if (item_id > 0)
 		loa_sql_bind_i64(st, 3, item_id);
-	bind_opt(st, 4, ref);
+	wf_bind_opt(st, 4, ref);
 	loa_sql_bind_double(st, 5, score);
 	loa_sql_bind_i64(st, 6, loa_wf_now(w));
 	return loa_sql_run(st, err);
@@ -766,8 +743,8 @@ int loa_wf_groups(loa_wf *w, const char *type, const char *org, int min_size, lo
 		" ORDER BY g.n DESC, g.last_at DESC LIMIT ?5", &st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, type);
-	bind_opt(st, 2, org);
+	wf_bind_opt(st, 1, type);
+	wf_bind_opt(st, 2, org);
 	loa_sql_bind_i64(st, 3, since == LOA_TIME_NONE ? INT64_MIN : since);
 	loa_sql_bind_i64(st, 4, min_size < 1 ? 2 : min_size);
 	loa_sql_bind_i64(st, 5, limit <= 0 || limit > 500 ? 50 : limit);
@@ -787,8 +764,8 @@ int loa_wf_groups(loa_wf *w, const char *type, const char *org, int min_size, lo
 		json_array_append_new(arr, wf_drop_nulls(json_pack(
 			"{s:I,s:I,s:I,s:o,s:o,s:o,s:s%,s:o,s:o}", "group_id", (json_int_t)loa_sql_col_i64(st, 0), "size",
 			(json_int_t)loa_sql_col_i64(st, 1), "open", (json_int_t)loa_sql_col_i64(st, 4), "first_at",
-			tjson(st, 2), "last_at", tjson(st, 3), "title", sjson(st, 5), "excerpt", body ? body : "", cut,
-			"topic", sjson(st, 7), "units", units)));
+			wf_col_time(st, 2), "last_at", wf_col_time(st, 3), "title", wf_col_text(st, 5), "excerpt", body ? body : "", cut,
+			"topic", wf_col_text(st, 7), "units", units)));
 	}
 	loa_sql_reset(st);
 	if (rc < 0) {
@@ -828,10 +805,10 @@ int loa_wf_conf_create(loa_wf *w, const loa_wf_conf *c, const loa_wf_actor *a, i
 	loa_sql_bind_text(st, 2, c->title);
 	loa_sql_bind_i64(st, 3, c->start);
 	loa_sql_bind_i64(st, 4, c->end);
-	bind_opt(st, 5, c->location);
+	wf_bind_opt(st, 5, c->location);
 	loa_sql_bind_text(st, 6, uid);
 	loa_sql_bind_i64(st, 7, loa_wf_now(w));
-	bind_opt(st, 8, actor_login(a));
+	wf_bind_opt(st, 8, actor_login(a));
 	if ((rc = loa_sql_run(st, err)))
 		return rc;
 	int64_t cid = loa_sql_last_id(w->s);
@@ -881,9 +858,9 @@ int loa_wf_conf_schedule_year(loa_wf *w, const char *org, int year, int hour,
 static json_t *conf_row(loa_stmt *st)
 {
 	return wf_drop_nulls(json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "id",
-				       (json_int_t)loa_sql_col_i64(st, 0), "org", sjson(st, 1), "title", sjson(st, 2),
-				       "starts_at", tjson(st, 3), "ends_at", tjson(st, 4), "location", sjson(st, 5),
-				       "state", sjson(st, 6), "summary", sjson(st, 7), "invited_at", tjson(st, 8),
+				       (json_int_t)loa_sql_col_i64(st, 0), "org", wf_col_text(st, 1), "title", wf_col_text(st, 2),
+				       "starts_at", wf_col_time(st, 3), "ends_at", wf_col_time(st, 4), "location", wf_col_text(st, 5),
+				       "state", wf_col_text(st, 6), "summary", wf_col_text(st, 7), "invited_at", wf_col_time(st, 8),
 				       "sequence", (json_int_t)loa_sql_col_i64(st, 9)));
 }
 
@@ -921,7 +898,7 @@ int loa_wf_conf_list(loa_wf *w, const char *org, loa_ms since, json_t **out, loa
 				" AND starts_at >= ?2 ORDER BY starts_at LIMIT 1000", &st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, org);
+	wf_bind_opt(st, 1, org);
 	loa_sql_bind_i64(st, 2, since == LOA_TIME_NONE ? INT64_MIN : since);
 	json_t *arr = json_array();
 	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW)
@@ -1087,7 +1064,7 @@ int loa_wf_conf_close(loa_wf *w, int64_t id, bool held, const char *summary,
 	if (!rc) {
 		loa_sql_bind_i64(st, 1, id);
 		loa_sql_bind_text(st, 2, held ? "held" : "cancelled");
-		bind_opt(st, 3, summary);
+		wf_bind_opt(st, 3, summary);
 		rc = loa_sql_run(st, err);
 	}
 	if (!rc && held) {
@@ -1204,10 +1181,10 @@ int loa_wf_policy_create(loa_wf *w, const char *org, const char *slug, const cha
 	rc = loa_sql_cached(w->s, "INSERT INTO wf_policy(org, slug, title, stage, comments_open, query, created_at,"
 			    " updated_at) VALUES(?1, ?2, ?3, 'drafting', 0, ?4, ?5, ?5)", &st, err);
 	if (!rc) {
-		bind_opt(st, 1, org);
+		wf_bind_opt(st, 1, org);
 		loa_sql_bind_text(st, 2, slug);
 		loa_sql_bind_text(st, 3, title);
-		bind_opt(st, 4, query);
+		wf_bind_opt(st, 4, query);
 		loa_sql_bind_i64(st, 5, loa_wf_now(w));
 		rc = loa_sql_run(st, err);
 		if (rc == LOA_EDB)
@@ -1291,9 +1268,9 @@ int loa_wf_policy_version_add(loa_wf *w, int64_t id, const char *text, const cha
 	loa_sql_bind_i64(st, 1, id);
 	loa_sql_bind_i64(st, 2, p.last + 1);
 	loa_sql_bind_text(st, 3, text);
-	bind_opt(st, 4, note);
+	wf_bind_opt(st, 4, note);
 	loa_sql_bind_i64(st, 5, loa_wf_now(w));
-	bind_opt(st, 6, actor_login(a));
+	wf_bind_opt(st, 6, actor_login(a));
 	if ((rc = loa_sql_run(st, err)))
 		return rc;
 	if (n)
@@ -1323,7 +1300,7 @@ int loa_wf_policy_stage(loa_wf *w, int64_t id, const char *stage, const char *fi
 	loa_sql_bind_i64(st, 1, id);
 	loa_sql_bind_text(st, 2, stage);
 	loa_sql_bind_i64(st, 3, to == 1);
-	bind_opt(st, 4, to == 2 ? final_text : NULL);
+	wf_bind_opt(st, 4, to == 2 ? final_text : NULL);
 	loa_sql_bind_i64(st, 5, loa_wf_now(w));
 	if ((rc = loa_sql_run(st, err)))
 		return rc;
@@ -1400,9 +1377,9 @@ int loa_wf_policy_list(loa_wf *w, json_t **out, loa_err *err)
 	json_t *arr = json_array();
 	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW)
 		json_array_append_new(arr, wf_drop_nulls(json_pack(
-			"{s:I,s:o,s:o,s:o,s:o,s:b,s:o}", "id", (json_int_t)loa_sql_col_i64(st, 0), "org", sjson(st, 1),
-			"slug", sjson(st, 2), "title", sjson(st, 3), "stage", sjson(st, 4), "comments_open",
-			loa_sql_col_i64(st, 5) != 0, "updated_at", tjson(st, 6))));
+			"{s:I,s:o,s:o,s:o,s:o,s:b,s:o}", "id", (json_int_t)loa_sql_col_i64(st, 0), "org", wf_col_text(st, 1),
+			"slug", wf_col_text(st, 2), "title", wf_col_text(st, 3), "stage", wf_col_text(st, 4), "comments_open",
+			loa_sql_col_i64(st, 5) != 0, "updated_at", wf_col_time(st, 6))));
 	loa_sql_reset(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -1423,10 +1400,10 @@ int loa_wf_policy_get(loa_wf *w, int64_t id, bool with_text, json_t **out, loa_e
 	rc = loa_sql_step(st, err);
 	json_t *o = NULL;
 	if (rc == LOA_SQL_ROW)
-		o = json_pack("{s:I,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o}", "id", (json_int_t)id, "org", sjson(st, 1),
-			      "slug", sjson(st, 2), "title", sjson(st, 3), "stage", sjson(st, 4), "comments_open",
-			      loa_sql_col_i64(st, 5) != 0, "final_text", sjson(st, 6), "query", sjson(st, 7),
-			      "created_at", tjson(st, 8), "updated_at", tjson(st, 9));
+		o = json_pack("{s:I,s:o,s:o,s:o,s:o,s:b,s:o,s:o,s:o,s:o}", "id", (json_int_t)id, "org", wf_col_text(st, 1),
+			      "slug", wf_col_text(st, 2), "title", wf_col_text(st, 3), "stage", wf_col_text(st, 4), "comments_open",
+			      loa_sql_col_i64(st, 5) != 0, "final_text", wf_col_text(st, 6), "query", wf_col_text(st, 7),
+			      "created_at", wf_col_time(st, 8), "updated_at", wf_col_time(st, 9));
 	loa_sql_reset(st);
 	if (rc == LOA_SQL_DONE)
 		return loa_err_set(err, LOA_ENOTFOUND, "không có chính sách / no such policy: %" PRId64, id);
@@ -1439,8 +1416,8 @@ int loa_wf_policy_get(loa_wf *w, int64_t id, bool with_text, json_t **out, loa_e
 		loa_sql_bind_i64(st, 1, id);
 		while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW)
 			json_array_append_new(vers, wf_drop_nulls(json_pack(
-				"{s:I,s:o,s:o,s:o,s:I}", "n", (json_int_t)loa_sql_col_i64(st, 0), "note", sjson(st, 1),
-				"created_at", tjson(st, 2), "by", sjson(st, 3), "bytes", (json_int_t)loa_sql_col_i64(st, 4))));
+				"{s:I,s:o,s:o,s:o,s:I}", "n", (json_int_t)loa_sql_col_i64(st, 0), "note", wf_col_text(st, 1),
+				"created_at", wf_col_time(st, 2), "by", wf_col_text(st, 3), "bytes", (json_int_t)loa_sql_col_i64(st, 4))));
 		loa_sql_reset(st);
 	}
 	json_object_set_new(o, "versions", vers);
@@ -1570,12 +1547,12 @@ int loa_wf_plan_create(loa_wf *w, const char *org, const char *title, int year, 
 				" VALUES(?1, ?2, ?3, ?4, ?5, ?6)", &st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, org);
+	wf_bind_opt(st, 1, org);
 	loa_sql_bind_text(st, 2, title);
 	loa_sql_bind_i64(st, 3, year);
 	loa_sql_bind_i64(st, 4, quarter);
 	loa_sql_bind_i64(st, 5, loa_wf_now(w));
-	bind_opt(st, 6, actor_login(a));
+	wf_bind_opt(st, 6, actor_login(a));
 	if ((rc = loa_sql_run(st, err)))
 		return rc;
 	int64_t pid = loa_sql_last_id(w->s);
@@ -1614,9 +1591,9 @@ int loa_wf_plan_theme_add(loa_wf *w, int64_t plan, const char *theme, const char
 		return rc;
 	loa_sql_bind_i64(st, 1, plan);
 	loa_sql_bind_text(st, 2, theme);
-	bind_opt(st, 3, message);
-	bind_opt(st, 4, channels);
-	bind_opt(st, 5, query);
+	wf_bind_opt(st, 3, message);
+	wf_bind_opt(st, 4, channels);
+	wf_bind_opt(st, 5, query);
 	if ((rc = loa_sql_run(st, err)))
 		return rc;
 	if (id)
@@ -1655,7 +1632,7 @@ int loa_wf_plan_task_add(loa_wf *w, int64_t plan, int64_t theme, const char *tit
 	if (theme > 0)
 		loa_sql_bind_i64(st, 2, theme);
 	loa_sql_bind_text(st, 3, title);
-	bind_opt(st, 4, owner);
+	wf_bind_opt(st, 4, owner);
 	if (due_date)
 		loa_sql_bind_i64(st, 5, day);
 	if ((rc = loa_sql_run(st, err)))
@@ -1677,7 +1654,7 @@ int loa_wf_plan_task_done(loa_wf *w, int64_t task, const char *link, const loa_w
 		return rc;
 	loa_sql_bind_i64(st, 1, task);
 	loa_sql_bind_i64(st, 2, loa_wf_now(w));
-	bind_opt(st, 3, link);
+	wf_bind_opt(st, 3, link);
 	if ((rc = loa_sql_run(st, err)))
 		return rc;
 	if (loa_sql_changes(w->s) == 0)
@@ -1720,9 +1697,9 @@ int loa_wf_plan_get(loa_wf *w, int64_t id, json_t **out, loa_err *err)
 	loa_sql_bind_i64(st, 1, id);
 	json_t *o = NULL;
 	if (loa_sql_step(st, err) == LOA_SQL_ROW)
-		o = json_pack("{s:I,s:o,s:o,s:I,s:I,s:o}", "id", (json_int_t)id, "org", sjson(st, 1), "title", sjson(st, 2),
+		o = json_pack("{s:I,s:o,s:o,s:I,s:I,s:o}", "id", (json_int_t)id, "org", wf_col_text(st, 1), "title", wf_col_text(st, 2),
 			      "year", (json_int_t)loa_sql_col_i64(st, 3), "quarter", (json_int_t)loa_sql_col_i64(st, 4),
-			      "created_at", tjson(st, 5));
+			      "created_at", wf_col_time(st, 5));
 	loa_sql_reset(st);
 	if (!o)
 		return loa_err_set(err, LOA_ENOTFOUND, "không có kế hoạch / no such plan");
@@ -1736,8 +1713,8 @@ int loa_wf_plan_get(loa_wf *w, int64_t id, json_t **out, loa_err *err)
 		loa_sql_bind_i64(st, 1, id);
 		while (loa_sql_step(st, err) == LOA_SQL_ROW)
 			json_array_append_new(themes, wf_drop_nulls(json_pack(
-				"{s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)loa_sql_col_i64(st, 0), "theme", sjson(st, 1),
-				"message", sjson(st, 2), "channels", sjson(st, 3), "query", sjson(st, 4))));
+				"{s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)loa_sql_col_i64(st, 0), "theme", wf_col_text(st, 1),
+				"message", wf_col_text(st, 2), "channels", wf_col_text(st, 3), "query", wf_col_text(st, 4))));
 		loa_sql_reset(st);
 	}
 	json_object_set_new(o, "themes", themes);
@@ -1756,9 +1733,8 @@ int loa_wf_plan_get(loa_wf *w, int64_t id, json_t **out, loa_err *err)
 			const char *status = done ? "done" : has_due && loa_sql_col_i64(st, 4) < today ? "overdue" : "open";
 			json_array_append_new(tasks, wf_drop_nulls(json_pack(
 				"{s:I,s:o,s:o,s:o,s:s?,s:s,s:o,s:o}", "id", (json_int_t)loa_sql_col_i64(st, 0), "theme_id",
-				loa_sql_col_null(st, 1) ? json_null() : json_integer(loa_sql_col_i64(st, 1)), "title",
-				sjson(st, 2), "owner", sjson(st, 3), "due_date", has_due ? ds : NULL, "status", status,
-				"done_at", tjson(st, 5), "link", sjson(st, 6))));
+				wf_col_int(st, 1), "title", wf_col_text(st, 2), "owner", wf_col_text(st, 3), "due_date", has_due ? ds : NULL, "status", status,
+				"done_at", wf_col_time(st, 5), "link", wf_col_text(st, 6))));
 		}
 		loa_sql_reset(st);
 	}
@@ -1777,12 +1753,12 @@ int loa_wf_plan_list(loa_wf *w, const char *org, json_t **out, loa_err *err)
 				&st, err);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, org);
+	wf_bind_opt(st, 1, org);
 	json_t *arr = json_array();
 	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW)
 		json_array_append_new(arr, wf_drop_nulls(json_pack(
-			"{s:I,s:o,s:o,s:I,s:I,s:I,s:I}", "id", (json_int_t)loa_sql_col_i64(st, 0), "org", sjson(st, 1),
-			"title", sjson(st, 2), "year", (json_int_t)loa_sql_col_i64(st, 3), "quarter",
+			"{s:I,s:o,s:o,s:I,s:I,s:I,s:I}", "id", (json_int_t)loa_sql_col_i64(st, 0), "org", wf_col_text(st, 1),
+			"title", wf_col_text(st, 2), "year", (json_int_t)loa_sql_col_i64(st, 3), "quarter",
 			(json_int_t)loa_sql_col_i64(st, 4), "tasks", (json_int_t)loa_sql_col_i64(st, 5), "tasks_done",
 			(json_int_t)loa_sql_col_i64(st, 6))));
 	loa_sql_reset(st);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "store/sql.h"
 #include "workflow/engine.h"
 
 /* Nested transactions on w->s: only the outermost begins and ends. */
@@ -21,6 +22,13 @@ const char *wf_str(const char *s);
 bool wf_is_word_byte(unsigned char c);
 /* Removes null members; returns o. */
 json_t *wf_drop_nulls(json_t *o);
+/* Binds v as text at i, or NULL when v is NULL or empty. */
+void wf_bind_opt(loa_stmt *st, int i, const char *v);
+/* Column i as a new JSON value (the caller owns it): an RFC 3339 time, a
+ * string, an integer; JSON null when the column is NULL. */
+json_t *wf_col_time(loa_stmt *st, int i);
+json_t *wf_col_text(loa_stmt *st, int i);
+json_t *wf_col_int(loa_stmt *st, int i);
 
 static inline bool wf_utf8_ok(const char *s) { return loa_utf8_valid(s, strlen(s)); }
 static inline bool wf_stopped(const atomic_int *stop) { return stop && atomic_load(stop); }
