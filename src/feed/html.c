@@ -255,12 +255,18 @@ static const unsigned char ws_class[256] = {
 	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, [0xC2] = 2,
 };
 
-/* Appends s to the text rendering with whitespace collapsed. */
+/* Appends s to the text rendering with whitespace collapsed. Writes into
+ * the buffer directly: the output is at most n + 1 bytes (each run of
+ * non-space bytes is preceded by at most one separator, and runs are
+ * separated by at least one whitespace byte of the input). */
 static void text_put(loa_html *h, const char *s, size_t n)
 {
 	loa_buf *t = h->text;
-	if (!t)
+	if (!t || h->rc != LOA_OK || n == 0)
 		return;
+	if ((h->rc = loa_buf_reserve(t, n + 1)) != LOA_OK)
+		return;
+	char *o = t->data + t->len;
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {
@@ -278,15 +284,18 @@ static void text_put(loa_html *h, const char *s, size_t n)
 		}
 		if (h->text_started) {
 			if (h->pend_nl)
-				put(h, t, "\n", 1);
+				*o++ = '\n';
 			else if (h->pend_space)
-				put(h, t, " ", 1);
+				*o++ = ' ';
 		}
 		h->pend_nl = h->pend_space = false;
 		h->text_started = true;
-		put(h, t, s + i, j - i);
+		memcpy(o, s + i, j - i);
+		o += j - i;
 		i = j;
 	}
+	t->len = (size_t)(o - t->data);
+	t->data[t->len] = '\0';
 }
 
 static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
