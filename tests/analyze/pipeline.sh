@@ -13,8 +13,8 @@ export LOA_MODELS="$TMP/models"
 py() { python3 -c "$@"; }
 command -v python3 >/dev/null || { echo "skipped: python3 is needed to read JSON"; exit 77; }
 
-expect_status 0 "$LOA" train classify --train "$DATA/tone_tiny.tsv" --out models/tone.model --folds 0
-expect_status 0 "$LOA" train classify --train "$DATA/toxicity_tiny.tsv" --out models/toxicity.model --folds 0
+expect_status 0 "$LOA" train classify --train "$DATA/tone_tiny.txt" --out models/tone.model --folds 0
+expect_status 0 "$LOA" train classify --train "$DATA/toxicity_tiny.txt" --out models/toxicity.model --folds 0
 
 # the organisations of the sample, then its items (storing only)
 while IFS= read -r line; do
@@ -115,11 +115,11 @@ expect_status 1 "$LOA" --db t.db label 999999999 --task tone --label negative --
 expect_status 0 "$LOA" --db t.db label 2 --task tone --label neutral --by "Trần Minh"
 expect_status 0 "$LOA" --db t.db labels export --task tone
 [ "$(wc -l < "$TMP/out")" -eq 2 ] && ok || fail "labels export: $(cat "$TMP/out")"
-cat "$DATA/tone_tiny.tsv" "$TMP/out" > own.tsv
+cat "$DATA/tone_tiny.txt" "$TMP/out" > own.tsv
 expect_status 0 "$LOA" train classify --train own.tsv --out own.model --folds 0
 expect_grep "$TMP/out" 'n=32'
 # or straight from the database
-expect_status 0 "$LOA" train classify --train "$DATA/tone_tiny.tsv" --labels-from t.db --task tone --out own2.model --folds 0
+expect_status 0 "$LOA" train classify --train "$DATA/tone_tiny.txt" --labels-from t.db --task tone --out own2.model --folds 0
 expect_grep "$TMP/out" 'n=32'
 expect_grep "$TMP/err" "2 nhãn của cán bộ / analysts' labels \(tone\)"
 expect_status 1 "$LOA" train classify --labels-from no-such.db --out own3.model --folds 0
