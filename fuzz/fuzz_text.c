@@ -3,7 +3,7 @@
  * flag set), tokens (whole and streamed in chunks) and sentences. Asserts:
  * no crash, output valid UTF-8 without NUL, normalisation idempotent,
  * token offsets in bounds and ordered, streaming equal to one call.
- * (The segmenter may be added here by its owner.)
+ * (The segmenter has a harness of its own: fuzz_segment.c.)
  *
  * Build with -DLOA_FUZZ=ON (clang); the normal build replays the seed
  * corpus in fuzz/corpus/text through replay_main.c.

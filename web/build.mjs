@@ -38,7 +38,7 @@ const html = fs.readFileSync(path.join(src, 'index.html'), 'utf8').replaceAll('_
 fs.writeFileSync(path.join(dist, 'index.html'), html);
 fs.copyFileSync(path.join(src, 'favicon.svg'), path.join(dist, 'favicon.svg'));
 
-// Other engineers' static pages (e.g. public/hoi-dap.html) go in as they are.
+// Static pages of other rooms (e.g. public/hoi-dap.html, the citizens' page) go in as they are.
 const pub = path.join(here, 'public');
 if (fs.existsSync(pub)) fs.cpSync(pub, dist, { recursive: true });
 

@@ -300,7 +300,7 @@ int loa_verify_document(const loa_keyring *kr, const char *body, size_t len,
 			const char *content_type, loa_verify_cb cb, void *arg, int *ok, int *total,
 			loa_err *err);
 
-/* For the feed room and the lead (N6): verifies a fetched or pushed
+/* For the feed room (N6): verifies a fetched or pushed
  * document with the keys the store knows (local and imported), and records
  * each signed entry's status in net_entry_status under (source, entry id).
  * *signed_n and *verified_n (may be NULL) count. Unsigned documents record
