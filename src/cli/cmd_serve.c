@@ -153,13 +153,55 @@ static int replay_job(void *state, const atomic_int *stop)
 	return rc == LOA_EINVAL || rc == LOA_EPARSE ? LOA_OK : rc;
 }
 
+/* Reads a PEM file named by configuration key `key` into b ("" = none). */
+static int read_pem(loa_ctx *ctx, const char *key, loa_buf *b, loa_err *err)
+{
+	const char *path = loa_config_get(ctx->cfg, key);
+	if (!path || !*path)
+		return LOA_OK;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return loa_err_set(err, LOA_EIO, "không đọc được tệp / cannot read file: %s (%s)", path, key);
+	char chunk[4096];
+	size_t k;
+	int rc = LOA_OK;
+	while (rc == LOA_OK && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
+		rc = loa_buf_append(b, chunk, k);
+	fclose(f);
+	if (rc)
+		return loa_err_set(err, rc, "tệp quá lớn / file too large: %s", path);
+	return LOA_OK;
+}
+
+static bool tls_on(loa_ctx *ctx)
+{
+	const char *c = loa_config_get(ctx->cfg, "http.tls_cert");
+	return c && *c;
+}
+
 static int start_server(loa_ctx *ctx, const char *db, const char *listen, server_run *r,
 			loa_err *err)
 {
 	memset(r, 0, sizeof *r);
-	int rc = loa_app_new(ctx->cfg, db, &r->app, err);
-	if (rc)
+	loa_buf cert, key;
+	loa_buf_init(&cert, 1 << 20);
+	loa_buf_init(&key, 1 << 20);
+	int rc = read_pem(ctx, "http.tls_cert", &cert, err);
+	if (rc == LOA_OK)
+		rc = read_pem(ctx, "http.tls_key", &key, err);
+	if (rc == LOA_OK && (cert.len > 0) != (key.len > 0))
+		rc = loa_err_set(err, LOA_EINVAL, "cần cả http.tls_cert và http.tls_key / TLS needs both "
+				 "http.tls_cert and http.tls_key");
+	if (rc == LOA_OK && cert.len) /* over TLS, session cookies are Secure */
+		loa_config_set(ctx->cfg, "http.secure_cookies", "1", LOA_CFG_FLAG, NULL);
+	if (rc == LOA_OK)
+		rc = loa_app_new(ctx->cfg, db, &r->app, err);
+	if (rc) {
+		sodium_memzero(key.data ? key.data : (char *)"", key.len);
+		loa_buf_release(&cert);
+		loa_buf_release(&key);
 		return rc;
+	}
 	size_t nroutes;
 	const loa_http_route *routes = loa_app_routes(r->app, &nroutes);
 	char webdir[4096];
@@ -172,8 +214,14 @@ static int start_server(loa_ctx *ctx, const char *db, const char *listen, server
 		.nroutes = nroutes,
 		.app = r->app,
 		.authorize = loa_app_authorize(),
+		.tls_cert = cert.len ? cert.data : NULL,
+		.tls_key = key.len ? key.data : NULL,
 	};
-	rc = loa_http_start(&o, &r->srv, err);
+	if (rc == LOA_OK)
+		rc = loa_http_start(&o, &r->srv, err);
+	sodium_memzero(key.data ? key.data : (char *)"", key.len);
+	loa_buf_release(&cert);
+	loa_buf_release(&key);
 	if (rc == LOA_OK && (rc = loa_app_start(r->app, r->srv, err)) != LOA_OK) {
 		loa_http_stop(r->srv);
 		r->srv = NULL;
@@ -222,15 +270,21 @@ static size_t discard(char *p, size_t sz, size_t n, void *ud)
 	return sz * n;
 }
 
-/* GETs http://127.0.0.1:port/path; LOA_OK when the status is 200. */
-static int http_check(unsigned port, const char *path, loa_buf *body, long *status)
+/* GETs http(s)://127.0.0.1:port/path; LOA_OK when the status is 200. The
+ * check talks to this very process, so over TLS it does not verify the
+ * certificate (which names the public host, not 127.0.0.1). */
+static int http_check(unsigned port, bool tls, const char *path, loa_buf *body, long *status)
 {
 	char url[256];
-	snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
+	snprintf(url, sizeof url, "%s://127.0.0.1:%u%s", tls ? "https" : "http", port, path);
 	CURL *c = curl_easy_init();
 	if (!c)
 		return LOA_ENOMEM;
 	curl_easy_setopt(c, CURLOPT_URL, url);
+	if (tls) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
@@ -262,11 +316,11 @@ static int serve_until_signal(loa_ctx *ctx, const char *name, const char *db, co
 		loa_buf body;
 		loa_buf_init(&body, 1 << 20);
 		long status = 0;
-		int rc = http_check(port, "/healthz", &body, &status);
+		int rc = http_check(port, tls_on(ctx), "/healthz", &body, &status);
 		printf("kiểm tra / check: GET /healthz -> %ld %s", status, body.data ? body.data : "\n");
 		if (rc == LOA_OK) {
 			loa_buf_reset(&body);
-			rc = http_check(port, "/metrics", &body, &status);
+			rc = http_check(port, tls_on(ctx), "/metrics", &body, &status);
 			printf("kiểm tra / check: GET /metrics -> %ld (%zu bytes)\n", status, body.len);
 		}
 		loa_buf_release(&body);
@@ -276,8 +330,7 @@ static int serve_until_signal(loa_ctx *ctx, const char *name, const char *db, co
 						       : "máy chủ không phản hồi đúng / server unhealthy");
 		return rc == LOA_OK ? LOA_EXIT_OK : LOA_EXIT_FAIL;
 	}
-	printf("Bảng điều khiển / dashboard: http://%s:%u/\n",
-	       strncmp(listen, "0.0.0.0", 7) == 0 || listen[0] == ':' ? "127.0.0.1" : "127.0.0.1", port);
+	printf("Bảng điều khiển / dashboard: %s://127.0.0.1:%u/\n", tls_on(ctx) ? "https" : "http", port);
 	printf("Nhấn Ctrl+C để dừng / press Ctrl+C to stop.\n");
 	fflush(stdout);
 	loa_info("serve.start", "port=%u db=%s", port, db);

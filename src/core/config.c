@@ -17,6 +17,8 @@ static const loa_config_key keys[] = {
 	{"log.format", "text", "log format: text (key=value) or json"},
 	{"listen", "127.0.0.1:8080", "address the server listens on"},
 	{"http.threads", "4", "server worker threads"},
+	{"http.tls_cert", "", "PEM certificate chain file: serve HTTPS (with http.tls_key)"},
+	{"http.tls_key", "", "PEM private key file for http.tls_cert"},
 	{"http.session_hours", "12", "how long a login session lasts (hours)"},
 	{"http.secure_cookies", "0", "1: session cookies only over HTTPS (set behind TLS)"},
 	{"http.tail_ms", "500", "how often the server looks for new items to push live (ms)"},

@@ -53,6 +53,8 @@ typedef struct loa_http_opts {
 	size_t nroutes;
 	void *app;               /* passed to handlers */
 	loa_http_authorize authorize; /* NULL = every route is open */
+	const char *tls_cert;    /* PEM certificate chain (text), or NULL: plain HTTP */
+	const char *tls_key;     /* PEM private key (text), with tls_cert */
 } loa_http_opts;
 
 int loa_http_start(const loa_http_opts *o, loa_http_server **out, loa_err *err);

@@ -128,7 +128,12 @@ void loa_http_set_user(loa_http_req *r, void *user)
 
 void *loa_http_user(const loa_http_req *r) { return r->user; }
 
-int loa_http_is_tls(const loa_http_req *r) { return 0; }
+int loa_http_is_tls(const loa_http_req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_PROTOCOL);
+	return ci != NULL && ci->protocol != 0;
+}
 
 /* ---- responses ---- */
 
@@ -662,7 +667,24 @@ int loa_http_start(const loa_http_opts *o, loa_http_server **out, loa_err *err)
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
 			 MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+	bool tls = o->tls_cert && o->tls_key;
+	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		free(s->static_root);
+		free(s);
+		return loa_err_set(err, LOA_EINVAL, "libmicrohttpd không hỗ trợ TLS / this libmicrohttpd "
+				   "was built without TLS");
+	}
+	if (tls)
+		flags |= MHD_USE_TLS;
+	/* the certificate and key only when TLS is on (libmicrohttpd refuses
+	 * HTTPS options without MHD_USE_TLS) */
+	struct MHD_OptionItem tlsopts[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)o->tls_cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)o->tls_key},
+		{MHD_OPTION_END, 0, NULL},
+	};
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				MHD_OPTION_ARRAY, tls ? tlsopts : tlsopts + 2,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&s->addr,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)s->o.threads,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
