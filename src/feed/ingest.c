@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/map.h"
+#include "core/metrics.h"
 #include "core/str.h"
 #include "core/vec.h"
 #include "feed/extract.h"
@@ -885,6 +886,11 @@ static void source_failed(run *r, src *s, long status, const char *error, loa_ms
 	loa_err err;
 	loa_err_clear(&err);
 	r->st->errors++;
+	char lab[LOA_SLUG_MAX * 2 + 16], esc[LOA_SLUG_MAX * 2 + 4];
+	loa_metric_label_escape(s->slug, esc, sizeof esc);
+	snprintf(lab, sizeof lab, "source=\"%s\"", esc);
+	loa_metric_help("loa_fetch_errors_total", LOA_METRIC_COUNTER, "Failed fetches by source.");
+	loa_metric_add("loa_fetch_errors_total", lab, 1);
 	int rc = loa_store_begin(r->s, &err);
 	if (!rc)
 		rc = record(r, s, false, status, error, false, retry, now, &err);

@@ -9,6 +9,7 @@
  */
 #include "http/app_int.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/str.h"
 #include "feed/ingest.h"
 #include "store/item_json.h"
@@ -227,6 +228,10 @@ static int h_items_post(loa_http_req *r, loa_http_resp *w, void *app)
 		json_decref(single);
 		return loa_http_error(w, rc == LOA_EFULL ? 507 : 500, rc == LOA_EFULL ? "storage_full" : "internal",
 				      "%s", err.msg[0] ? err.msg : loa_strerror(rc));
+	}
+	if (ps.stored) {
+		loa_metric_help("loa_items_in_total", LOA_METRIC_COUNTER, "Items stored, by way in.");
+		loa_metric_add("loa_items_in_total", "via=\"api\"", (double)ps.stored);
 	}
 	loa_info("api.items", "user=%s received=%zu stored=%lld refused=%lld", api_user(r)->login, total,
 		 (long long)ps.stored, (long long)ps.refused);

@@ -21,6 +21,7 @@
 #include "core/metrics.h"
 #include "core/str.h"
 #include "search/search.h"
+#include "store/sql.h"
 #include "workflow/api.h"
 #include "network/api.h"
 
@@ -373,6 +374,22 @@ static int h_metrics(loa_http_req *req, loa_http_resp *w, void *app)
 		loa_metric_help("loa_store_bytes", LOA_METRIC_GAUGE, "Size of the database in bytes.");
 		loa_metric_set("loa_store_bytes", NULL, (double)st.bytes);
 	}
+	/* queue depths: items waiting for analysis, for the search index, and
+	 * WebSub deliveries waiting (tables a room has not created yet count 0) */
+	int64_t n = 0;
+	loa_metric_help("loa_queue_depth", LOA_METRIC_GAUGE, "Work waiting, by queue.");
+	if (s && loa_analyze_pending(s, &n, NULL) == LOA_OK)
+		loa_metric_set("loa_queue_depth", "queue=\"analyze\"", (double)n);
+	loa_search *se = loa_app_search(a, NULL);
+	if (se && loa_search_pending(se, &n, NULL) == LOA_OK)
+		loa_metric_set("loa_queue_depth", "queue=\"search\"", (double)n);
+	loa_stmt *q;
+	if (s && loa_sql_prepare(s, "SELECT count(*) FROM net_hub_deliveries WHERE state = 'pending'", &q,
+				 NULL) == LOA_OK) {
+		if (loa_sql_step(q, NULL) == LOA_SQL_ROW)
+			loa_metric_set("loa_queue_depth", "queue=\"websub\"", (double)loa_sql_col_i64(q, 0));
+		loa_sql_finalize(q);
+	}
 	loa_metric_help("loa_uptime_seconds", LOA_METRIC_GAUGE, "Seconds since the server started.");
 	loa_metric_set("loa_uptime_seconds", NULL, (double)(loa_now_ms() - a->started) / 1000.0);
 	loa_buf *b = loa_http_body_buf(w);
@@ -544,7 +561,11 @@ static int ingest_job(void *state, const atomic_int *stop)
 	int rc = loa_ingest_run(a->ingest_store, a->cfg, &o, &st, &err);
 	if (rc)
 		loa_warn("ingest.run", "msg=%s", loa_err_msg(&err));
-	else if (st.sources)
+	if (st.items_new) {
+		loa_metric_help("loa_items_in_total", LOA_METRIC_COUNTER, "Items stored, by way in.");
+		loa_metric_add("loa_items_in_total", "via=\"ingest\"", (double)st.items_new);
+	}
+	if (!rc && st.sources)
 		loa_info("ingest.run", "sources=%lld fetched=%lld errors=%lld items_new=%lld",
 			 (long long)st.sources, (long long)st.fetched, (long long)st.errors,
 			 (long long)st.items_new);

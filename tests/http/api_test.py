@@ -250,6 +250,11 @@ def main():
     conn.req("GET", "/api/v1/items", headers={"Authorization": "Bearer loa_" + "0" * 64}, tpl="/api/v1/items", want=401)
     t.join()
     check(got and got[0] == 200, "SSE stream opens")
+    st, m = anon.req("GET", "/metrics", raw=True)
+    m = m.decode()
+    check(st == 200 and 'loa_items_in_total{via="api"}' in m, "metrics count the items in through the API")
+    check('loa_queue_depth{queue="search"}' in m and 'loa_http_request_seconds_bucket' in m,
+          "metrics show queue depths and request latencies")
     check(len(got) > 1 and "Bài đăng SSE".encode() in got[1], "SSE client receives the new item")
 
     # login throttling
