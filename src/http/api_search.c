@@ -32,6 +32,31 @@ static int hit_to_json(void *arg, const loa_search_hit *h)
 	return json_array_append_new(arg, api_drop_nulls(j)) ? LOA_ENOMEM : 0;
 }
 
+/* Facet counts: source, kind and platform of the newest matches (at most
+ * LOA_SEARCH_MAX_LIMIT of them, said in "facets_over"). */
+typedef struct facets {
+	json_t *source, *kind, *platform;
+	int64_t n;
+} facets;
+
+static void facet_inc(json_t *o, const char *v)
+{
+	if (!v || !*v)
+		return;
+	json_t *c = json_object_get(o, v);
+	json_object_set_new(o, v, json_integer(c ? json_integer_value(c) + 1 : 1));
+}
+
+static int hit_facet(void *arg, const loa_search_hit *h)
+{
+	facets *f = arg;
+	facet_inc(f->source, h->source);
+	facet_inc(f->kind, h->kind);
+	facet_inc(f->platform, h->platform);
+	f->n++;
+	return 0;
+}
+
 static loa_search *search_of(loa_app *a, loa_http_resp *w)
 {
 	loa_err err;
@@ -80,17 +105,39 @@ static int h_search(loa_http_req *r, loa_http_resp *w, void *app)
 	int64_t count = 0;
 	uint64_t t0 = loa_mono_ns();
 	int rc = loa_search_run(s, pq, &o, hit_to_json, hits, &count, &err);
+	const char *want = loa_http_query(r, "facets");
+	facets f = {NULL, NULL, NULL, 0};
+	if (rc == LOA_OK && want && strcmp(want, "1") == 0) {
+		loa_search_opts fo = {0};
+		fo.order = LOA_SEARCH_NEWEST;
+		fo.limit = LOA_SEARCH_MAX_LIMIT;
+		fo.now = LOA_TIME_NONE;
+		fo.no_snippet = true;
+		fo.no_sync = true; /* the first run synced */
+		f.source = json_object();
+		f.kind = json_object();
+		f.platform = json_object();
+		rc = loa_search_run(s, pq, &fo, hit_facet, &f, NULL, &err);
+	}
 	loa_query_free(pq);
 	if (rc) {
 		json_decref(hits);
+		json_decref(f.source);
+		json_decref(f.kind);
+		json_decref(f.platform);
 		if (rc == LOA_EINVAL || rc == LOA_EPARSE)
 			return bad_query(w, loa_err_msg(&err), 0);
 		return loa_http_error(w, 500, "internal", "%s", loa_err_msg(&err));
 	}
-	return loa_http_json(w, 200, json_pack("{s:s,s:s,s:I,s:f,s:o}", "query", q, "order",
-					       o.order == LOA_SEARCH_RELEVANCE ? "relevance" : "newest",
-					       "count", (json_int_t)count, "ms",
-					       (double)(loa_mono_ns() - t0) / 1e6, "hits", hits));
+	json_t *out = json_pack("{s:s,s:s,s:I,s:f,s:o}", "query", q, "order",
+				o.order == LOA_SEARCH_RELEVANCE ? "relevance" : "newest", "count",
+				(json_int_t)count, "ms", (double)(loa_mono_ns() - t0) / 1e6, "hits", hits);
+	if (out && f.source) {
+		json_object_set_new(out, "facets", json_pack("{s:o,s:o,s:o}", "source", f.source, "kind",
+							     f.kind, "platform", f.platform));
+		json_object_set_new(out, "facets_over", json_integer(f.n));
+	}
+	return loa_http_json(w, 200, out);
 }
 
 static int query_to_json(void *arg, const loa_saved_query *q)

@@ -142,6 +142,17 @@ static int fail(loa_http_resp *w, int rc, const loa_err *err)
 	}
 }
 
+/* The reply of a handler that produced v (owned): fail() when rc is an
+ * error (v is freed), else {key: v} with the given status. */
+static int reply(loa_http_resp *w, int rc, loa_err *err, unsigned status, const char *key, json_t *v)
+{
+	if (rc) {
+		json_decref(v);
+		return fail(w, rc, err);
+	}
+	return loa_http_json(w, status, json_pack("{s:o}", key, v));
+}
+
 static int64_t path_id(loa_http_req *r, const char *name)
 {
 	int64_t id;
@@ -689,9 +700,7 @@ static int h_groups(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_err err;
 	loa_err_clear(&err);
 	int rc = loa_wf_groups(&wf, type ? type : "feedback", loa_http_query(r, "org"), (int)min, since, (int)limit, &arr, &err);
-	if (rc)
-		return fail(w, rc, &err);
-	return loa_http_json(w, 200, json_pack("{s:o}", "groups", arr));
+	return reply(w, rc, &err, 200, "groups", arr);
 }
 
 static int stats_reply(loa_http_req *r, loa_http_resp *w, loa_wf *wf, const char *org)
@@ -780,9 +789,7 @@ static int h_publications(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_err err;
 	loa_err_clear(&err);
 	int rc = loa_wf_publications(&wf, loa_http_query(r, "org"), (int)limit, &arr, &err);
-	if (rc)
-		return fail(w, rc, &err);
-	return loa_http_json(w, 200, json_pack("{s:o}", "publications", arr));
+	return reply(w, rc, &err, 200, "publications", arr);
 }
 
 /* ---- rules, notices --------------------------------------------------------- */
@@ -796,9 +803,7 @@ static int h_rules(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_err err;
 	loa_err_clear(&err);
 	int rc = loa_wf_rules_list(&wf, &arr, &err);
-	if (rc)
-		return fail(w, rc, &err);
-	return loa_http_json(w, 200, json_pack("{s:o}", "rules", arr));
+	return reply(w, rc, &err, 200, "rules", arr);
 }
 
 static int h_rule_post(loa_http_req *r, loa_http_resp *w, void *app)
@@ -858,9 +863,7 @@ static int h_notices(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_err err;
 	loa_err_clear(&err);
 	int rc = loa_wf_notices(&wf, &a, unread && strcmp(unread, "1") == 0, (int)limit, &arr, &err);
-	if (rc)
-		return fail(w, rc, &err);
-	return loa_http_json(w, 200, json_pack("{s:o}", "notices", arr));
+	return reply(w, rc, &err, 200, "notices", arr);
 }
 
 static int h_notice_read(loa_http_req *r, loa_http_resp *w, void *app)
@@ -894,9 +897,7 @@ static int h_confs(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_err err;
 	loa_err_clear(&err);
 	int rc = loa_wf_conf_list(&wf, loa_http_query(r, "org"), since, &arr, &err);
-	if (rc)
-		return fail(w, rc, &err);
-	return loa_http_json(w, 200, json_pack("{s:o}", "conferences", arr));
+	return reply(w, rc, &err, 200, "conferences", arr);
 }
 
 static int h_conf_post(loa_http_req *r, loa_http_resp *w, void *app)
@@ -966,9 +967,7 @@ static int h_conf(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_err err;
 	loa_err_clear(&err);
 	int rc = loa_wf_conf_get(&wf, id, &o, &err);
-	if (rc)
-		return fail(w, rc, &err);
-	return loa_http_json(w, 200, json_pack("{s:o}", "conference", o));
+	return reply(w, rc, &err, 200, "conference", o);
 }
 
 static int h_conf_ics(loa_http_req *r, loa_http_resp *w, void *app)
@@ -1087,9 +1086,7 @@ static int h_policies(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_err err;
 	loa_err_clear(&err);
 	int rc = loa_wf_policy_list(&wf, &arr, &err);
-	if (rc)
-		return fail(w, rc, &err);
-	return loa_http_json(w, 200, json_pack("{s:o}", "policies", arr));
+	return reply(w, rc, &err, 200, "policies", arr);
 }
 
 static int h_policy_post(loa_http_req *r, loa_http_resp *w, void *app)
@@ -1134,9 +1131,7 @@ static int h_policy(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_err err;
 	loa_err_clear(&err);
 	int rc = loa_wf_policy_get(&wf, id, true, &o, &err);
-	if (rc)
-		return fail(w, rc, &err);
-	return loa_http_json(w, 200, json_pack("{s:o}", "policy", o));
+	return reply(w, rc, &err, 200, "policy", o);
 }
 
 static int h_policy_version(loa_http_req *r, loa_http_resp *w, void *app)
@@ -1337,9 +1332,7 @@ static int h_plans(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_err err;
 	loa_err_clear(&err);
 	int rc = loa_wf_plan_list(&wf, loa_http_query(r, "org"), &arr, &err);
-	if (rc)
-		return fail(w, rc, &err);
-	return loa_http_json(w, 200, json_pack("{s:o}", "plans", arr));
+	return reply(w, rc, &err, 200, "plans", arr);
 }
 
 static int h_plan_post(loa_http_req *r, loa_http_resp *w, void *app)

@@ -179,6 +179,9 @@ def main():
     st, j = admin.req("GET", "/api/v1/search?q=giay%20phep%20xay%20dung&limit=5", tpl="/api/v1/search", want=200)
     check(j and j["count"] == 5 and all("«" in h.get("snippet", "") for h in j["hits"]),
           "search without diacritics finds items, with highlighted snippets")
+    st, j = admin.req("GET", "/api/v1/search?q=giay%20phep&limit=2&facets=1", tpl="/api/v1/search", want=200)
+    check(j and j["facets_over"] == 30 and sum(j["facets"]["source"].values()) == 30 and j["count"] == 2,
+          "facets count every match, not only the page")
     st, j = admin.req("GET", "/api/v1/search?q=%22gi%E1%BA%A5y%20ph%C3%A9p%22%20AND%20(", tpl="/api/v1/search", want=400)
     check(j and j["error"]["code"] == "bad_query" and j["error"]["position"] > 0, "malformed query: 400 with its position")
     admin.req("GET", "/api/v1/search", tpl="/api/v1/search", want=400)

@@ -142,7 +142,7 @@ export function SearchPage({ params }) {
     if (!q.trim()) { setSt({ data: null, error: null, loading: false }); return; }
     let alive = true;
     setSt({ data: null, error: null, loading: true });
-    get('/api/v1/search', { q, order, limit: PAGE }).then(
+    get('/api/v1/search', { q, order, limit: PAGE, facets: 1 }).then(
       (d) => alive && setSt({ data: d, error: null, loading: false }),
       (e) => { if (alive) { setSt({ data: null, error: e, loading: false }); if (e.status === 400) box.current?.focus(); } },
     );
@@ -208,6 +208,7 @@ export function SearchPage({ params }) {
       </div>
       <aside class="col-side facets" aria-label=${L('Đếm theo trường', 'Facet counts')}>
         ${!serverFacets && results.length > 0 && html`<p class="muted small">${L(`Đếm trên ${fmtNum(results.length)} kết quả đã tải.`, `Counted over the ${fmtNum(results.length)} results loaded.`)}</p>`}
+        ${serverFacets && d.facets_over != null && html`<p class="muted small">${L(`Đếm trên ${fmtNum(d.facets_over)} kết quả mới nhất.`, `Counted over the ${fmtNum(d.facets_over)} newest matches.`)}</p>`}
         ${facets.length === 0 ? html`<p class="muted small">${L('Không có số đếm theo trường.', 'No facet counts.')}</p>`
           : facets.map(([f, vals]) => html`<section class="facet">
             <h2>${FACET_NAMES[f] ? L(...FACET_NAMES[f]) : f}</h2>
