@@ -44,14 +44,18 @@ static int list_subs(loa_store *s, loa_err *err)
 	loa_sql_finalize(st);
 	if (rc != LOA_SQL_DONE)
 		return rc;
-	if ((rc = loa_sql_prepare(s, "SELECT id, state, topic, hub, source, last_push FROM net_subs ORDER BY id", &st,
+	if ((rc = loa_sql_prepare(s, "SELECT id, state, topic, hub, source, expires_at FROM net_subs ORDER BY id", &st,
 				  err)))
 		return rc;
-	printf("# subscriber: subscriptions (id state source topic hub)\n");
-	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW)
-		printf("%-6" PRId64 " %-13s %-20s %s %s\n", loa_sql_col_i64(st, 0), loa_sql_col_text(st, 1),
+	printf("# subscriber: subscriptions (id state expires source topic hub)\n");
+	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW) {
+		char t[LOA_TIME_STR_MAX] = "-";
+		if (!loa_sql_col_null(st, 5))
+			loa_time_format_rfc3339(loa_sql_col_i64(st, 5), t);
+		printf("%-6" PRId64 " %-13s %s %-20s %s %s\n", loa_sql_col_i64(st, 0), loa_sql_col_text(st, 1), t,
 		       loa_sql_col_text(st, 4) ? loa_sql_col_text(st, 4) : "-", loa_sql_col_text(st, 2),
 		       loa_sql_col_text(st, 3));
+	}
 	loa_sql_finalize(st);
 	return rc == LOA_SQL_DONE ? LOA_OK : rc;
 }
@@ -123,9 +127,9 @@ int cmd_websub(loa_ctx *ctx, int argc, char **argv)
 		} while (!once && !atomic_load(&stop_flag));
 		loa_websub_worker_free(w);
 		printf("websub: released=%" PRId64 " verified=%" PRId64 " verify_failed=%" PRId64 " events=%" PRId64
-		       " delivered=%" PRId64 " retried=%" PRId64 " gave_up=%" PRId64 " expired=%" PRId64 "\n",
+		       " delivered=%" PRId64 " retried=%" PRId64 " gave_up=%" PRId64 " expired=%" PRId64 " renewed=%" PRId64 " renew_failed=%" PRId64 "\n",
 		       st.released, st.verified, st.verify_failed, st.events, st.delivered, st.retried, st.gave_up,
-		       st.expired);
+		       st.expired, st.renewed, st.renew_failed);
 		return rc && once ? LOA_EXIT_FAIL : LOA_EXIT_OK;
 	}
 	loa_store *s;

@@ -144,6 +144,8 @@ static const char *const migrations[] = {
 	"  detail TEXT,\n"
 	"  checked_at INTEGER NOT NULL,\n"
 	"  PRIMARY KEY(source, entry_id));\n",
+	/* 2: when loa last asked a hub to renew one of its own subscriptions */
+	"ALTER TABLE net_subs ADD COLUMN renew_at INTEGER;\n",
 };
 
 int loa_network_migrate(loa_store *s, loa_err *err)

@@ -1007,6 +1007,8 @@ static int deliver_due(loa_websub_worker *w, const atomic_int *stop, loa_websub_
 	return rc;
 }
 
+static int renew_subs(loa_websub_worker *w, const atomic_int *stop, loa_websub_stats *stt, loa_err *err);
+
 int loa_websub_run_once(loa_websub_worker *w, const atomic_int *stop, loa_websub_stats *st, loa_err *err)
 {
 	loa_websub_stats dummy;
@@ -1023,6 +1025,8 @@ int loa_websub_run_once(loa_websub_worker *w, const atomic_int *stop, loa_websub
 		rc = process_events(w, st, err);
 	if (rc == LOA_OK && !(stop && atomic_load(stop)))
 		rc = deliver_due(w, stop, st, err);
+	if (rc == LOA_OK && !(stop && atomic_load(stop)))
+		rc = renew_subs(w, stop, st, err);
 	if (rc == LOA_OK) {
 		loa_stmt *u;
 		if ((rc = loa_sql_cached(w->s, "DELETE FROM net_hub_subs WHERE expires_at <= ?1", &u, err)) == LOA_OK) {
@@ -1148,6 +1152,21 @@ static int discover(const loa_config *cfg, const char *url, loa_buf *hub, loa_bu
 	return rc;
 }
 
+/* POSTs a subscription request (form) to hub; r is the caller's to release. */
+static void hub_post(const loa_config *cfg, const char *hub, const loa_buf *form, net_http_resp *r)
+{
+	net_http_req q = {0};
+	q.method = "POST";
+	q.url = hub;
+	q.body = form->data;
+	q.len = form->len;
+	q.headers[0] = "Content-Type: application/x-www-form-urlencoded";
+	q.max_redirects = 3; /* 307/308 re-POST the same form */
+	q.allow_private = allow_private(cfg);
+	q.timeout_ms = (long)cfg_ms(cfg, "websub.timeout", 10000) * 2;
+	net_http_do(&q, r);
+}
+
 int loa_websub_subscribe(loa_store *s, const loa_config *cfg, const char *url, const char *source, bool unsubscribe,
 			 loa_websub_sub *out, loa_err *err)
 {
@@ -1241,17 +1260,8 @@ int loa_websub_subscribe(loa_store *s, const loa_config *cfg, const char *url, c
 		loa_buf_puts(&form, "&hub.secret=");
 		net_url_encode(&form, secret);
 	}
-	net_http_req q = {0};
 	net_http_resp r;
-	q.method = "POST";
-	q.url = hub.data;
-	q.body = form.data;
-	q.len = form.len;
-	q.headers[0] = "Content-Type: application/x-www-form-urlencoded";
-	q.max_redirects = 3; /* 307/308 re-POST the same form */
-	q.allow_private = allow_private(cfg);
-	q.timeout_ms = (long)cfg_ms(cfg, "websub.timeout", 10000) * 2;
-	net_http_do(&q, &r);
+	hub_post(cfg, hub.data, &form, &r);
 	if (out) {
 		memset(out, 0, sizeof *out);
 		out->id = id;
@@ -1282,6 +1292,103 @@ out:
 	sodium_memzero(secret, sizeof secret);
 	loa_buf_release(&hub);
 	loa_buf_release(&self);
+	loa_buf_release(&base);
+	loa_buf_release(&form);
+	loa_buf_release(&cb);
+	return rc;
+}
+
+/* Renewal of loa's own subscriptions: a subscription whose lease ends
+ * within max(lease/10, min(lease/2, 1 h)) is asked for again, with the
+ * same callback and secret (WebSub 5.1: a subscriber renews by subscribing
+ * again before the lease ends); the hub's verification of intent then
+ * moves expires_at. A failed attempt is retried after min(lease/4, 5 min),
+ * never more often. At most 32 subscriptions per pass. */
+static int renew_subs(loa_websub_worker *w, const atomic_int *stop, loa_websub_stats *stt, loa_err *err)
+{
+	enum { RENEW_MAX = 32 };
+	struct {
+		int64_t id;
+		char *topic, *hub, *secret;
+	} due[RENEW_MAX];
+	size_t n = 0;
+	loa_ms now = loa_now_ms();
+	loa_stmt *st;
+	int rc = loa_sql_cached(w->s,
+				"SELECT id, topic, hub, secret FROM net_subs WHERE state = 'active' AND lease_s > 0 "
+				"AND expires_at IS NOT NULL "
+				"AND expires_at - ?1 < MAX(lease_s * 100, MIN(lease_s * 500, 3600000)) "
+				"AND (renew_at IS NULL OR ?1 - renew_at >= MIN(lease_s * 250, 300000)) "
+				"ORDER BY expires_at LIMIT ?2",
+				&st, err);
+	if (rc)
+		return rc;
+	loa_sql_bind_i64(st, 1, now);
+	loa_sql_bind_i64(st, 2, RENEW_MAX);
+	while (n < RENEW_MAX && (rc = loa_sql_step(st, err)) == LOA_SQL_ROW) {
+		due[n].id = loa_sql_col_i64(st, 0);
+		due[n].topic = strdup(loa_sql_col_text(st, 1));
+		due[n].hub = strdup(loa_sql_col_text(st, 2));
+		due[n].secret = loa_sql_col_text(st, 3) ? strdup(loa_sql_col_text(st, 3)) : NULL;
+		if (!due[n].topic || !due[n].hub) {
+			free(due[n].topic);
+			free(due[n].hub);
+			free(due[n].secret);
+			rc = loa_err_set(err, LOA_ENOMEM, "out of memory");
+			break;
+		}
+		n++;
+	}
+	loa_sql_reset(st);
+	rc = rc < 0 ? rc : LOA_OK;
+	loa_buf base, form, cb;
+	loa_buf_init(&base, 4096);
+	loa_buf_init(&form, 4 * URL_MAX + 1024);
+	loa_buf_init(&cb, URL_MAX + 64);
+	loa_network_base_url(w->cfg, &base);
+	for (size_t i = 0; i < n; i++) {
+		if (rc != LOA_OK || (stop && atomic_load(stop)))
+			break;
+		loa_stmt *u;
+		/* the attempt is recorded first: a hub that hangs is not asked again at once */
+		if ((rc = loa_sql_cached(w->s, "UPDATE net_subs SET renew_at = ?2 WHERE id = ?1", &u, err)) == LOA_OK) {
+			loa_sql_bind_i64(u, 1, due[i].id);
+			loa_sql_bind_i64(u, 2, now);
+			rc = loa_sql_run(u, err);
+		}
+		if (rc)
+			break;
+		loa_buf_reset(&cb);
+		loa_buf_reset(&form);
+		loa_buf_printf(&cb, "%s%s%" PRId64, base.data, LOA_WEBSUB_CALLBACK_PATH, due[i].id);
+		loa_buf_puts(&form, "hub.mode=subscribe&hub.topic=");
+		net_url_encode(&form, due[i].topic);
+		loa_buf_puts(&form, "&hub.callback=");
+		net_url_encode(&form, cb.data);
+		if (due[i].secret && *due[i].secret) {
+			loa_buf_puts(&form, "&hub.secret=");
+			net_url_encode(&form, due[i].secret);
+		}
+		net_http_resp r;
+		hub_post(w->cfg, due[i].hub, &form, &r);
+		if (r.rc == LOA_OK && r.status >= 200 && r.status < 300) {
+			stt->renewed++;
+			loa_info("websub.renew", "sub=%" PRId64 " topic=%s status=%ld", due[i].id, due[i].topic, r.status);
+		} else {
+			stt->renew_failed++;
+			loa_warn("websub.renew_failed", "sub=%" PRId64 " topic=%s status=%ld error=%s", due[i].id,
+				 due[i].topic, r.status, r.rc ? r.error : "-");
+		}
+		net_http_resp_release(&r);
+		sodium_memzero(form.data, form.len);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(due[i].topic);
+		free(due[i].hub);
+		if (due[i].secret)
+			sodium_memzero(due[i].secret, strlen(due[i].secret));
+		free(due[i].secret);
+	}
 	loa_buf_release(&base);
 	loa_buf_release(&form);
 	loa_buf_release(&cb);

@@ -8,7 +8,8 @@
  *
  * The hub's HTTP side (POST /hub) only records requests; a worker does
  * the network work: verifications, fetching pinged topics, deliveries,
- * releasing embargoed items, expiring leases. `loa serve` runs it as a job
+ * releasing embargoed items, expiring leases, renewing loa's own
+ * subscriptions before their leases end. `loa serve` runs it as a job
  * (loa_websub_job), `loa websub run` as a process of its own; several
  * workers on one database are safe (each step is a transaction).
  *
@@ -57,6 +58,7 @@ typedef struct loa_websub_stats {
 	int64_t events, fetch_failed;
 	int64_t delivered, retried, gave_up, gone;
 	int64_t expired;         /* leases ended */
+	int64_t renewed, renew_failed; /* loa's own subscriptions asked for again */
 } loa_websub_stats;
 
 typedef struct loa_websub_worker loa_websub_worker;

@@ -95,7 +95,7 @@ class Harness(BaseHTTPRequestHandler):
         topic = f"{base}/blog/{n}"
         hub = f"{base}/blog/{n}/hub"
         html = "<!doctype html><html><head><title>Blog</title>{links}</head><body><p>Bài viết</p></body></html>"
-        if n == "100" or n == "300" or n == "301" or n == "302" or n == "400":
+        if n in ("100", "300", "301", "302", "400", "401"):
             return self.send(200, html.format(links=""), "text/html", [("Link", f'<{topic}>; rel="self"'), ("Link", f'<{hub}>; rel="hub"')])
         if n == "101":
             return self.send(200, html.format(links=f'<link rel="hub" href="{hub}"><link rel="self" href="{topic}">'), "text/html")
@@ -155,7 +155,8 @@ class Harness(BaseHTTPRequestHandler):
         challenge = secrets.token_hex(10)
         vt = f["hub.topic"] + ("?invalid" if n == "205" else "")
         cb = f["hub.callback"]
-        qs = form({"hub.mode": f["hub.mode"], "hub.topic": vt, "hub.challenge": challenge, "hub.lease_seconds": "86400"})
+        qs = form({"hub.mode": f["hub.mode"], "hub.topic": vt, "hub.challenge": challenge,
+                   "hub.lease_seconds": "6" if n == "401" else "86400"})
         cu = urllib.parse.urlsplit(cb)
         st, _, body, _ = http_req(cu.port, "GET", cu.path + ("&" if cu.query else "?") + qs)
         H.setdefault("cbstatus", {})[n] = st
@@ -163,6 +164,7 @@ class Harness(BaseHTTPRequestHandler):
             res.append("verification_failed")
             return self.send(400, "verification_failed")
         H.setdefault("subscribed", {})[n] = {"callback": cb, "secret": f.get("hub.secret"), "topic": f["hub.topic"]}
+        H.setdefault("subreqs", {}).setdefault(n, []).append((f["hub.mode"], cb, f.get("hub.secret"), time.time()))
         res.append("ok")
         return self.send(202, "")
 
@@ -378,8 +380,20 @@ def main():
     check(st == 410, "a push for an unknown subscription is 410")
     st, _, _, _ = http_req(port, "GET", "/websub/callback/99999?hub.mode=subscribe&hub.topic=x&hub.challenge=y")
     check(st == 404, "a verification for an unknown subscription is 404")
+    # renewal: a 6 s lease is asked for again, same callback and secret, before it ends
+    subscribe("401")
+    exp0 = L.sql("SELECT expires_at FROM net_subs WHERE topic = ?", f"{hbase}/blog/401")
+    renewed = wait_for(lambda: len(H.get("subreqs", {}).get("401", [])) >= 2, 15)
+    reqs = H.get("subreqs", {}).get("401", [])
+    check(bool(renewed), f"subscriber 401: the subscription is renewed before its 6 s lease ends: {len(reqs)} requests")
+    check(len(reqs) >= 2 and reqs[1][3] - reqs[0][3] < 6, "subscriber 401: renewed before the lease ended")
+    check(len(reqs) >= 2 and reqs[0][:3] == reqs[1][:3] and reqs[1][0] == "subscribe" and reqs[1][2],
+          "subscriber 401: the renewal keeps the callback and the secret")
+    exp1 = wait_for(lambda: (lambda e: e if e and exp0 and e[0][0] and e[0][0] > exp0[0][0] else None)(
+        L.sql("SELECT expires_at FROM net_subs WHERE topic = ?", f"{hbase}/blog/401")), 5)
+    check(bool(exp1), f"subscriber 401: the new lease moved the expiry forward ({exp0} -> {exp1})")
     r = L.run("websub", "list")
-    check(r.returncode == 0 and "# subscriber" in r.stdout, "loa websub list")
+    check(r.returncode == 0 and "# subscriber" in r.stdout and "blog/401" in r.stdout, "loa websub list")
     L.stop()
     srv.shutdown()
     finish()
