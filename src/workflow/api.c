@@ -228,6 +228,42 @@ static int too_many(loa_http_resp *w)
 			      "submissions, try again in a minute");
 }
 
+/* Anonymous readers of the public pages: 60 reads a minute per address
+ * for each submission allowed (workflow.public_per_min: 5 -> 300; 0 = no
+ * limit); signed-in users are not counted. */
+static bool read_ok(loa_http_req *r)
+{
+	if (api_user(r))
+		return true;
+	int64_t per = cfg_i64("workflow.public_per_min", 5);
+	if (per <= 0)
+		return true;
+	per = per > INT64_MAX / 60 ? INT64_MAX : per * 60;
+	char k[256];
+	snprintf(k, sizeof k, "read|%s", loa_http_peer(r) ? loa_http_peer(r) : "");
+	uint64_t h = loa_hash64(k, strlen(k));
+	loa_ms win = loa_now_ms() / 60000;
+	pthread_mutex_lock(&rl_mu);
+	rl_slot *s = &rl_table[h % RL_SLOTS];
+	if (s->key != h || s->window != win) {
+		s->key = h;
+		s->window = win;
+		s->count = 0;
+	}
+	bool ok = s->count < per;
+	if (ok)
+		s->count++;
+	pthread_mutex_unlock(&rl_mu);
+	return ok;
+}
+
+/* Staff see drafts being written, moderation queues and internal fields. */
+static bool staff_of(const loa_wf_actor *a)
+{
+	return a->role == LOA_ROLE_ADMIN || a->role == LOA_ROLE_SPOKESPERSON || a->role == LOA_ROLE_EDITOR ||
+	       a->role == LOA_ROLE_ANALYST;
+}
+
 /* ---- cases --------------------------------------------------------------- */
 
 static int reply_case(loa_http_resp *w, loa_wf *wf, int64_t id, unsigned status, const loa_wf_actor *a)
@@ -243,6 +279,15 @@ static int reply_case(loa_http_resp *w, loa_wf *wf, int64_t id, unsigned status,
 		const char *req = jstr(c, "requester");
 		if (!req || !a->login || strcmp(req, a->login) != 0)
 			json_object_del(c, "email");
+	}
+	/* a rebuttal: its reach beside the claim's spread, as of now */
+	const char *type = jstr(c, "type");
+	if (type && strcmp(type, "rebuttal") == 0) {
+		json_t *reach = NULL;
+		if (loa_wf_kit_reach(wf, id, &reach, &err) == LOA_OK)
+			json_object_set_new(c, "reach", reach);
+		else
+			loa_warn("workflow.reach", "case=%" PRId64 " msg=%s", id, loa_err_msg(&err));
 	}
 	return loa_http_json(w, status, json_pack("{s:o}", "case", c));
 }
@@ -1082,11 +1127,57 @@ static int h_policies(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_wf wf;
 	if (!wf_for(app, w, &wf))
 		return 0;
+	if (!read_ok(r))
+		return too_many(w);
 	json_t *arr = NULL;
 	loa_err err;
 	loa_err_clear(&err);
 	int rc = loa_wf_policy_list(&wf, &arr, &err);
+	loa_wf_actor a = actor_of(r);
+	if (rc == LOA_OK && !staff_of(&a)) {
+		/* the public see drafts once they are out for comment */
+		for (size_t i = json_array_size(arr); i-- > 0;) {
+			const char *stage = jstr(json_array_get(arr, i), "stage");
+			if (!stage || strcmp(stage, "drafting") == 0)
+				json_array_remove(arr, i);
+		}
+	}
 	return reply(w, rc, &err, 200, "policies", arr);
+}
+
+/* The policy for a reader: NULL and a response when the reader may not
+ * see it (a draft still being written is staff-only: 404); for the public
+ * the internal fields are left out (monitoring query, linked cases, who
+ * wrote each version) and comments are counted only once moderated. */
+static json_t *policy_for(loa_http_resp *w, loa_wf *wf, int64_t id, bool with_text, const loa_wf_actor *a)
+{
+	json_t *o = NULL;
+	loa_err err;
+	loa_err_clear(&err);
+	int rc = loa_wf_policy_get(wf, id, with_text, &o, &err);
+	if (rc) {
+		fail(w, rc, &err);
+		return NULL;
+	}
+	if (staff_of(a))
+		return o;
+	const char *stage = jstr(o, "stage");
+	if (!stage || strcmp(stage, "drafting") == 0) {
+		json_decref(o);
+		loa_http_error(w, 404, "not_found", "không có chính sách / no such policy: %" PRId64, id);
+		return NULL;
+	}
+	json_object_del(o, "query");
+	json_object_del(o, "linked_cases");
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(o, "versions"), i, v) json_object_del(v, "by");
+	json_t *counts = json_object_get(o, "comments");
+	const char *k;
+	void *tmp;
+	json_object_foreach_safe(counts, tmp, k, v) if (strncmp(k, "visible", 7) != 0 && strncmp(k, "answered", 8) != 0)
+		json_object_del(counts, k);
+	return o;
 }
 
 static int h_policy_post(loa_http_req *r, loa_http_resp *w, void *app)
@@ -1124,14 +1215,14 @@ static int h_policy(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_wf wf;
 	if (!wf_for(app, w, &wf))
 		return 0;
+	if (!read_ok(r))
+		return too_many(w);
 	int64_t id;
 	if (policy_param(r, w, &wf, &id))
 		return 0;
-	json_t *o = NULL;
-	loa_err err;
-	loa_err_clear(&err);
-	int rc = loa_wf_policy_get(&wf, id, true, &o, &err);
-	return reply(w, rc, &err, 200, "policy", o);
+	loa_wf_actor a = actor_of(r);
+	json_t *o = policy_for(w, &wf, id, true, &a);
+	return o ? loa_http_json(w, 200, json_pack("{s:o}", "policy", o)) : 0;
 }
 
 static int h_policy_version(loa_http_req *r, loa_http_resp *w, void *app)
@@ -1185,11 +1276,18 @@ static int h_policy_diff(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_wf wf;
 	if (!wf_for(app, w, &wf))
 		return 0;
+	if (!read_ok(r))
+		return too_many(w);
 	int64_t id, from, to;
 	if (policy_param(r, w, &wf, &id) || api_query_int(r, w, "from", 1, 1, 100000, &from) ||
 	    api_query_int(r, w, "to", 0, 0, 100000, &to))
 		return 0;
-	json_t *o = NULL;
+	loa_wf_actor a = actor_of(r);
+	json_t *o = policy_for(w, &wf, id, false, &a);
+	if (!o)
+		return 0;
+	json_decref(o);
+	o = NULL;
 	loa_err err;
 	loa_err_clear(&err);
 	int rc = loa_wf_policy_diff(&wf, id, (int)from, (int)to, &o, &err);
@@ -1235,12 +1333,13 @@ static int h_comments(loa_http_req *r, loa_http_resp *w, void *app)
 	loa_wf wf;
 	if (!wf_for(app, w, &wf))
 		return 0;
+	if (!read_ok(r))
+		return too_many(w);
 	int64_t id;
 	if (policy_param(r, w, &wf, &id))
 		return 0;
 	loa_wf_actor a = actor_of(r);
-	bool staff = a.role == LOA_ROLE_ADMIN || a.role == LOA_ROLE_SPOKESPERSON || a.role == LOA_ROLE_EDITOR ||
-		     a.role == LOA_ROLE_ANALYST;
+	bool staff = staff_of(&a);
 	const char *state = loa_http_query(r, "state");
 	if (!staff && state && strcmp(state, "visible") != 0 && strcmp(state, "answered") != 0)
 		return loa_http_error(w, 403, "forbidden", "chỉ cán bộ xem góp ý chờ kiểm duyệt / only staff see the "
@@ -1280,6 +1379,8 @@ static int h_comments(loa_http_req *r, loa_http_resp *w, void *app)
 				json_object_set(o, *k, json_object_get(d, *k));
 		if (staff && json_object_get(d, "toxicity"))
 			json_object_set(o, "toxicity", json_object_get(d, "toxicity"));
+		if (staff && json_is_string(json_object_get(d, "held")))
+			json_object_set(o, "held", json_object_get(d, "held"));
 		json_array_append_new(out, o);
 		json_decref(full);
 	}

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "network/network.h"
+#include "network/reach.h"
 #include "qa/laws.h"
 #include "qa/retrieve.h"
 #include "search/query.h"
@@ -1513,6 +1514,10 @@ int loa_wf_comment_submit(loa_wf *w, const loa_wf_comment *c, const struct loa_c
 		if (loa_classify(cl, c->text, strlen(c->text), &r) == LOA_OK) {
 			const char *lb = loa_cls_model_label(tox, r.label);
 			json_object_set_new(d, "toxicity", json_pack("{s:s,s:f}", "label", lb ? lb : "?", "prob", r.prob));
+			/* anything the model does not call clean is held for the
+			 * moderator with the reason (models/toxicity.md) */
+			if (!lb || strcmp(lb, "clean") != 0)
+				json_object_set_new(d, "held", json_string("toxicity"));
 		}
 		loa_classifier_free(cl);
 	} else {
@@ -2062,6 +2067,251 @@ int loa_wf_kit_build(loa_wf *w, const loa_wf_kit_in *in, struct loa_search *se,
 	free(claim_text);
 	free(claim_title);
 	return rc;
+}
+
+/* ---- the rebuttal's reach beside the claim's spread ------------------------- */
+
+#define KIT_DAYS_MAX 400
+#define KIT_SOURCES_MAX 50
+#define KIT_PICKUPS_MAX 50
+
+typedef struct kit_day {
+	int64_t day;
+	int64_t claim, rebuttal;
+} kit_day;
+
+typedef struct kit_days {
+	kit_day d[KIT_DAYS_MAX];
+	size_t n;
+} kit_days;
+
+/* The entry of a Vietnamese day, kept sorted; NULL when full. */
+static kit_day *kit_day_at(kit_days *k, int64_t day)
+{
+	size_t lo = 0, hi = k->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (k->d[mid].day < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < k->n && k->d[lo].day == day)
+		return &k->d[lo];
+	if (k->n >= KIT_DAYS_MAX)
+		return NULL;
+	memmove(&k->d[lo + 1], &k->d[lo], (k->n - lo) * sizeof k->d[0]);
+	k->n++;
+	memset(&k->d[lo], 0, sizeof k->d[0]);
+	k->d[lo].day = day;
+	return &k->d[lo];
+}
+
+static int64_t vn_day_of(loa_ms t) { return (t + (loa_ms)LOA_VN_OFFSET_MIN * 60000) / 86400000; }
+
+/* Adds the organisation (slug and name) a source belongs to, when known. */
+static void source_org(loa_wf *w, const char *source, json_t *row)
+{
+	loa_stmt *st;
+	if (!source || loa_sql_cached(w->s, "SELECT o.slug, o.name, s.outlet FROM sources s LEFT JOIN organisations o"
+				      " ON o.id = s.org_id WHERE s.slug = ?1", &st, NULL) != LOA_OK)
+		return;
+	loa_sql_bind_text(st, 1, source);
+	if (loa_sql_step(st, NULL) == LOA_SQL_ROW) {
+		if (loa_sql_col_text(st, 0))
+			json_object_set_new(row, "org", json_string(loa_sql_col_text(st, 0)));
+		if (loa_sql_col_text(st, 1))
+			json_object_set_new(row, "org_name", json_string(loa_sql_col_text(st, 1)));
+		if (loa_sql_col_text(st, 2) && !json_object_get(row, "outlet"))
+			json_object_set_new(row, "outlet", json_string(loa_sql_col_text(st, 2)));
+	}
+	loa_sql_reset(st);
+}
+
+static json_t *time_or_null(loa_ms t)
+{
+	char b[LOA_TIME_STR_MAX];
+	return t == LOA_TIME_NONE ? json_null() : json_string(loa_time_format_rfc3339(t, b));
+}
+
+/* The claim's side: items of the analyze room's matcher that carry it. */
+static json_t *kit_claim_side(loa_wf *w, int64_t claim_id, kit_days *days)
+{
+	int64_t items = 0, outlets = 0;
+	loa_ms first = LOA_TIME_NONE, last = LOA_TIME_NONE;
+	json_t *sources = json_array();
+	loa_stmt *st;
+	/* the analyze room's tables may not exist yet: then nothing carried it */
+	if (loa_sql_prepare(w->s, "SELECT COUNT(*), COUNT(DISTINCT source), MIN(published_at), MAX(published_at)"
+			    " FROM analyze_claim_item WHERE claim_id = ?1 AND role = 'claim'", &st, NULL) == LOA_OK) {
+		loa_sql_bind_i64(st, 1, claim_id);
+		if (loa_sql_step(st, NULL) == LOA_SQL_ROW && loa_sql_col_i64(st, 0) > 0) {
+			items = loa_sql_col_i64(st, 0);
+			outlets = loa_sql_col_i64(st, 1);
+			first = loa_sql_col_i64(st, 2);
+			last = loa_sql_col_i64(st, 3);
+		}
+		loa_sql_finalize(st);
+	}
+	if (items && loa_sql_prepare(w->s, "SELECT (published_at + ?2) / 86400000 AS d, COUNT(*) FROM analyze_claim_item"
+				     " WHERE claim_id = ?1 AND role = 'claim' GROUP BY d ORDER BY d DESC LIMIT ?3",
+				     &st, NULL) == LOA_OK) {
+		loa_sql_bind_i64(st, 1, claim_id);
+		loa_sql_bind_i64(st, 2, (int64_t)LOA_VN_OFFSET_MIN * 60000);
+		loa_sql_bind_i64(st, 3, KIT_DAYS_MAX / 2);
+		while (loa_sql_step(st, NULL) == LOA_SQL_ROW) {
+			kit_day *d = kit_day_at(days, loa_sql_col_i64(st, 0));
+			if (d)
+				d->claim += loa_sql_col_i64(st, 1);
+		}
+		loa_sql_finalize(st);
+	}
+	if (items && loa_sql_prepare(w->s, "SELECT source, COUNT(*) AS n, MIN(published_at) FROM analyze_claim_item"
+				     " WHERE claim_id = ?1 AND role = 'claim' GROUP BY source ORDER BY n DESC, source"
+				     " LIMIT ?2", &st, NULL) == LOA_OK) {
+		loa_sql_bind_i64(st, 1, claim_id);
+		loa_sql_bind_i64(st, 2, KIT_SOURCES_MAX);
+		while (loa_sql_step(st, NULL) == LOA_SQL_ROW) {
+			const char *src = loa_sql_col_text(st, 0);
+			json_t *row = json_pack("{s:s,s:I,s:o}", "source", src ? src : "-", "items",
+						(json_int_t)loa_sql_col_i64(st, 1), "first_seen",
+						time_or_null(loa_sql_col_i64(st, 2)));
+			source_org(w, src, row);
+			json_array_append_new(sources, row);
+		}
+		loa_sql_finalize(st);
+	}
+	json_t *o = json_pack("{s:I,s:I,s:I,s:o,s:o,s:o}", "claim_id", (json_int_t)claim_id, "items", (json_int_t)items,
+			      "outlets", (json_int_t)outlets, "first_seen", time_or_null(first), "last_seen",
+			      time_or_null(last), "sources", sources);
+	return o;
+}
+
+static int cmp_items_desc(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t nx = json_integer_value(json_object_get(x, "items")), ny = json_integer_value(json_object_get(y, "items"));
+	if (nx != ny)
+		return nx > ny ? -1 : 1;
+	return strcmp(json_string_value(json_object_get(x, "source")), json_string_value(json_object_get(y, "source")));
+}
+
+/* The rebuttal's side from the network room's reach of the signed item. */
+static json_t *kit_rebuttal_side(loa_wf *w, const char *publish, const char *ref, kit_days *days)
+{
+	int64_t oid = 0;
+	json_t *r = NULL;
+	if (ref && strncmp(ref, "official:", 9) == 0 && loa_parse_i64(ref + 9, &oid) == LOA_OK && oid > 0) {
+		loa_err e;
+		loa_err_clear(&e);
+		if (loa_reach(w->s, oid, 0, &r, &e) != LOA_OK) {
+			loa_warn("workflow.reach", "official=%" PRId64 " msg=%s", oid, loa_err_msg(&e));
+			r = NULL;
+		}
+	}
+	if (!r)
+		return json_pack("{s:s,s:i,s:i,s:o,s:o}", "state",
+				 publish && strcmp(publish, "to_publish") == 0 ? "queued" : "not_published", "items", 0,
+				 "outlets", 0, "sources", json_array(), "pickups", json_array());
+	json_t *by = json_object(); /* source -> row */
+	json_t *pickups = json_array();
+	loa_ms first = LOA_TIME_NONE;
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(r, "pickups"), i, p) {
+		const char *src = json_string_value(json_object_get(p, "source"));
+		const char *pub = json_string_value(json_object_get(p, "published"));
+		loa_ms t = LOA_TIME_NONE;
+		if (!src || !pub || loa_time_parse_rfc3339(pub, strlen(pub), &t) != LOA_OK)
+			continue;
+		if (first == LOA_TIME_NONE || t < first)
+			first = t;
+		kit_day *d = kit_day_at(days, vn_day_of(t));
+		if (d)
+			d->rebuttal++;
+		json_t *row = json_object_get(by, src);
+		if (!row) {
+			const char *outlet = json_string_value(json_object_get(p, "outlet"));
+			row = json_pack("{s:s,s:i,s:s}", "source", src, "items", 0, "first_seen", pub);
+			if (outlet && strcmp(outlet, "-") != 0)
+				json_object_set_new(row, "outlet", json_string(outlet));
+			json_object_set_new(by, src, row);
+		} else {
+			loa_ms f = LOA_TIME_NONE;
+			const char *fs = json_string_value(json_object_get(row, "first_seen"));
+			if (fs && loa_time_parse_rfc3339(fs, strlen(fs), &f) == LOA_OK && t < f)
+				json_object_set_new(row, "first_seen", json_string(pub));
+		}
+		json_object_set_new(row, "items", json_integer(json_integer_value(json_object_get(row, "items")) + 1));
+		if (json_array_size(pickups) < KIT_PICKUPS_MAX) {
+			json_t *q = json_pack("{s:O?,s:s,s:s,s:O?}", "item_id", json_object_get(p, "item_id"), "source", src,
+					      "published_at", pub, "faithful", json_object_get(p, "faithful"));
+			static const char *const copy[] = {"title", "url", "similarity", NULL};
+			for (const char *const *k = copy; *k; k++)
+				if (json_object_get(p, *k))
+					json_object_set(q, *k, json_object_get(p, *k));
+			json_array_append_new(pickups, q);
+		}
+	}
+	size_t ns = json_object_size(by), k = 0;
+	json_t **rows = ns ? calloc(ns, sizeof *rows) : NULL;
+	const char *key;
+	json_t *v;
+	json_object_foreach(by, key, v) if (rows && k < ns) rows[k++] = v;
+	if (rows)
+		qsort(rows, k, sizeof *rows, cmp_items_desc);
+	json_t *sources = json_array();
+	for (size_t j = 0; j < k && j < KIT_SOURCES_MAX; j++) {
+		json_t *row = json_deep_copy(rows[j]);
+		source_org(w, json_string_value(json_object_get(row, "source")), row);
+		json_array_append_new(sources, row);
+	}
+	free(rows);
+	json_t *o = json_pack("{s:s,s:I,s:O?,s:I,s:I,s:I,s:O?,s:o,s:O?,s:O?,s:O?,s:o,s:o}", "state", "published", "official_id",
+			      (json_int_t)oid, "published_at", json_object_get(r, "published"), "items",
+			      (json_int_t)json_array_size(json_object_get(r, "pickups")), "outlets", (json_int_t)ns,
+			      "outlets_total", (json_int_t)json_integer_value(json_object_get(r, "outlets_total")),
+			      "coverage", json_object_get(r, "coverage"), "first_seen", time_or_null(first),
+			      "first_pickup_s", json_object_get(r, "first_pickup_s"), "faithful",
+			      json_object_get(r, "faithful"), "changed", json_object_get(r, "changed"), "sources", sources,
+			      "pickups", pickups);
+	json_object_set(o, "outlets_picked", json_object_get(r, "outlets_picked"));
+	json_decref(by);
+	json_decref(r);
+	return o;
+}
+
+int loa_wf_kit_reach(loa_wf *w, int64_t case_id, json_t **out, loa_err *err)
+{
+	json_t *c = NULL;
+	int rc = loa_wf_case_get(w, case_id, false, &c, err);
+	if (rc)
+		return rc;
+	const char *type = json_string_value(json_object_get(c, "type"));
+	if (!type || strcmp(type, "rebuttal") != 0) {
+		json_decref(c);
+		return loa_err_set(err, LOA_EINVAL, "hồ sơ không phải phản bác / not a rebuttal case: %" PRId64, case_id);
+	}
+	kit_days *days = calloc(1, sizeof *days);
+	if (!days) {
+		json_decref(c);
+		return loa_err_set(err, LOA_ENOMEM, "out of memory");
+	}
+	int64_t claim_id = json_integer_value(json_object_get(c, "parent_id"));
+	json_t *claim = claim_id > 0 ? kit_claim_side(w, claim_id, days) : json_null();
+	json_t *reb = kit_rebuttal_side(w, json_string_value(json_object_get(c, "publish")),
+					json_string_value(json_object_get(c, "publish_ref")), days);
+	json_t *series = json_array();
+	for (size_t i = 0; i < days->n; i++) {
+		char ds[16];
+		day_str(days->d[i].day, ds);
+		json_array_append_new(series, json_pack("{s:s,s:I,s:I}", "day", ds, "claim", (json_int_t)days->d[i].claim,
+							"rebuttal", (json_int_t)days->d[i].rebuttal));
+	}
+	free(days);
+	json_decref(c);
+	*out = json_pack("{s:o,s:o,s:o}", "claim", claim, "rebuttal", reb, "days", series);
+	return *out ? LOA_OK : loa_err_set(err, LOA_ENOMEM, "out of memory");
 }
 
 /* ---- configuration and the job -------------------------------------------- */

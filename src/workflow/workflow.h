@@ -182,6 +182,19 @@ typedef struct loa_wf_kit_in {
 int loa_wf_kit_build(loa_wf *w, const loa_wf_kit_in *in, struct loa_search *se,
 		     const loa_wf_actor *a, int64_t *id, loa_err *err);
 
+/* The rebuttal case's reach beside its claim's spread, computed now:
+ * {"claim": {claim_id, items, outlets, first_seen, last_seen, sources:
+ * [{source, items, first_seen, org, org_name, outlet}]} or null when the
+ * kit was built from a text; "rebuttal": {state ("not_published",
+ * "queued" or "published"), items, outlets, sources, pickups and, once
+ * published through the network room, official_id, published_at,
+ * outlets_total, outlets_picked, coverage, first_seen, first_pickup_s,
+ * faithful, changed}; "days": [{day (Vietnam), claim, rebuttal}]}. The
+ * claim's items are the analyze room's matches (role claim); the
+ * rebuttal's are the network room's reach (loa_reach) of the signed item.
+ * LOA_EINVAL when the case is not a rebuttal. */
+int loa_wf_kit_reach(loa_wf *w, int64_t case_id, json_t **out, loa_err *err);
+
 /* ---- the job of `loa serve` ---- */
 
 typedef struct loa_workflow_job loa_workflow_job;

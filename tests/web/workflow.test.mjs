@@ -1,7 +1,11 @@
 // workflow.test.mjs - the press office's two main flows in a real browser
 // (issue 10, deliverable 8), run by browser.sh after browser.test.mjs:
 //   (a) a journalist's question → routed → answered → published;
-//   (b) a comment on a draft → moderated → disposition published.
+//   (b) a citizen comments on a draft on the public page (#/gop-y, no
+//       login) → moderated (a toxic comment held by the toxicity model) →
+//       disposition published and visible on the public page;
+//   (c) a rebuttal kit from a false claim → approved → published through the
+//       network; its reach (outlets, items, per day) beside the claim's.
 //
 // Before the server starts, the demo database is made (`loa demo --check`)
 // and the users the flows need are added with `loa users add
@@ -123,6 +127,7 @@ function call(page, url, opts = {}) {
 }
 
 const stateBadge = (page) => page.locator('dl.facts .wf-state');
+const vnNum = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 
 before(async () => {
   fs.mkdirSync(OUT, { recursive: true });
@@ -236,18 +241,22 @@ test('(a) question → routed → answered → published', async () => {
   for (const u of [nb, pn, bt, anon]) await u.ctx.close();
 });
 
-test('(b) comment on a draft → moderated → disposition published', async () => {
+test('(b) comment on a draft on the public page → moderated → disposition published', async () => {
   const slug = `du-thao-chuyen-doi-so-${Date.now()}`;
+  const title = 'Dự thảo Quy định về chuyển đổi số';
   const v1 = 'Điều 1. Phạm vi điều chỉnh\nQuy định này áp dụng đối với cơ quan nhà nước của Thành phố.\n\nĐiều 2. Hồ sơ điện tử\nHồ sơ nộp trực tuyến có giá trị như hồ sơ giấy.';
   const v2 = v1.replace('cơ quan nhà nước của Thành phố', 'cơ quan nhà nước và đơn vị sự nghiệp công lập của Thành phố');
   const bt = await as('bientap');
   // The editor creates the draft through the page, adds version 2, opens comments.
   await open(bt.page, '/policies', 'Dự thảo chính sách');
-  await bt.page.getByLabel('Tên dự thảo').fill('Dự thảo Quy định về chuyển đổi số');
+  await bt.page.getByLabel('Tên dự thảo').fill(title);
   await bt.page.getByLabel('Mã trang (chữ thường, gạch nối)').fill(slug);
   await bt.page.getByLabel('Toàn văn dự thảo 1').fill(v1);
   await bt.page.getByRole('button', { name: 'Thêm', exact: true }).click();
-  await bt.page.getByRole('heading', { level: 1, name: 'Dự thảo Quy định về chuyển đổi số' }).waitFor();
+  await bt.page.getByRole('heading', { level: 1, name: title }).waitFor();
+  // Still being written: not on the public page.
+  const anon = await as(null);
+  assert.equal((await call(anon.page, `/api/v1/policies/${slug}`)).status, 404, 'a draft being written is not public');
   await bt.page.getByRole('button', { name: 'Thêm phiên bản' }).click();
   await bt.page.getByLabel('Toàn văn phiên bản mới').fill(v2);
   await bt.page.getByLabel('Ghi chú').fill('mở rộng phạm vi');
@@ -257,25 +266,74 @@ test('(b) comment on a draft → moderated → disposition published', async () 
   await bt.page.getByRole('button', { name: 'Mở lấy ý kiến' }).click();
   await bt.page.getByText('đang nhận góp ý').first().waitFor();
 
-  // A citizen comments on a passage of version 2 (anonymous, like the public page).
-  const anon = await as(null);
+  // A citizen, not logged in, finds the draft on the public page and comments on a passage.
+  await anon.page.goto(`${base}/#/gop-y`);
+  await anon.page.getByRole('heading', { level: 1, name: 'Góp ý dự thảo chính sách' }).waitFor({ timeout: 15000 });
+  assert.equal(await anon.page.getByLabel('Tên đăng nhập').count(), 0, 'no login on the public page');
+  await anon.page.getByRole('link', { name: title }).first().waitFor();
+  await snap(anon.page, 'gop-y-danh-sach-public-drafts');
+  await anon.page.getByRole('link', { name: title }).first().click();
+  await anon.page.getByRole('heading', { level: 1, name: title }).waitFor();
+  await anon.page.getByRole('heading', { name: 'Toàn văn dự thảo — bản 2' }).waitFor();
   const passage = 'Hồ sơ nộp trực tuyến có giá trị như hồ sơ giấy.';
-  const start = Buffer.byteLength(v2.slice(0, v2.indexOf(passage)), 'utf8');
-  const end = start + Buffer.byteLength(passage, 'utf8');
+  await anon.page.locator('.gopy-line-text', { hasText: passage }).selectText();
+  await anon.page.getByRole('button', { name: 'Góp ý về đoạn đã chọn' }).click();
+  await anon.page.locator('.gopy-form blockquote').getByText(passage).waitFor();
   const text = 'Đề nghị bổ sung quy định về chữ ký số đối với hồ sơ nộp trực tuyến.';
-  const c = await call(anon.page, `/api/v1/policies/${slug}/comments`, { method: 'POST', body: { text, version: 2, start, end, name: 'Nguyễn Thị Lan' } });
-  assert.equal(c.status, 201, JSON.stringify(c.body));
+  await anon.page.getByLabel('Nội dung góp ý').fill(text);
+  await anon.page.getByLabel(/^Họ và tên/).fill('Nguyễn Thị Lan');
+  await anon.page.getByRole('button', { name: 'Gửi góp ý' }).click();
+  await anon.page.getByRole('status').filter({ hasText: 'đang chờ kiểm duyệt' }).waitFor();
+  const cid = Number(await anon.page.locator('.gopy-sent-item').first().getAttribute('data-sent'));
+  assert.ok(cid > 0, 'the comment has an id');
+  await snap(anon.page, 'gop-y-da-gui-cho-kiem-duyet-public-comment-sent');
+  // A part of a line, with diacritics: the byte offsets must land on the same words.
+  const part = 'đơn vị sự nghiệp công lập';
+  await anon.page.evaluate((p) => {
+    const el = [...document.querySelectorAll('.gopy-line-text')].find((e) => e.textContent.includes(p));
+    const t = el.firstChild;
+    const i = t.textContent.indexOf(p);
+    const r = document.createRange();
+    r.setStart(t, i);
+    r.setEnd(t, i + p.length);
+    getSelection().removeAllRanges();
+    getSelection().addRange(r);
+  }, part);
+  await anon.page.getByRole('button', { name: 'Góp ý về đoạn đã chọn' }).click();
+  await anon.page.locator('.gopy-form blockquote').getByText(part, { exact: true }).waitFor();
+  const toxic = 'Mấy thằng soạn cái dự thảo này óc chó à, ngu như bò';
+  await anon.page.getByLabel('Nội dung góp ý').fill(toxic);
+  await anon.page.getByRole('button', { name: 'Gửi góp ý' }).click();
+  await anon.page.locator('.gopy-sent-item').nth(1).waitFor();
+  const tid = Number(await anon.page.locator('.gopy-sent-item').first().getAttribute('data-sent'));
+  assert.ok(tid > cid);
   const before = await call(anon.page, `/api/v1/policies/${slug}/comments`);
-  assert.ok(!before.body.comments.some((x) => x.id === c.body.id), 'a pending comment is not public');
+  assert.equal(before.status, 200);
+  assert.ok(!before.body.comments.some((x) => x.id === cid || x.id === tid), 'pending comments are not public');
+  assert.equal(await anon.page.locator('li.pcomment').count(), 0, 'nothing published yet');
 
-  // The editor moderates (duyệt) and answers (tiếp thu).
+  // The moderation queue: the toxic comment is held by the toxicity model.
+  const queue = await call(bt.page, `/api/v1/policies/${slug}/comments?state=pending`);
+  const held = queue.body.comments.find((x) => x.id === tid);
+  assert.equal(held?.held, 'toxicity', `held by the model: ${JSON.stringify(held)}`);
+  assert.ok(['offensive', 'hate'].includes(held.toxicity?.label), `labelled toxic: ${JSON.stringify(held.toxicity)}`);
+  assert.equal(held.quote, part, 'the partial passage is anchored exactly');
+  assert.equal(queue.body.comments.find((x) => x.id === cid)?.held, undefined, 'a clean comment is not held');
+
+  // The editor moderates in the staff page: approves one, hides the toxic one, answers (tiếp thu).
   await bt.page.reload();
-  await bt.page.getByRole('heading', { level: 1, name: 'Dự thảo Quy định về chuyển đổi số' }).waitFor();
-  const item = bt.page.locator(`li[data-comment="${c.body.id}"]`);
+  await bt.page.getByRole('heading', { level: 1, name: title }).waitFor();
+  const item = bt.page.locator(`li[data-comment="${cid}"]`);
   await item.getByText(text).waitFor();
   await item.locator('blockquote').getByText(passage).waitFor();
-  await item.scrollIntoViewIfNeeded();
+  const bad = bt.page.locator(`li[data-comment="${tid}"]`);
+  await bad.getByText('bị mô hình giữ lại').waitFor();
+  await bad.scrollIntoViewIfNeeded();
   await snap(bt.page, 'du-thao-cho-duyet-policy-pending-comment');
+  await bad.getByRole('button', { name: /^Ẩn/ }).click();
+  await bad.getByLabel('Lý do ẩn').fill('Ngôn từ xúc phạm');
+  await bad.getByRole('button', { name: 'Xác nhận ẩn' }).click();
+  await bad.waitFor({ state: 'detached' });
   await item.getByRole('button', { name: /^Duyệt/ }).click();
   await item.waitFor({ state: 'detached' });
   await bt.page.getByRole('button', { name: 'Đã công khai' }).click();
@@ -289,20 +347,109 @@ test('(b) comment on a draft → moderated → disposition published', async () 
   await item.scrollIntoViewIfNeeded();
   await snap(bt.page, 'du-thao-tiep-thu-policy-disposition');
 
-  // The public view shows the disposition.
+  // The public page shows the comment, its disposition and answer, anchored to its passage; not the hidden one.
+  await anon.page.reload();
+  await anon.page.getByRole('heading', { level: 1, name: title }).waitFor();
+  const pubc = anon.page.locator(`li.pcomment[data-comment="${cid}"]`);
+  await pubc.getByText(text).waitFor();
+  await pubc.locator('.badge').filter({ hasText: /^tiếp thu$/ }).waitFor();
+  await pubc.getByText('bổ sung khoản 2 Điều 2 về chữ ký số').waitFor();
+  await pubc.locator('blockquote').getByText(passage).waitFor();
+  await anon.page.locator('.gopy-text mark').filter({ hasText: passage }).waitFor();
+  assert.equal(await anon.page.locator(`li.pcomment[data-comment="${tid}"]`).count(), 0, 'the hidden comment stays hidden');
+  assert.equal(await anon.page.getByText(toxic).count(), 0);
+  await pubc.getByRole('button', { name: 'Xem đoạn này trong dự thảo' }).click();
+  await snap(anon.page, 'gop-y-tiep-thu-cong-khai-public-disposition');
   const pub = await call(anon.page, `/api/v1/policies/${slug}/comments`);
-  assert.equal(pub.status, 200);
-  const mine = pub.body.comments.find((x) => x.id === c.body.id);
-  assert.ok(mine, 'the approved comment is public');
+  const mine = pub.body.comments.find((x) => x.id === cid);
   assert.equal(mine.disposition, 'accepted');
-  assert.match(mine.answer, /chữ ký số/);
   assert.equal(mine.quote, passage);
+  assert.equal(mine.toxicity, undefined, 'the public do not see the model’s labels');
 
   await open(bt.page, '/policies', 'Dự thảo chính sách');
-  await bt.page.getByRole('link', { name: 'Dự thảo Quy định về chuyển đổi số' }).waitFor();
+  await bt.page.getByRole('link', { name: title }).waitFor();
   await snap(bt.page, 'du-thao-danh-sach-policies');
   await bt.ctx.close();
   await anon.ctx.close();
+});
+
+test('(c) rebuttal kit → approved → published; its reach beside the claim’s spread', async () => {
+  const pn = await as('phatngon');
+  // The demo's false claims: the analysis job matches the sample's posts to them.
+  const claims = await call(pn.page, '/api/v1/claims');
+  assert.equal(claims.status, 200);
+  const claim = claims.body.claims.slice().sort((a, b) => b.items - a.items)[0];
+  assert.ok(claim, 'the demo has false claims');
+  await open(pn.page, `/claims/${claim.id}`, claim.title);
+  await pn.page.getByRole('heading', { name: 'Hồ sơ phản bác' }).waitFor();
+  await pn.page.getByRole('button', { name: 'Lập bộ phản bác' }).click();
+  await pn.page.waitForURL(/#\/rebuttals\/\d+$/);
+  const rid = Number(/rebuttals\/(\d+)$/.exec(pn.page.url())[1]);
+  await pn.page.getByRole('heading', { level: 1, name: 'Phản bác thông tin sai' }).waitFor();
+  await pn.page.getByRole('heading', { name: 'Lan truyền: thông tin sai và bài phản bác' }).waitFor();
+  // The analysis job keeps matching the demo's replayed posts: the claim's count only grows.
+  const num = async (sel) => Number((await pn.page.locator(sel).innerText()).split(' ')[0].replace(/\./g, ''));
+  const shown = await num('dd[data-k="claim-items"]');
+  const c0 = await call(pn.page, `/api/v1/workflow/cases/${rid}`);
+  const spread = c0.body.case.reach.claim;
+  assert.equal(spread.claim_id, claim.id);
+  assert.ok(shown >= claim.items && shown <= spread.items, `the page shows the claim’s items: ${shown} (${claim.items}..${spread.items})`);
+  assert.equal(c0.body.case.reach.days.reduce((n, d) => n + d.claim, 0), spread.items, 'the claim’s items per day add up');
+  await pn.page.locator('.reach-side.rebuttal').getByText('chưa công bố').waitFor();
+  await pn.page.getByRole('heading', { name: 'Bộ phản bác' }).waitFor();
+  await snap(pn.page, 'phan-bac-bo-phan-bac-rebuttal-kit');
+
+  // Approve and publish: signed through the network.
+  await pn.page.getByRole('button', { name: /^Phê duyệt/ }).click();
+  await stateBadge(pn.page).filter({ hasText: 'đã phê duyệt' }).waitFor();
+  await pn.page.getByRole('button', { name: /^Công bố/ }).click();
+  await pn.page.locator('.reach-side.rebuttal').getByText('đã công bố, có chữ ký số').waitFor();
+  const c1 = await call(pn.page, `/api/v1/workflow/cases/${rid}`);
+  assert.match(c1.body.case.publish_ref || '', /^official:\d+$/, 'published through the network room');
+  // The demo replays its sample all the time: some replayed items may already look like the rebuttal.
+  const n0 = c1.body.case.reach.rebuttal.items;
+  const ids0 = new Set(c1.body.case.reach.rebuttal.pickups.map((p) => p.item_id));
+
+  // Two outlets carry the rebuttal (stored as monitored items), one item is unrelated.
+  const bt = await as('bientap');
+  const body = c1.body.case.body;
+  const at = (min) => new Date(Date.now() + min * 60000).toISOString();
+  const picks = [
+    { source: 'bao-tin-moi', id: `phan-bac-${rid}-1`, title: 'Thành phố bác bỏ tin đồn', text: 'Theo Cổng thông tin điện tử Thành phố: ' + body, published_at: at(5) },
+    { source: 'bao-song-hong', id: `phan-bac-${rid}-2`, title: 'Thông tin chính thức', text: body, published_at: at(30) },
+    { source: 'bao-song-hong', id: `khac-${rid}`, title: 'Thời tiết', text: 'Hà Nội trời nắng, nhiệt độ cao nhất 32 độ, chiều tối có mưa rào và dông rải rác.', published_at: at(10) },
+  ];
+  for (const x of picks) {
+    const r = await call(bt.page, '/api/v1/items', { method: 'POST', body: x });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  await pn.page.reload();
+  await pn.page.getByRole('heading', { level: 1, name: 'Phản bác thông tin sai' }).waitFor();
+  const c2 = await call(pn.page, `/api/v1/workflow/cases/${rid}`);
+  const reach = c2.body.case.reach;
+  const fresh = reach.rebuttal.pickups.filter((p) => !ids0.has(p.item_id) && picks.some((x) => x.title === p.title));
+  assert.deepEqual(fresh.map((p) => `${p.source}: ${p.title}`).sort(), picks.slice(0, 2).map((x) => `${x.source}: ${x.title}`).sort(),
+    `the two copies, not the unrelated item: ${JSON.stringify(fresh)}`);
+  assert.ok(fresh.every((p) => p.faithful), 'both copies are faithful');
+  assert.ok(reach.rebuttal.items >= n0 + 2 && reach.rebuttal.outlets >= 2);
+  assert.equal(reach.days.reduce((n, d) => n + d.rebuttal, 0), reach.rebuttal.items, 'every pickup counted per day');
+  assert.equal(reach.days.reduce((n, d) => n + d.claim, 0), reach.claim.items, 'the claim’s items per day');
+  assert.ok(reach.claim.items >= spread.items, 'the claim’s side is still there');
+  const ri = await num('dd[data-k="reb-items"]'), ro = await num('dd[data-k="reb-outlets"]');
+  assert.ok(ri >= n0 + 2 && ri <= reach.rebuttal.items, `the page shows the rebuttal's items: ${ri} (${n0 + 2}..${reach.rebuttal.items})`);
+  assert.ok(ro >= 2 && ro <= reach.rebuttal.outlets, `and its outlets: ${ro}`);
+  const outlets = await pn.page.locator('.reach-side.rebuttal ol.reach-sources li').allInnerTexts();
+  assert.ok(outlets.some((t) => /bao-tin-moi/.test(t)) && outlets.some((t) => /bao-song-hong/.test(t)), `outlets that carried it: ${outlets.join(' | ')}`);
+  assert.ok(await num('dd[data-k="claim-items"]') >= spread.items, 'the claim’s side beside it');
+  const fig = pn.page.locator('.reach figure');
+  await fig.getByText('Số tin theo ngày: thông tin sai và bài phản bác').waitFor();
+  await fig.locator('summary').click();
+  const heads = await fig.locator('thead th').allInnerTexts();
+  assert.deepEqual(heads.slice(1), ['Tin lan truyền thông tin sai', 'Tin đăng lại bài phản bác']);
+  await pn.page.locator('.reach').scrollIntoViewIfNeeded();
+  await snap(pn.page, 'phan-bac-do-lan-toa-rebuttal-reach');
+  await pn.ctx.close();
+  await bt.ctx.close();
 });
 
 test('citizens\' feedback: list and case', async () => {

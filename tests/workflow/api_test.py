@@ -32,9 +32,22 @@ def main():
     for login, role, org in users:
         args = ["users", "add", login, "--role", role, "--password-stdin"] + (["--org", org] if org else [])
         check(loa(*args, inp="mat-khau-" + login + "\n").returncode == 0, f"users add {login}")
+    # the network's outlets (press sources of organisations in the directory) and one outside it
+    for slug, org in [("bao-a-web", "bao-a"), ("bao-b-web", "bao-b")]:
+        if org == "bao-b":
+            check(loa("orgs", "add", "--slug", org, "--name", "Báo B", "--kind", "press").returncode == 0, "orgs add bao-b")
+        check(loa("sources", "add", f"https://{slug}.invalid/rss", "--no-fetch", "--slug", slug, "--kind", "press",
+                  "--org", org).returncode == 0, f"sources add {slug}")
     item = {"source": "bao-a-web", "id": "sai-1", "url": "https://baoa.test/sai-1", "title": "Cấm bán thuốc hạ sốt",
             "text": "Bộ Y tế sẽ cấm bán thuốc hạ sốt không kê đơn.", "published_at": "2026-03-02T08:00:00+07:00"}
-    check(loa("import", "-", inp=json.dumps(item) + "\n").returncode == 0, "import an item")
+    # posts that carry a false claim, on two days from two outlets (Vietnam time)
+    rumour = "Từ tháng sau người dân phải trả phí khi khám bệnh tại trạm y tế xã, kể cả người có thẻ bảo hiểm y tế."
+    carriers = [{"source": "fb-tin-nong", "id": f"tin-don-{i}", "title": "Tin nóng", "text": f"{rumour} Chia sẻ ngay! ({i})",
+                 "published_at": at} for i, at in enumerate(["2026-03-03T23:30:00+07:00", "2026-03-04T00:10:00+07:00",
+                                                             "2026-03-04T09:00:00+07:00"])]
+    carriers.append({"source": "bao-b-web", "id": "tin-don-bao", "title": "Xôn xao tin thu phí khám tại trạm y tế xã",
+                     "text": f"Trên mạng xã hội lan truyền: {rumour}", "published_at": "2026-03-04T10:00:00+07:00"})
+    check(loa("import", "-", inp="\n".join(json.dumps(x) for x in [item] + carriers) + "\n").returncode == 0, "import items")
 
     port = h.free_port()
     srv = subprocess.Popen([LOA, "--db", db, "--set", "http.max_body=8388608", "serve", "--listen", f"127.0.0.1:{port}"],
@@ -151,11 +164,20 @@ def main():
     sp.req("POST", "/api/v1/policies", {"slug": "nd-gia-thuoc", "title": "x", "text": "y"}, tpl="/api/v1/policies", want=409)
     jo.req("POST", "/api/v1/policies", {"slug": "khac", "title": "x", "text": "y"}, tpl="/api/v1/policies", want=403)
     sp.req("POST", f"/api/v1/policies/{pid}/versions", {"text": v2, "note": "sau họp"}, tpl="/api/v1/policies/{id}/versions", want=201)
-    st, d = anon.req("GET", "/api/v1/policies/nd-gia-thuoc/diff?from=1&to=2", tpl="/api/v1/policies/{id}/diff", want=200)
+    st, d = sp.req("GET", "/api/v1/policies/nd-gia-thuoc/diff?from=1&to=2", tpl="/api/v1/policies/{id}/diff", want=200)
     check(d and "<ins>" in d["html"] and d["words_inserted"] >= 4, "diff between drafts")
+    # a draft still being written is not public
+    anon.req("GET", "/api/v1/policies/nd-gia-thuoc", tpl="/api/v1/policies/{id}", want=404)
+    anon.req("GET", "/api/v1/policies/nd-gia-thuoc/diff?from=1&to=2", tpl="/api/v1/policies/{id}/diff", want=404)
+    st, j = anon.req("GET", "/api/v1/policies", tpl="/api/v1/policies", want=200)
+    check(j is not None and all(p["id"] != pid for p in j["policies"]), "the public list leaves out drafts being written")
+    st, j = sp.req("GET", "/api/v1/policies", tpl="/api/v1/policies", want=200)
+    check(j and any(p["id"] == pid for p in j["policies"]), "staff see them")
     tplM = "/api/v1/policies/{id}/comments"
     anon.req("POST", f"/api/v1/policies/{pid}/comments", {"text": "Góp ý sớm"}, tpl=tplM, want=409)
     sp.req("POST", f"/api/v1/policies/{pid}/stage", {"stage": "consultation"}, tpl="/api/v1/policies/{id}/stage", want=200)
+    st, d = anon.req("GET", "/api/v1/policies/nd-gia-thuoc/diff?from=1&to=2", tpl="/api/v1/policies/{id}/diff", want=200)
+    check(d and d["words_inserted"] >= 4, "once out for comment, the public see the diff")
     start = v2.encode().index("quản lý giá thuốc".encode())
     end = start + len("quản lý giá thuốc".encode())
     st, j = anon.req("POST", f"/api/v1/policies/{pid}/comments", {"text": "Đề nghị làm rõ phạm vi quản lý giá thuốc nhập khẩu.",
@@ -175,8 +197,24 @@ def main():
     st, j = anon.req("GET", f"/api/v1/policies/{pid}/comments", tpl=tplM, want=200)
     check(j and any(c["id"] == cid and c.get("disposition") == "accepted" and c.get("answer") for c in j["comments"]),
           "the disposition and its answer are public")
+    # a toxic comment is held by the toxicity model (models/toxicity.model) and never public
+    st, j = anon.req("POST", f"/api/v1/policies/{pid}/comments", {"text": "Mấy thằng soạn cái dự thảo này óc chó à, ngu như bò"},
+                     tpl=tplM, want=201)
+    tox_id = j and j["id"]
+    check(j and j["state"] == "pending" and "held" not in j and "toxicity" not in j, "the toxic comment waits; the sender is not told why")
+    st, j = sp.req("GET", f"/api/v1/policies/{pid}/comments?state=pending", tpl=tplM, want=200)
+    t = next((c for c in (j or {}).get("comments", []) if c["id"] == tox_id), {})
+    check(t.get("held") == "toxicity" and (t.get("toxicity") or {}).get("label") in ("offensive", "hate"),
+          f"the moderation queue shows it held by the model: {t}")
+    c0 = next((c for c in (j or {}).get("comments", []) if c["id"] == cid), None)
+    check(c0 is None, "the approved comment left the queue")
     st, j = anon.req("GET", "/api/v1/policies/nd-gia-thuoc", tpl="/api/v1/policies/{id}", want=200)
-    check(j and j["policy"]["comments"].get("answered:accepted") == 1, "the policy page counts dispositions")
+    pol = (j or {}).get("policy", {})
+    check(pol.get("comments") == {"answered:accepted": 1}, f"the public page counts moderated comments only: {pol.get('comments')}")
+    check("query" not in pol and "linked_cases" not in pol and all("by" not in v for v in pol.get("versions", [])),
+          "internal fields are left out for the public")
+    st, j = sp.req("GET", "/api/v1/policies/nd-gia-thuoc", tpl="/api/v1/policies/{id}", want=200)
+    check(j and j["policy"]["comments"].get("pending") == 1 and j["policy"].get("query") == "giá thuốc", "staff see the queue's count and the query")
     anon.req("GET", "/api/v1/policies/khong-co", tpl="/api/v1/policies/{id}", want=404)
     sp.req("GET", f"/api/v1/policies/{pid}/coverage", tpl="/api/v1/policies/{id}/coverage", want=200)
 
@@ -241,7 +279,71 @@ def main():
     sp.req("POST", "/api/v1/rebuttals", {"claim_id": 424242}, tpl="/api/v1/rebuttals", want=404)
     jo.req("POST", "/api/v1/rebuttals", {"text": "x"}, tpl="/api/v1/rebuttals", want=403)
     sp.req("POST", f"/api/v1/workflow/cases/{rid}/actions", {"action": "approve"}, tpl=tplC, want=200)
-    sp.req("POST", f"/api/v1/workflow/cases/{rid}/actions", {"action": "publish"}, tpl=tplC, want=200)
+    st, j = sp.req("POST", f"/api/v1/workflow/cases/{rid}/actions", {"action": "publish"}, tpl=tplC, want=200)
+    check(j and j["case"]["reach"]["claim"] is None, "a kit built from a text has no registered claim to follow")
+
+    # a kit from a registered claim: the claim's spread, then the rebuttal's reach beside it
+    st, j = sp.req("POST", "/api/v1/claims", {"title": "Tin đồn thu phí khám tại trạm y tế xã", "text": rumour}, want=201)
+    claim_id = j and j["claim"]["id"]
+    st, j = sp.req("POST", "/api/v1/rebuttals", {"org": "bo-y-te", "claim_id": claim_id}, tpl="/api/v1/rebuttals", want=201)
+    kid2 = j and j["case"]["id"]
+    reach = j and j["case"].get("reach")
+    check(reach and reach["claim"]["items"] == 4 and reach["claim"]["outlets"] == 2, f"the claim's spread: {reach and reach['claim']}")
+    check(reach and reach["rebuttal"]["state"] == "not_published" and reach["rebuttal"]["items"] == 0, "no reach before publication")
+    days = {d["day"]: d for d in (reach or {}).get("days", [])}
+    check(days.get("2026-03-03", {}).get("claim") == 1 and days.get("2026-03-04", {}).get("claim") == 3,
+          f"claim items per day in Vietnam (23:30 counts the 3rd, 00:10 the 4th): {days}")
+    check(reach and [s["source"] for s in reach["claim"]["sources"]] == ["fb-tin-nong", "bao-b-web"]
+          and reach["claim"]["sources"][1].get("org") == "bao-b", f"the claim's outlets, most items first: {reach and reach['claim']['sources']}")
+    sp.req("POST", f"/api/v1/workflow/cases/{kid2}/actions", {"action": "approve"}, tpl=tplC, want=200)
+    st, j = sp.req("POST", f"/api/v1/workflow/cases/{kid2}/actions", {"action": "publish"}, tpl=tplC, want=200)
+    case2 = (j or {}).get("case", {})
+    check(case2.get("publish") == "published" and case2.get("publish_ref", "").startswith("official:"),
+          f"the rebuttal is signed and published through the network: {case2.get('publish')} {case2.get('publish_ref')}")
+    reb = case2.get("reach", {}).get("rebuttal", {})
+    check(reb.get("state") == "published" and reb.get("items") == 0 and reb.get("official_id") == int(case2.get("publish_ref", "official:0")[9:]),
+          f"published, not yet picked up: {reb}")
+    # two outlets carry the rebuttal (one the next day), an unrelated item does not
+    import datetime
+    now = datetime.datetime.now(datetime.timezone.utc)
+    iso = lambda d: (now + d).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = case2.get("body", "")
+    picks = [{"source": "bao-a-web", "id": "phan-bac-1", "title": "Bộ Y tế bác bỏ tin thu phí khám tại trạm y tế xã",
+              "text": "Theo Cổng TTĐT Bộ Y tế: " + body, "published_at": iso(datetime.timedelta(minutes=10))},
+             {"source": "bao-b-web", "id": "phan-bac-2", "title": "Không thu phí khám tại trạm y tế xã",
+              "text": body, "published_at": iso(datetime.timedelta(days=1))},
+             {"source": "bao-b-web", "id": "khac-1", "title": "Giá vàng hôm nay", "text": "Giá vàng SJC tăng mạnh trong phiên sáng nay "
+              "theo diễn biến thị trường thế giới, nhà đầu tư thận trọng.", "published_at": iso(datetime.timedelta(minutes=20))}]
+    for x in picks:
+        st, j = ed.req("POST", "/api/v1/items", x, want=200)
+        check(j and j["stored"] == 1, f"stored {x['id']}")
+    st, j = sp.req("GET", f"/api/v1/workflow/cases/{kid2}", tpl="/api/v1/workflow/cases/{id}", want=200)
+    reach = (j or {}).get("case", {}).get("reach", {})
+    reb = reach.get("rebuttal", {})
+    check(reb.get("items") == 2 and reb.get("outlets") == 2 and {s["source"] for s in reb.get("sources", [])} == {"bao-a-web", "bao-b-web"},
+          f"the rebuttal's reach: the two copies, not the unrelated item: {reb}")
+    check(reb.get("first_seen") == picks[0]["published_at"] and reb.get("first_pickup_s") is not None and 0 < reb["first_pickup_s"] <= 700,
+          f"first seen and time to the first pickup: {reb.get('first_seen')} {reb.get('first_pickup_s')}")
+    check(reb.get("outlets_total") == 2 and reb.get("outlets_picked") == 2 and reb.get("coverage") == 1.0,
+          f"coverage among the network's outlets: {reb.get('outlets_picked')}/{reb.get('outlets_total')}")
+    vn = lambda d: (now + d + datetime.timedelta(hours=7)).strftime("%Y-%m-%d")
+    days = {d["day"]: d for d in reach.get("days", [])}
+    want = {}
+    for d in (datetime.timedelta(minutes=10), datetime.timedelta(days=1)):
+        want[vn(d)] = want.get(vn(d), 0) + 1
+    check(all(days.get(k, {}).get("rebuttal") == n for k, n in want.items()) and sum(d["rebuttal"] for d in days.values()) == 2,
+          f"rebuttal items per day beside the claim's: {days}")
+    check(days.get("2026-03-04", {}).get("claim") == 3 and reach.get("claim", {}).get("items") == 4, "the claim's series is unchanged")
+    check([d["day"] for d in reach.get("days", [])] == sorted(days), "days in order")
+
+    # the public pages' reads are public but rate-limited per address (signed-in users are not counted)
+    codes = []
+    for _ in range(700):  # 300 a minute: a 429 within two windows at most
+        codes.append(anon.req("GET", "/api/v1/policies", tpl="/api/v1/policies")[0])
+        if codes[-1] != 200:
+            break
+    check(codes[0] == 200 and codes[-1] == 429 and codes.count(200) <= 600, f"anonymous reads rate-limited: {codes.count(200)} then {codes[-1]}")
+    sp.req("GET", "/api/v1/policies", tpl="/api/v1/policies", want=200)
 
     srv.send_signal(signal.SIGTERM)
     try:

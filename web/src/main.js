@@ -25,6 +25,8 @@ import { UsersPage } from './pages/users.js';
 import { QuestionsPage } from './pages/questions.js';
 import { PoliciesPage } from './pages/policies.js';
 import { FeedbackPage } from './pages/feedback.js';
+import { RebuttalsPage } from './pages/rebuttals.js';
+import { PublicCommentsPage } from './pages/gopy.js';
 
 const NAV = [
   { path: '/', vi: 'Tổng quan', en: 'Overview', icon: '◉' },
@@ -52,7 +54,8 @@ function page(route, user) {
     case 'items': return html`<${ItemPage} id=${b} user=${user} />`;
     case 'sources': return html`<${SourcesPage} />`;
     case 'queries': return html`<${QueriesPage} user=${user} />`;
-    case 'claims': return html`<${ClaimsPage} id=${b} />`;
+    case 'claims': return html`<${ClaimsPage} id=${b} user=${user} />`;
+    case 'rebuttals': return html`<${RebuttalsPage} id=${b} user=${user} />`;
     case 'moderation': return html`<${ModerationPage} user=${user} params=${route.params} />`;
     case 'reports': return b === 'print' ? html`<${PrintReport} params=${route.params} />` : html`<${ReportsPage} />`;
     case 'users': return html`<${UsersPage} user=${user} />`;
@@ -132,6 +135,21 @@ function Shell({ route, user, onLogout }) {
   </div>`;
 }
 
+/** The frame of the public pages: no navigation, no session needed. */
+function PublicShell({ user, children }) {
+  return html`<div class="public-shell">
+    <a class="skip" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>${L('Bỏ qua, đến nội dung chính', 'Skip to main content')}</a>
+    <header class="public-top">
+      <a class="brand" href="#/gop-y"><img src="/favicon.svg" alt="" width="28" height="28" /><span>loa</span></a>
+      <span class="public-name">${L('Cổng góp ý dự thảo chính sách', 'Comments on policy drafts')}</span>
+      <span class="spacer"></span>
+      <${LangSwitch} />
+      <a class="btn ghost" href="#/">${user ? L('Về trang làm việc', 'Back to work') : L('Cán bộ đăng nhập', 'Staff login')}</a>
+    </header>
+    <main id="main" tabindex="-1">${children}</main>
+  </div>`;
+}
+
 function App() {
   const [route, setRoute] = useState(parseHash());
   const [user, setUser] = useState(undefined); // undefined = checking
@@ -157,9 +175,12 @@ function App() {
   useEffect(() => { if (user) live.start(); }, [user]);
   useEffect(() => {
     const name = NAV.find((n) => n.path === '/' + (route.parts[0] || ''));
-    document.title = (user && name ? L(name.vi, name.en) + ' — ' : '') + 'loa';
+    document.title = route.parts[0] === 'gop-y' ? L('Góp ý dự thảo chính sách', 'Comments on policy drafts') + ' — loa'
+      : (user && name ? L(name.vi, name.en) + ' — ' : '') + 'loa';
   }, [route, user, getLang()]);
 
+  // Public pages (no login): comments on policy drafts.
+  if (route.parts[0] === 'gop-y') return html`<${PublicShell} user=${user}><${PublicCommentsPage} id=${route.parts[1]} /><//>`;
   if (user === undefined) return html`<p class="boot" role="status">${L('Đang tải…', 'Loading…')}</p>`;
   if (!user) {
     return html`<${LoginPage} onLogin=${(d) => {

@@ -1,11 +1,13 @@
 // claims.js - Thông tin sai sự thật: the registry of false claims with their
 // official rebuttals; matched items; the spread of a claim against the
-// spread of its rebuttal.
+// spread of its rebuttal; the rebuttal cases of a claim (the kit, then the
+// published rebuttal's reach beside the claim's spread: rebuttals.js).
 import { html } from '../lib/html.js';
 import { L } from '../lib/i18n.js';
 import { fmtDate, fmtNum, safeUrl } from '../lib/fmt.js';
 import { TimeChart, COLORS } from '../components/chart.js';
 import { useFetch, Async, Empty, ItemMeta, PageTitle, itemTitle } from '../components/ui.js';
+import { RebuttalCases } from './rebuttals.js';
 
 const STATUS = {
   open: ['đang theo dõi', 'watching'], watching: ['đang theo dõi', 'watching'], new: ['mới phát hiện', 'new'],
@@ -21,7 +23,7 @@ function Rebuttal({ r }) {
   return r.item_id ? html`<a href=${'#/items/' + r.item_id}>${t}</a>` : u ? html`<a href=${u} rel="noopener noreferrer nofollow" target="_blank">${t}</a>` : t;
 }
 
-function ClaimDetail({ id }) {
+function ClaimDetail({ id, user }) {
   const st = useFetch(`/api/v1/claims/${encodeURIComponent(id)}`);
   return html`<${Async} st=${st} what=${L('thông tin sai sự thật', 'false claim')} endpoint="GET /api/v1/claims/{id}">${(d) => {
     const c = d.claim || d;
@@ -44,17 +46,19 @@ function ClaimDetail({ id }) {
       </dl>
       ${x.length > 1 ? html`<${TimeChart} title=${L('Lan truyền: thông tin sai so với bài phản bác', 'Spread: the claim against its rebuttal')} x=${x} series=${series} height=${210} />`
         : html`<p class="muted">${L('Chưa có số liệu lan truyền theo thời gian.', 'No spread over time yet.')}</p>`}
+      <${RebuttalCases} claimId=${c.id || id} user=${user} />
       <h2>${L('Tin khớp', 'Matching items')} <span class="muted small">(${fmtNum(c.items ?? items.length)})</span></h2>
       ${items.length ? html`<ol class="results">${items.map((it) => html`<li class="result"><h3><a href=${'#/items/' + it.item_id}>${itemTitle(it)}</a></h3><p><${ItemMeta} it=${it} /></p></li>`)}</ol>` : html`<${Empty} />`}
     </div>`;
   }}<//>`;
 }
 
-export function ClaimsPage({ id }) {
+export function ClaimsPage({ id, user }) {
   const st = useFetch(id ? null : '/api/v1/claims');
-  if (id) return html`<div class="page claims"><${ClaimDetail} id=${id} /></div>`;
+  if (id) return html`<div class="page claims"><${ClaimDetail} id=${id} user=${user} /></div>`;
   return html`<div class="page claims">
     <${PageTitle} sub=${L('Thông tin sai sự thật đã xác minh, bài phản bác chính thức và mức lan truyền', 'Verified false claims, the official rebuttals and how far each spread')}>${L('Thông tin sai sự thật', 'False claims')}<//>
+    <p><a href="#/rebuttals">${L('Hồ sơ phản bác và độ lan tỏa', 'Rebuttal cases and their reach')}</a></p>
     <${Async} st=${st} what=${L('danh mục thông tin sai sự thật', 'the false-claims registry')} endpoint="GET /api/v1/claims">${(d) => {
       const list = d.claims || [];
       if (!list.length) return html`<${Empty}>${L('Chưa có thông tin sai sự thật nào trong danh mục.', 'The registry is empty.')}<//>`;

@@ -151,6 +151,7 @@ function Comment({ c, staff, onDone }) {
   return html`<li class=${'card pcomment state-' + c.state} data-comment=${c.id}>
     <div class="comment-head"><strong>${who}</strong><span class="meta"> · ${fmtDate(c.created_at)}${c.version ? ' · ' + L('bản', 'version') + ' ' + c.version : ''}</span>
       <span class="spacer"></span>${c.toxicity && html`<${ToxBadge} tox=${c.toxicity} />`}
+      ${staff && c.held === 'toxicity' && c.state === 'pending' && html` <span class="badge held" title=${L('Mô hình phát hiện ngôn từ độc hại không xếp góp ý này là sạch', 'The toxicity model did not call it clean')}>${L('bị mô hình giữ lại', 'held by the model')}</span>`}
       ${staff && html`<span class="badge muted">${c.state_vi && L(c.state_vi, c.state)}</span>`}</div>
     ${c.quote && html`<blockquote class="quote"><span class="sr-only">${L('Đoạn được góp ý', 'Passage commented on')}: </span>${c.quote}</blockquote>`}
     <p class="comment-text">${c.text}</p>
@@ -232,6 +233,7 @@ function PolicyView({ id, user }) {
             ${counts.length ? html`<section class="card" aria-labelledby="h-counts"><h2 id="h-counts">${L('Số góp ý', 'Comment counts')}</h2>
               <ul class="plain">${counts.map(([k, n]) => html`<li>${countName(k)}: <strong>${n}</strong></li>`)}</ul></section>` : ''}
             ${editor && html`<section class="card"><h2>${L('Giai đoạn', 'Stage')}</h2><p>${stageName(p.stage)}</p><${StageButton} p=${p} onDone=${() => st.reload()} /></section>`}
+            ${p.stage !== 'drafting' && html`<p><a href=${'#/gop-y/' + encodeURIComponent(p.slug || p.id)}>${L('Trang góp ý công khai của dự thảo', 'The public comment page of this draft')}</a></p>`}
             <p><a href="#/policies">← ${L('Về danh sách', 'Back to the list')}</a></p>
           </aside>
         </div>`;
