@@ -3,6 +3,9 @@
  */
 #include "analyze/story.h"
 
+#include "core/utf8.h"
+#include "text/text.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +18,7 @@ void loa_shingles_release(loa_shingles *s)
 	free(s->h);
 	free(s->tab);
 	free(s->slot);
+	free(s->fh);
 	memset(s, 0, sizeof *s);
 }
 
@@ -23,7 +27,10 @@ static inline uint64_t rotl(uint64_t x, unsigned r)
 	return (x << r) | (x >> (64 - r));
 }
 
-int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s)
+/* Fills s with the shingles of the n words whose folded hashes are at
+ * base, base + stride, ... (bytes). */
+static inline int shingles_of(const char *base, size_t stride, size_t n, unsigned k,
+			      loa_shingles *s)
 {
 	/* empty the table: only the slots the previous text used */
 	for (size_t i = 0; i < s->n; i++)
@@ -31,7 +38,6 @@ int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s)
 	s->n = 0;
 	if (k == 0)
 		k = LOA_STORY_SHINGLE;
-	size_t n = d->n;
 	if (n == 0)
 		return LOA_OK;
 	if (k > n)
@@ -62,8 +68,11 @@ int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s)
 	size_t mask = s->tabcap - 1;
 	for (size_t i = 0; i < m; i++) {
 		uint64_t x = 0x9e3779b97f4a7c15ULL * (k + 1);
-		for (unsigned j = 0; j < k; j++)
-			x = rotl(x, 23) ^ (d->w[i + j].fh * 0xff51afd7ed558ccdULL);
+		for (unsigned j = 0; j < k; j++) {
+			uint64_t fh;
+			memcpy(&fh, base + (i + j) * stride, sizeof fh);
+			x = rotl(x, 23) ^ (fh * 0xff51afd7ed558ccdULL);
+		}
 		x = loa_an_mix64(x);
 		if (x == 0)
 			x = 1;
@@ -79,6 +88,11 @@ int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s)
 		}
 	}
 	return LOA_OK;
+}
+
+int loa_shingles_make(const loa_an_doc *d, unsigned k, loa_shingles *s)
+{
+	return shingles_of(d->n ? (const char *)&d->w[0].fh : NULL, sizeof d->w[0], d->n, k, s);
 }
 
 bool loa_shingles_has(const loa_shingles *s, uint64_t h)
@@ -135,6 +149,69 @@ void loa_story_signature(const loa_shingles *s, loa_story_sig *sig)
 			}
 		}
 	}
+}
+
+/* ---- straight from the text ------------------------------------------------ */
+
+typedef struct sign_ctx {
+	loa_shingles *s;
+	int err;
+} sign_ctx;
+
+/* The words loa_an_doc keeps (lang.c): word-like tokens, by their folded
+ * hash, at most LOA_AN_WORDS_MAX. */
+static int sign_tok(void *user, const loa_token *tok, const char *text)
+{
+	switch (tok->type) {
+	case LOA_TOK_WORD:
+	case LOA_TOK_ABBR:
+	case LOA_TOK_NUMBER:
+	case LOA_TOK_PERCENT:
+	case LOA_TOK_MONEY:
+	case LOA_TOK_DATE:
+	case LOA_TOK_TIME:
+		break;
+	default:
+		return 0;
+	}
+	sign_ctx *c = user;
+	loa_shingles *s = c->s;
+	if (s->nfh >= LOA_AN_WORDS_MAX)
+		return 1; /* stop */
+	if (s->nfh == s->fhcap) {
+		size_t nc = s->fhcap ? 2 * s->fhcap : 1024;
+		uint64_t *f = realloc(s->fh, nc * sizeof *f);
+		if (!f) {
+			c->err = LOA_ENOMEM;
+			return 1;
+		}
+		s->fh = f;
+		s->fhcap = nc;
+	}
+	s->fh[s->nfh++] = loa_an_fold_hash(text, tok->end - tok->start);
+	return 0;
+}
+
+int loa_story_sign_text(const char *t, size_t n, loa_shingles *s, loa_story_sig *sig)
+{
+	s->nfh = 0;
+	if (!t)
+		n = 0;
+	if (n > LOA_AN_TEXT_MAX)
+		n = loa_utf8_truncate(t, n, LOA_AN_TEXT_MAX);
+	sign_ctx c = {s, LOA_OK};
+	if (n)
+		loa_text_tokenize(t, n, sign_tok, &c);
+	int rc = c.err;
+	if (!rc)
+		rc = shingles_of((const char *)s->fh, sizeof *s->fh, s->nfh, LOA_STORY_SHINGLE, s);
+	if (rc) {
+		for (size_t i = 0; i < s->n; i++)
+			s->tab[s->slot[i]] = 0;
+		s->n = 0;
+	}
+	loa_story_signature(s, sig);
+	return rc;
 }
 
 double loa_story_jaccard(const loa_story_sig *a, const loa_story_sig *b)

@@ -62,6 +62,8 @@ typedef struct loa_shingles {
 	uint64_t *tab;   /* open addressing, 0 = empty (a hash of 0 is stored as 1) */
 	size_t tabcap;   /* power of two, > 2 n */
 	uint32_t *slot;  /* slot[i]: where h[i] sits in tab (to clear it cheaply) */
+	uint64_t *fh;    /* loa_story_sign_text's scratch: the words' folded hashes */
+	size_t nfh, fhcap;
 } loa_shingles;
 
 /* The hash a one-word shingle (k = 1) of a word with folded hash fh has. */
@@ -80,6 +82,15 @@ bool loa_shingles_has(const loa_shingles *s, uint64_t h);
 
 /* The MinHash signature of a shingle set. */
 void loa_story_signature(const loa_shingles *s, loa_story_sig *sig);
+
+/* The signature of the text s[0..n) straight from its bytes: exactly what
+ * loa_an_doc_set(), loa_shingles_make(LOA_STORY_SHINGLE) and
+ * loa_story_signature() give (the same words, folded hashes, truncation
+ * at LOA_AN_TEXT_MAX and LOA_AN_WORDS_MAX), without the document's other
+ * work (bytes kept, function words, language): for grouping alone. sh is
+ * scratch as for loa_shingles_make (filled with the text's shingles).
+ * LOA_OK or LOA_ENOMEM. */
+int loa_story_sign_text(const char *s, size_t n, loa_shingles *sh, loa_story_sig *sig);
 /* Estimated Jaccard similarity and containment of the smaller set. */
 double loa_story_jaccard(const loa_story_sig *a, const loa_story_sig *b);
 double loa_story_containment(const loa_story_sig *a, const loa_story_sig *b, double j);

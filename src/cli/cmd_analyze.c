@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/banned.h"
@@ -855,25 +856,35 @@ int cmd_claims(loa_ctx *ctx, int argc, char **argv)
 
 #define PAIRS_LINE_MAX ((size_t)16 << 20)
 
-/* --stream FILE: one text a line (or a JSON object with "title"/"text"),
- * all grouped incrementally into one index, one minute apart: the
- * grouping's speed (bench/stories.sh). */
+/* --stream FILE: one text a line (or a JSON object with "text"), read
+ * into memory first (at most STREAM_BYTES_MAX), then all grouped
+ * incrementally into one index, one minute apart, text -> signature ->
+ * LSH (loa_story_sign_text, the same signatures as the pipeline's
+ * document path): the grouping's speed (bench/stories.sh), in CPU time of
+ * this thread and in wall time. */
+#define STREAM_BYTES_MAX ((size_t)2 << 30)
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int stream_bench(const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!f)
 		return cli_fail("eval stories", "không đọc được tệp / cannot read file: %s: %s", path,
 				strerror(errno));
-	loa_story_index *ix = loa_story_index_new(0);
-	loa_an_doc d;
-	loa_an_doc_init(&d);
-	loa_shingles sh = {0};
+	char **texts = NULL;
+	size_t *lens = NULL, nt = 0, capt = 0, total = 0;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	uint64_t n = 0, bytes = 0, ns = 0, stories = 0;
 	int status = LOA_EXIT_OK;
-	while (ix && (len = getline(&line, &cap, f)) != -1) {
+	while ((len = getline(&line, &cap, f)) != -1) {
 		if ((size_t)len > PAIRS_LINE_MAX)
 			continue;
 		const char *t = line;
@@ -884,45 +895,75 @@ static int stream_bench(const char *path)
 			json_t *x = json_object_get(j, "text");
 			t = json_string_value(x);
 			tn = json_string_length(x);
-			if (!t) {
+		}
+		if (t && total + tn > STREAM_BYTES_MAX) {
+			json_decref(j);
+			status = cli_fail("eval stories", "tệp quá lớn (tối đa %zu MB) / file too large (at most %zu MB)",
+					  STREAM_BYTES_MAX >> 20, STREAM_BYTES_MAX >> 20);
+			break;
+		}
+		if (t && nt == capt) {
+			size_t nc = capt ? 2 * capt : 4096;
+			char **nt2 = realloc(texts, nc * sizeof *texts);
+			size_t *nl = nt2 ? realloc(lens, nc * sizeof *lens) : NULL;
+			if (nt2)
+				texts = nt2;
+			if (nl)
+				lens = nl;
+			if (!nt2 || !nl) {
 				json_decref(j);
-				continue;
+				status = cli_fail("eval stories", "hết bộ nhớ / out of memory");
+				break;
 			}
+			capt = nc;
 		}
-		uint64_t t0 = loa_mono_ns();
-		loa_story_sig sig;
-		int64_t story;
-		int rc = loa_an_doc_set(&d, t, tn);
-		if (!rc)
-			rc = loa_shingles_make(&d, LOA_STORY_SHINGLE, &sh);
-		if (!rc) {
-			loa_story_signature(&sh, &sig);
-			rc = loa_story_index_assign(ix, (int64_t)n + 1, (loa_ms)n * 60000, &sig, &story,
-						    NULL);
+		if (t) {
+			if (!(texts[nt] = malloc(tn + 1))) {
+				json_decref(j);
+				status = cli_fail("eval stories", "hết bộ nhớ / out of memory");
+				break;
+			}
+			memcpy(texts[nt], t, tn);
+			texts[nt][tn] = '\0';
+			lens[nt++] = tn;
+			total += tn;
 		}
-		ns += loa_mono_ns() - t0;
 		json_decref(j);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	loa_story_index *ix = status == LOA_EXIT_OK ? loa_story_index_new(0) : NULL;
+	loa_shingles sh = {0};
+	uint64_t stories = 0;
+	uint64_t w0 = loa_mono_ns(), c0 = thread_cpu_ns();
+	for (size_t i = 0; ix && i < nt; i++) {
+		loa_story_sig sig;
+		int64_t story = 0;
+		int rc = loa_story_sign_text(texts[i], lens[i], &sh, &sig);
+		if (!rc)
+			rc = loa_story_index_assign(ix, (int64_t)i + 1, (loa_ms)i * 60000, &sig, &story, NULL);
 		if (rc) {
 			status = cli_fail("eval stories", "hết bộ nhớ / out of memory");
 			break;
 		}
-		n++;
-		bytes += tn;
-		if (story == (int64_t)n && sig.shingles >= LOA_STORY_MIN_SHINGLES)
+		if (story == (int64_t)i + 1 && sig.shingles >= LOA_STORY_MIN_SHINGLES)
 			stories++;
 	}
-	double secs = (double)ns / 1e9;
+	double cpu = (double)(thread_cpu_ns() - c0) / 1e9, wall = (double)(loa_mono_ns() - w0) / 1e9;
+	if (!ix && status == LOA_EXIT_OK)
+		status = cli_fail("eval stories", "hết bộ nhớ / out of memory");
 	if (status == LOA_EXIT_OK)
-		printf("stories: texts=%" PRIu64 " stories=%" PRIu64 " seconds=%.3f texts_per_second=%.0f "
-		       "mb_per_second=%.1f\n",
-		       n, stories, secs, secs > 0 ? (double)n / secs : 0,
-		       secs > 0 ? (double)bytes / 1e6 / secs : 0);
-	free(line);
+		printf("stories: texts=%zu stories=%" PRIu64 " seconds=%.3f texts_per_second=%.0f "
+		       "mb_per_second=%.1f wall_seconds=%.3f wall_texts_per_second=%.0f\n",
+		       nt, stories, cpu, cpu > 0 ? (double)nt / cpu : 0, cpu > 0 ? (double)total / 1e6 / cpu : 0,
+		       wall, wall > 0 ? (double)nt / wall : 0);
 	loa_shingles_release(&sh);
-	loa_an_doc_release(&d);
 	loa_story_index_free(ix);
-	if (f != stdin)
-		fclose(f);
+	for (size_t i = 0; i < nt; i++)
+		free(texts[i]);
+	free(texts);
+	free(lens);
 	return status;
 }
 

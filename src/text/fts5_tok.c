@@ -1,18 +1,24 @@
 /*
  * fts5_tok.c - the "loa" FTS5 tokenizer (see fts5_tok.h for what it emits).
  *
- * One pass: loa_text_tokenize_norm() gives every token with its MATCH form;
- * the folded form comes from that by table (loa_text_fold_lower), never by
- * a second normalisation. Per syllable: the folded term, the exact term
- * colocated only when it differs, and the folded bigram (in its own
- * namespace, "_a_b") colocated on the second syllable when both are
- * capitalised (names: "Hà Nội", "Nguyễn Văn"; all pairs cost too much to
- * index, docs/text.md).
+ * One pass: loa_text_tokenize() gives every token, loa__text_tok_norm() its
+ * MATCH form (as loa_text_tokenize_norm() would); the folded form comes from
+ * that by table (loa_text_fold_lower), never by a second normalisation. Per
+ * syllable: the folded term, the exact term colocated only when it differs,
+ * and the folded bigram (in its own namespace, "_a_b") colocated on the
+ * second syllable when both are capitalised (names: "Hà Nội", "Nguyễn Văn";
+ * all pairs cost too much to index, docs/text.md).
+ *
+ * A word's two forms depend on its bytes only, and a text reuses a few
+ * thousand words: a per-thread cache (WC_* below) maps a word's bytes to
+ * its forms, so most words cost one lookup instead of a status check, a
+ * normalisation and a fold.
  */
 #include "text/fts5_tok.h"
 #include "text/text.h"
 #include "text/text_int.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +45,8 @@ typedef struct tctx {
 	/* previous syllable (folded; exact too in query mode) */
 	bool bigrams; /* query mode: bigram terms (string started with '_') */
 	bool have_prev, prev_cap;
-	term prev_fold;
+	size_t prev_fold_n;
+	char prev_fold[3 * TERM_MAX + 8];
 	size_t prev_end;
 	int bigrams_in_word;
 	/* fast mode (loa_text_fts5_terms): folded terms from raw tokens */
@@ -48,9 +55,122 @@ typedef struct tctx {
 	void *tuser;
 	int pos;
 	loa_buf nb;
+	loa_buf out, tmp; /* normalisation scratch */
 	term ex, fo;     /* scratch */
 	char bg[2 * TERM_MAX + 8];
 } tctx;
+
+/* ---- the word cache ------------------------------------------------------ */
+
+#define WC_KEY 16u     /* longer words (under 1 in 10,000) are not cached */
+#define WC_DATA 12u    /* the folded form, after the exact one unless that is the word */
+#define WC_BITS 13u
+#define WC_SETS (1u << WC_BITS) /* 2 ways of 32 bytes (one cache line): 512 KiB a thread */
+typedef struct wc_entry {
+	uint64_t k[2]; /* the word's bytes (wc_set) */
+	uint8_t kn;    /* its length (0: empty) */
+	uint8_t exn, fon;
+	uint8_t raw;   /* the exact form is not stored: 1 the word itself, 2 the word
+			* with its first (ASCII, upper-case) letter in lower case */
+	char d[WC_DATA];
+} wc_entry;
+
+/* Allocated on first use and freed when the thread ends (as the
+ * normaliser's cache); without memory there is simply no cache. */
+static _Thread_local wc_entry *wc_tab;
+static pthread_key_t wc_key;
+static pthread_once_t wc_once = PTHREAD_ONCE_INIT;
+static bool wc_key_ok;
+
+static void wc_free(void *t)
+{
+	free(t);
+}
+
+static void wc_key_init(void)
+{
+	wc_key_ok = pthread_key_create(&wc_key, wc_free) == 0;
+}
+
+static wc_entry *wc_table(void)
+{
+	if (wc_tab)
+		return wc_tab;
+	pthread_once(&wc_once, wc_key_init);
+	if (!wc_key_ok)
+		return NULL;
+	wc_entry *t = aligned_alloc(64, 2 * WC_SETS * sizeof *t);
+	if (!t)
+		return NULL;
+	memset(t, 0, 2 * WC_SETS * sizeof *t);
+	if (pthread_setspecific(wc_key, t) != 0) {
+		free(t);
+		return NULL;
+	}
+	wc_tab = t;
+	return t;
+}
+
+static inline uint64_t ld8(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t ld4(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* The set of word p[0..n) (0 < n <= WC_KEY); k receives its key: the bytes
+ * by overlapping loads inside p[0..n), one-to-one for a given n. */
+static inline wc_entry *wc_set(wc_entry *tab, const char *p, size_t n, uint64_t k[2])
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (n >= 8) {
+		k[0] = ld8(p), k[1] = ld8(p + n - 8);
+	} else if (n >= 4) {
+		k[0] = ld4(p) | ld4(p + n - 4) << 32, k[1] = 0;
+	} else {
+		k[0] = u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16, k[1] = 0;
+	}
+	uint64_t h = (k[0] * 0x9E3779B97F4A7C15ull) ^ (k[1] * 0xC2B2AE3D27D4EB4Full) ^ n;
+	h ^= h >> 29;
+	return &tab[((h * 0xBF58476D1CE4E5B9ull) >> (64 - WC_BITS)) * 2];
+}
+
+static inline bool wc_is(const wc_entry *e, size_t n, const uint64_t k[2])
+{
+	return e->kn == n && e->k[0] == k[0] && e->k[1] == k[1];
+}
+
+/* A new entry goes to way 0; the old way 0 moves to way 1. */
+static void wc_store(wc_entry *e, const char *word, size_t n, const uint64_t k[2], const term *ex,
+		     const term *fo)
+{
+	unsigned raw = 0;
+	if (ex->n == n && n > 0) {
+		if (memcmp(ex->s, word, n) == 0)
+			raw = 1;
+		else if (word[0] >= 'A' && word[0] <= 'Z' && ex->s[0] == (word[0] | 0x20) &&
+			 memcmp(ex->s + 1, word + 1, n - 1) == 0)
+			raw = 2;
+	}
+	if ((raw ? 0 : ex->n) + fo->n > WC_DATA)
+		return;
+	e[1] = e[0];
+	e->k[0] = k[0], e->k[1] = k[1];
+	e->kn = (uint8_t)n;
+	e->raw = (uint8_t)raw;
+	e->exn = (uint8_t)ex->n;
+	e->fon = (uint8_t)fo->n;
+	if (!raw)
+		memcpy(e->d, ex->s, ex->n);
+	memcpy(e->d + (raw ? 0 : ex->n), fo->s, fo->n);
+}
 
 static int xCreate(void *ud, const char **azArg, int nArg, Fts5Tokenizer **ppOut)
 {
@@ -168,50 +288,63 @@ static int put_forms(tctx *c, const char *p, size_t n, size_t start, size_t end,
 }
 
 /* "_a_b": the bigram namespace (no syllable starts with '_'). */
-static size_t bigram(char *out, const term *a, const term *b)
+static size_t bigram(char *out, const char *a, size_t an, const char *b, size_t bn)
 {
 	out[0] = '_';
-	memcpy(out + 1, a->s, a->n);
-	out[a->n + 1] = '_';
-	memcpy(out + a->n + 2, b->s, b->n);
-	return a->n + 2 + b->n;
+	memcpy(out + 1, a, an);
+	out[an + 1] = '_';
+	memcpy(out + an + 2, b, bn);
+	return an + 2 + bn;
+}
+
+static inline void keep_prev(tctx *c, const char *fo, size_t fon)
+{
+	memcpy(c->prev_fold, fo, fon);
+	c->prev_fold_n = fon;
+}
+
+/* A syllable with its exact (MATCH) and folded forms. */
+static int on_word_forms(tctx *c, const loa_token *t, const char *ex, size_t exn, const char *fo,
+			 size_t fon)
+{
+	int rc = SQLITE_OK;
+	bool cap = (t->flags & LOA_TOKF_CAPITAL) != 0;
+	if (c->query) {
+		if (!c->bigrams)
+			return c->exact ? put(c, 0, ex, exn, t->start, t->end)
+					: put(c, 0, fo, fon, t->start, t->end);
+		/* "_hà nội" / "_ha_noi": the bigrams of adjacent syllables; a
+		 * single syllable stands for itself */
+		if (c->have_prev) {
+			size_t k = bigram(c->bg, c->prev_fold, c->prev_fold_n, fo, fon);
+			rc = put(c, 0, c->bg, k, c->prev_end, t->end);
+			c->bigrams_in_word++;
+		}
+		keep_prev(c, fo, fon);
+		c->prev_end = t->end;
+		c->have_prev = true;
+		return rc;
+	}
+	rc = put(c, 0, fo, fon, t->start, t->end);
+	if (rc == SQLITE_OK && !(exn == fon && memcmp(ex, fo, fon) == 0))
+		rc = put(c, 1, ex, exn, t->start, t->end);
+	/* names: two adjacent capitalised syllables ("Hà Nội", "Nguyễn Văn") */
+	if (rc == SQLITE_OK && cap && c->prev_cap && c->have_prev &&
+	    (t->flags & LOA_TOKF_SPACE_BEFORE)) {
+		size_t k = bigram(c->bg, c->prev_fold, c->prev_fold_n, fo, fon);
+		rc = put(c, 1, c->bg, k, t->start, t->end);
+	}
+	if (cap)
+		keep_prev(c, fo, fon); /* only a capitalised syllable starts a bigram */
+	c->prev_cap = cap;
+	c->have_prev = !(t->flags & LOA_TOKF_SENT_END);
+	return rc;
 }
 
 static int on_word(tctx *c, const loa_token *t, const char *norm, size_t norm_len)
 {
 	forms(c, norm, norm_len);
-	int rc = SQLITE_OK;
-	bool cap = (t->flags & LOA_TOKF_CAPITAL) != 0;
-	if (c->query) {
-		if (!c->bigrams) {
-			const term *x = c->exact ? &c->ex : &c->fo;
-			return put(c, 0, x->s, x->n, t->start, t->end);
-		}
-		/* "_hà nội" / "_ha_noi": the bigrams of adjacent syllables; a
-		 * single syllable stands for itself */
-		if (c->have_prev) {
-			size_t k = bigram(c->bg, &c->prev_fold, &c->fo);
-			rc = put(c, 0, c->bg, k, c->prev_end, t->end);
-			c->bigrams_in_word++;
-		}
-		c->prev_fold = c->fo;
-		c->prev_end = t->end;
-		c->have_prev = true;
-		return rc;
-	}
-	rc = put(c, 0, c->fo.s, c->fo.n, t->start, t->end);
-	if (rc == SQLITE_OK && !same(&c->ex, &c->fo))
-		rc = put(c, 1, c->ex.s, c->ex.n, t->start, t->end);
-	/* names: two adjacent capitalised syllables ("Hà Nội", "Nguyễn Văn") */
-	if (rc == SQLITE_OK && cap && c->prev_cap && c->have_prev &&
-	    (t->flags & LOA_TOKF_SPACE_BEFORE)) {
-		size_t k = bigram(c->bg, &c->prev_fold, &c->fo);
-		rc = put(c, 1, c->bg, k, t->start, t->end);
-	}
-	c->prev_fold = c->fo;
-	c->prev_cap = cap;
-	c->have_prev = !(t->flags & LOA_TOKF_SENT_END);
-	return rc;
+	return on_word_forms(c, t, c->ex.s, c->ex.n, c->fo.s, c->fo.n);
 }
 
 /* Bigram query mode: a lone syllable is searched as itself. */
@@ -222,7 +355,7 @@ static int flush_prev(tctx *c)
 	c->have_prev = false;
 	int rc = SQLITE_OK;
 	if (c->bigrams_in_word == 0)
-		rc = put(c, 0, c->prev_fold.s, c->prev_fold.n, 0, 0);
+		rc = put(c, 0, c->prev_fold, c->prev_fold_n, 0, 0);
 	c->bigrams_in_word = 0;
 	return rc;
 }
@@ -335,6 +468,51 @@ static int on_token(void *user, const loa_token *t, const char *text, const char
 	return rc != SQLITE_OK;
 }
 
+/* xTokenize's callback: raw tokens; words through the cache, the rest
+ * normalised as loa_text_tokenize_norm() does. */
+static int on_raw_norm(void *user, const loa_token *t, const char *text)
+{
+	tctx *c = user;
+	size_t n = t->end - t->start;
+	if (t->type == LOA_TOK_WORD && n <= WC_KEY) {
+		wc_entry *tab = wc_table();
+		if (tab) {
+			uint64_t k[2];
+			wc_entry *e = wc_set(tab, text, n, k);
+			for (int w = 0; w < 2; w++)
+				if (wc_is(&e[w], n, k)) {
+					const wc_entry *x = &e[w];
+					const char *ex = x->raw ? text : x->d;
+					if (x->raw == 2) {
+						memcpy(c->ex.s, text, n);
+						c->ex.s[0] |= 0x20;
+						ex = c->ex.s;
+					}
+					const char *fo = x->raw ? x->d : x->d + x->exn;
+					return on_word_forms(c, t, ex, x->exn, fo, x->fon) != SQLITE_OK;
+				}
+			const char *norm;
+			size_t norm_len;
+			if (loa__text_tok_norm(t, text, LOA_NORM_MATCH, &c->out, &c->tmp, &norm,
+					       &norm_len) != LOA_OK) {
+				c->rc = SQLITE_NOMEM;
+				return 1;
+			}
+			forms(c, norm, norm_len);
+			wc_store(e, text, n, k, &c->ex, &c->fo);
+			return on_word_forms(c, t, c->ex.s, c->ex.n, c->fo.s, c->fo.n) != SQLITE_OK;
+		}
+	}
+	const char *norm;
+	size_t norm_len;
+	if (loa__text_tok_norm(t, text, LOA_NORM_MATCH, &c->out, &c->tmp, &norm, &norm_len) !=
+	    LOA_OK) {
+		c->rc = SQLITE_NOMEM;
+		return 1;
+	}
+	return on_token(c, t, text, norm, norm_len);
+}
+
 static int xTokenize(Fts5Tokenizer *tok, void *pCtx, int flags, const char *pText, int nText,
 		     int (*xToken)(void *, int, const char *, int, int, int))
 {
@@ -353,11 +531,17 @@ static int xTokenize(Fts5Tokenizer *tok, void *pCtx, int flags, const char *pTex
 	c->have_prev = c->prev_cap = false;
 	c->bigrams_in_word = 0;
 	c->prev_end = 0;
-	c->prev_fold.n = 0;
-	int r = loa_text_tokenize_norm(pText, (size_t)nText, LOA_NORM_MATCH, on_token, c);
+	c->prev_fold_n = 0;
+	/* a token is at most LOA_TOK_MAX_LEN bytes (composite ones a little
+	 * more); its normal form at most 3 times that */
+	loa_buf_init(&c->out, 4 * (size_t)LOA_TOK_MAX_LEN + 1024);
+	loa_buf_init(&c->tmp, 4 * (size_t)LOA_TOK_MAX_LEN + 1024);
+	int r = loa_text_tokenize(pText, (size_t)nText, on_raw_norm, c);
 	if (r == 0 && c->rc == SQLITE_OK)
 		flush_prev(c);
 	int rc = c->rc != SQLITE_OK ? c->rc : (r ? SQLITE_NOMEM : SQLITE_OK);
+	loa_buf_release(&c->out);
+	loa_buf_release(&c->tmp);
 	free(c);
 	return rc;
 }

@@ -1030,7 +1030,7 @@ size_t loa__text_word_scan(const unsigned char *p, size_t lim, size_t i, unsigne
 {
 	size_t j = i, letters = 0, uppers = 0;
 	unsigned f = 0;
-	bool latin = true, ascii = true;
+	bool ascii = true;
 	while (j < lim) {
 		uint32_t cp;
 		size_t l;
@@ -1047,20 +1047,31 @@ size_t loa__text_word_scan(const unsigned char *p, size_t lim, size_t i, unsigne
 			j++;
 			continue;
 		}
-		l = loa__u8dec(p + j, lim - j, &cp);
-		vi = vi_lookup(cp);
+		/* the Vietnamese letters without a general decode: U+0080..U+023F
+		 * (two bytes, lead C2..C8) and U+1E00..U+1EFF (E1 B8..BB xx) */
+		if (b >= 0xC2 && b <= 0xC8 && j + 1 < lim && (p[j + 1] & 0xC0) == 0x80) {
+			cp = ((b & 0x1Fu) << 6) | (p[j + 1] & 0x3Fu);
+			vi = &loa__vi_info_0000[cp];
+			l = 2;
+		} else if (b == 0xE1 && j + 2 < lim && (p[j + 1] & 0xFC) == 0xB8 &&
+			   (p[j + 2] & 0xC0) == 0x80) {
+			cp = 0x1E00u | ((p[j + 1] & 0x3u) << 6) | (p[j + 2] & 0x3Fu);
+			vi = &loa__vi_info_1e00[cp - 0x1E00];
+			l = 3;
+		} else {
+			l = loa__u8dec(p + j, lim - j, &cp);
+			vi = vi_lookup(cp);
+		}
 		bool up;
 		if (vi) {
 			if (!vi->letter)
 				break;
 			up = vi->upper;
-			if (cp >= 0x80)
-				ascii = false;
-			if (cp >= 0x80 && vi->vowel != VI_NONE &&
+			ascii = false;
+			if (vi->vowel != VI_NONE &&
 			    (vi->tone || vi->vowel == VI_DD || vi->fold != vi->lower))
 				f |= LOA_TOKF_DIACRITIC;
 		} else if (cp != 0xFFFD && loa_text_is_letter(cp)) {
-			latin = false;
 			ascii = false;
 			up = cp <= 0x10FFFF &&
 			     utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
@@ -1079,7 +1090,6 @@ size_t loa__text_word_scan(const unsigned char *p, size_t lim, size_t i, unsigne
 		f |= LOA_TOKF_ASCII;
 	if (uppers)
 		f |= LOA_TOKF_ANY_UPPER;
-	(void)latin;
 	*flags = f;
 	*n_upper = uppers;
 	return j;

@@ -96,4 +96,12 @@ struct loa_buf;
 int loa__text_norm_piece(const unsigned char *p, size_t n, unsigned flags, struct loa_buf *out,
 			 struct loa_buf *tmp);
 
+/* The normalised text of one token, exactly as loa_text_tokenize_norm()
+ * passes it: *norm is text itself when nothing changes, else out's data
+ * (out and tmp are caller-owned scratch, reused). LOA_OK or an error. */
+struct loa_token;
+int loa__text_tok_norm(const struct loa_token *t, const char *text, unsigned flags,
+		       struct loa_buf *out, struct loa_buf *tmp, const char **norm,
+		       size_t *norm_len);
+
 #endif

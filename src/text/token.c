@@ -126,8 +126,18 @@ static bool is_emoji_ext(uint32_t c)
 
 static bool is_punct(uint32_t c)
 {
-	if (c < 0x80)
-		return c < 0x80 && strchr("!\"#%&'()*,-./:;?@[\\]_{}", (int)c) && c != 0;
+	if (c < 0x80) {
+		/* !"#%&'()*,-./:;?@[\]_{} */
+		static const uint64_t lo = (1ull << '!') | (1ull << '"') | (1ull << '#') |
+					   (1ull << '%') | (1ull << '&') | (1ull << '\'') |
+					   (1ull << '(') | (1ull << ')') | (1ull << '*') | (1ull << ',') |
+					   (1ull << '-') | (1ull << '.') | (1ull << '/') | (1ull << ':') |
+					   (1ull << ';') | (1ull << '?'),
+				      hi = (1ull << ('@' - 64)) | (1ull << ('[' - 64)) |
+					   (1ull << ('\\' - 64)) | (1ull << (']' - 64)) |
+					   (1ull << ('_' - 64)) | (1ull << ('{' - 64)) | (1ull << ('}' - 64));
+		return c < 64 ? (lo >> c) & 1 : (hi >> (c - 64)) & 1;
+	}
 	if (c > 0x10FFFF)
 		return false;
 	utf8proc_category_t k = utf8proc_category((utf8proc_int32_t)c);
@@ -735,9 +745,19 @@ static int emit(scan *sc, loa_tok_type type, size_t s, size_t e, unsigned flags)
 
 /* Decides whether the text after a token ending at e closes a sentence:
  * a newline, or the end of the text. */
-static bool ends_by_space(const scan *sc, size_t lim, size_t e)
+static inline bool ends_by_space(const scan *sc, size_t lim, size_t e)
 {
 	size_t j = e;
+	/* most tokens: followed by a printable ASCII character, or by one space
+	 * and then a letter (a lead byte that starts no space character) */
+	if (e + 1 < lim) {
+		unsigned char a = sc->p[e], b = sc->p[e + 1];
+		if (a > 0x20 && a < 0x7F)
+			return false;
+		if (a == ' ' && ((b > 0x20 && b < 0x7F) || (b >= 0xC3 && b != 0xE2 &&
+							    b != 0xE3 && b != 0xEF)))
+			return false;
+	}
 	while (j < lim) {
 		size_t l;
 		uint32_t c = dec(sc->p, lim, j, &l);
@@ -863,7 +883,9 @@ static size_t scan_one(scan *sc, size_t i, size_t lim, loa_tok_type *type, unsig
 			we = i + l;
 		/* dates in words: "ngày 12 tháng 8", "tháng 8 năm 2023" */
 		uint32_t lc = c | 0x20;
-		if ((lc == 'n' || lc == 't') && we - i <= 6 && (nc == ' ' || nc == '\t') &&
+		uint32_t lc2 = i + 1 < we ? p[i + 1] | 0x20u : 0;
+		if (((lc == 'n' && lc2 == 'g') || (lc == 't' && lc2 == 'h')) && we - i <= 6 &&
+		    (nc == ' ' || nc == '\t') &&
 		    (e = match_date_words(p, lim, i, we))) {
 			*type = LOA_TOK_DATE;
 			return e;
@@ -1000,6 +1022,11 @@ static size_t scan_run(scan *sc)
 	size_t n = sc->n, i = 0;
 	while (i < n) {
 		/* whitespace */
+		if (p[i] == ' ') {
+			sc->state |= ST_SPACE;
+			i++;
+			continue;
+		}
 		size_t l;
 		uint32_t c = dec(p, n, i, &l);
 		if (is_space(c)) {
@@ -1077,18 +1104,20 @@ typedef struct norm_ctx {
 	int err;
 } norm_ctx;
 
-static int norm_tok(void *user, const loa_token *t, const char *text)
+int loa__text_tok_norm(const loa_token *t, const char *text, unsigned flags, loa_buf *out,
+		       loa_buf *tmp, const char **norm, size_t *norm_len)
 {
-	norm_ctx *c = user;
 	size_t n = t->end - t->start;
+	*norm = text;
+	*norm_len = n;
 	/* lower-case ASCII words without "gh"/"qu": normal already */
 	if (n == 1 && (unsigned char)text[0] < 0x80 && !(text[0] >= 'A' && text[0] <= 'Z'))
-		return c->fn(c->user, t, text, text, 1); /* punctuation, a letter */
+		return LOA_OK; /* punctuation, a letter */
 	if (t->type == LOA_TOK_WORD && !(t->flags & LOA_TOKF_ASCII) &&
-	    !(t->flags & LOA_TOKF_ANY_UPPER) && !(c->flags & LOA_NORM_FOLD) &&
-	    (c->flags & LOA_NORM_TONE) && n <= 24 &&
+	    !(t->flags & LOA_TOKF_ANY_UPPER) && !(flags & LOA_NORM_FOLD) &&
+	    (flags & LOA_NORM_TONE) && n <= 24 &&
 	    loa__text_word_status((const unsigned char *)text, n) == 1)
-		return c->fn(c->user, t, text, text, n); /* a syllable in normal form */
+		return LOA_OK; /* a syllable in normal form */
 	if ((t->flags & LOA_TOKF_ASCII) || t->type != LOA_TOK_WORD) {
 		bool plain = true;
 		if (t->flags & LOA_TOKF_ASCII) {
@@ -1097,17 +1126,30 @@ static int norm_tok(void *user, const loa_token *t, const char *text)
 			for (size_t j = 0; j < n && plain; j++)
 				plain = (unsigned char)text[j] < 0x80 && !(text[j] >= 'A' && text[j] <= 'Z');
 		}
-		if (plain && !(n > 1 && (c->flags & LOA_NORM_TONE) &&
+		if (plain && !(n > 1 && (flags & LOA_NORM_TONE) &&
 			       loa__text_ascii_needs_repair((const unsigned char *)text, n)))
-			return c->fn(c->user, t, text, text, n);
+			return LOA_OK;
 	}
-	loa_buf_reset(&c->out);
-	int rc = loa__text_norm_piece((const unsigned char *)text, n, c->flags, &c->out, &c->tmp);
+	loa_buf_reset(out);
+	int rc = loa__text_norm_piece((const unsigned char *)text, n, flags, out, tmp);
+	if (rc)
+		return rc;
+	*norm = out->data ? out->data : "";
+	*norm_len = out->len;
+	return LOA_OK;
+}
+
+static int norm_tok(void *user, const loa_token *t, const char *text)
+{
+	norm_ctx *c = user;
+	const char *norm;
+	size_t norm_len;
+	int rc = loa__text_tok_norm(t, text, c->flags, &c->out, &c->tmp, &norm, &norm_len);
 	if (rc) {
 		c->err = rc;
 		return rc;
 	}
-	return c->fn(c->user, t, text, c->out.data ? c->out.data : "", c->out.len);
+	return c->fn(c->user, t, text, norm, norm_len);
 }
 
 int loa_text_tokenize_norm(const char *s, size_t n, unsigned flags, loa_tok_norm_fn fn, void *user)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -202,6 +203,90 @@ static void highlight_offsets(void **state)
 	sqlite3_finalize(st);
 }
 
+/* ---- the word cache ----------------------------------------------------- */
+
+typedef struct stream {
+	char s[8192];
+	size_t n;
+} stream;
+
+static int rec_token(void *u, int flags, const char *t, int n, int start, int end)
+{
+	stream *o = u;
+	int k = snprintf(o->s + o->n, sizeof o->s - o->n, "%s%s%.*s@%d-%d", o->n ? " " : "",
+			 flags & FTS5_TOKEN_COLOCATED ? "+" : "", n, t, start, end);
+	if (k > 0 && (size_t)k < sizeof o->s - o->n)
+		o->n += (size_t)k;
+	return SQLITE_OK;
+}
+
+/* The document tokens of text (or query tokens), as one string. */
+static void tokens_of(const char *text, int mode, stream *o)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(loa_text_fts5_register(db), LOA_OK);
+	fts5_api *api = NULL;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	assert_non_null(api);
+	void *ud;
+	fts5_tokenizer tk;
+	assert_int_equal(api->xFindTokenizer(api, LOA_FTS5_TOKENIZER, &ud, &tk), SQLITE_OK);
+	Fts5Tokenizer *t;
+	assert_int_equal(tk.xCreate(ud, NULL, 0, &t), SQLITE_OK);
+	o->n = 0;
+	o->s[0] = '\0';
+	assert_int_equal(tk.xTokenize(t, o, mode, text, (int)strlen(text), rec_token), SQLITE_OK);
+	tk.xDelete(t);
+	sqlite3_close(db);
+}
+
+/* Words are looked up in a per-thread cache of their forms: the tokens are
+ * the same whether a word is new, cached, or evicted, in every case class
+ * (lower case, a capital ASCII or Vietnamese letter, all capitals, tone
+ * placement repaired, long words past the cache's key). */
+static void word_cache(void **state)
+{
+	(void)state;
+	const char *text = "Người người NGƯỜI Đà đà Hoà hòa hoà Quí quí Nghành "
+			   "Thành phố Hồ Chí Minh ngoằngoèoooooooooo";
+	static const char *const want =
+		"nguoi@0-8 +người@0-8 nguoi@9-17 +người@9-17 nguoi@18-26 +người@18-26 "
+		"da@27-31 +đà@27-31 +_nguoi_da@27-31 da@32-36 +đà@32-36 hoa@37-41 +hòa@37-41 "
+		"hoa@42-46 +hòa@42-46 hoa@47-51 +hòa@47-51 quy@52-56 +quý@52-56 "
+		"quy@57-61 +quý@57-61 nganh@62-69 +ngành@62-69 thanh@70-76 +thành@70-76 "
+		"+_nganh_thanh@70-76 pho@77-82 +phố@77-82 ho@83-87 +hồ@83-87 chi@88-92 +chí@88-92 "
+		"+_ho_chi@88-92 minh@93-97 +_chi_minh@93-97 "
+		"ngoangoeoooooooooo@98-119 +ngoằngoèoooooooooo@98-119";
+	stream a, b, c;
+	tokens_of(text, FTS5_TOKENIZE_DOCUMENT, &a);
+	assert_string_equal(a.s, want);
+	tokens_of(text, FTS5_TOKENIZE_DOCUMENT, &b); /* all cached now */
+	assert_string_equal(b.s, want);
+	/* 200,000 other words push these out of the cache */
+	char *many = malloc(200000 * 8);
+	assert_non_null(many);
+	size_t n = 0;
+	for (unsigned i = 0; i < 200000; i++)
+		n += (size_t)snprintf(many + n, 8, "x%05x ", i);
+	many[n ? n - 1 : 0] = '\0';
+	tokens_of(many, FTS5_TOKENIZE_DOCUMENT, &c);
+	free(many);
+	tokens_of(text, FTS5_TOKENIZE_DOCUMENT, &c);
+	assert_string_equal(c.s, want);
+	/* queries see the same forms: folded, '=' exact, '_' bigrams */
+	tokens_of("Người Đà hoà", FTS5_TOKENIZE_QUERY, &a);
+	assert_string_equal(a.s, "nguoi@0-8 da@9-13 hoa@14-18");
+	tokens_of("=Người Đà hoà", FTS5_TOKENIZE_QUERY, &a);
+	assert_string_equal(a.s, "người@1-9 đà@10-14 hòa@15-19");
+	tokens_of("_Hồ Chí Minh", FTS5_TOKENIZE_QUERY, &a);
+	assert_string_equal(a.s, "_ho_chi@5-10 _chi_minh@10-15");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +297,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(highlight_offsets, setup, teardown),
 		cmocka_unit_test_setup_teardown(prefix_highlight, setup, teardown),
 		cmocka_unit_test(fast_terms),
+		cmocka_unit_test(word_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -269,6 +269,51 @@ static int stop_at_3(void *user, const loa_token *t, const char *text)
 	return ++*n == 3 ? 42 : 0;
 }
 
+/* A word ends a sentence when only spaces stand between it and a newline
+ * (ASCII or not), never when a space and a letter (one that starts with
+ * any lead byte) follow; letters of every UTF-8 length scan as one word. */
+static void sentence_end_by_space(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t tok;
+		int end;
+	} cases[] = {
+		{"một hai \nba", 1, 1},
+		{"một hai\t \r\nba", 1, 1},
+		{"một hai \xc2\xa0\nba", 1, 1},            /* NBSP then newline */
+		{"một hai \xe2\x80\xa8" "ba", 1, 1},        /* U+2028 */
+		{"một hai \xe3\x80\x80 \nba", 1, 1},      /* ideographic space */
+		{"một hai \xef\xbb\xbf\nba", 1, 1},       /* BOM */
+		{"một hai ba", 1, 0},
+		{"một hai ờ", 1, 0},
+		{"một hai Ưu", 1, 0},
+		{"một hai \xc2\xa0" "ba", 1, 0},
+		{"một hai,ba", 1, 0},
+		{"một hai ", 1, 1},                         /* the end of the text */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		toks *k = tokenize(cases[i].s);
+		assert_true(k->n > cases[i].tok);
+		assert_string_equal(k->text[cases[i].tok], "hai");
+		if (((k->t[cases[i].tok].flags & LOA_TOKF_SENT_END) != 0) != cases[i].end)
+			fail_msg("case %zu '%s': sentence end %d, want %d", i, cases[i].s,
+				 !cases[i].end, cases[i].end);
+	}
+	/* one word across 1-, 2- and 3-byte letters, and its flags */
+	toks *k = tokenize("NGƯỜI Đắk ǅ ßẞ Ωμέγα");
+	assert_int_equal(k->n, 5);
+	assert_string_equal(k->text[0], "NGƯỜI");
+	assert_true(k->t[0].flags & LOA_TOKF_UPPER);
+	assert_true(k->t[0].flags & LOA_TOKF_DIACRITIC);
+	assert_string_equal(k->text[1], "Đắk");
+	assert_true(k->t[1].flags & LOA_TOKF_CAPITAL);
+	assert_false(k->t[1].flags & LOA_TOKF_ASCII);
+	assert_string_equal(k->text[3], "ßẞ");
+	assert_string_equal(k->text[4], "Ωμέγα");
+	assert_true(k->t[4].flags & LOA_TOKF_CAPITAL);
+}
+
 static void callback_stops(void **state)
 {
 	int n = 0;
@@ -285,6 +330,7 @@ int main(void)
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(chunks_equal_whole),
 		cmocka_unit_test(huge_line_bounded),
+		cmocka_unit_test(sentence_end_by_space),
 		cmocka_unit_test(callback_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
