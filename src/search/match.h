@@ -6,11 +6,16 @@
  * item's terms as the "loa" FTS5 tokenizer emits them (so a match here is
  * a match in the index: same normalisation, folding, numbers, abbreviations,
  * positions), written one after another as "\x01term"; a word is the
- * literal "\x01word\x01", a prefix "\x01pre". Each hit is mapped back to
- * its token position and field. Above it, each query whose terms were hit
- * (and each query that can match without any term, e.g. source:x NOT y) is
- * evaluated as a boolean expression; phrases, NEAR/n and ONEAR/n are
- * verified on token positions.
+ * literal "\x01word\x01", a prefix "\x01pre". A hit marks its atom for
+ * the item (and whether it occurs in the title); the operands of NEAR/n and
+ * ONEAR/n also keep the token position of every occurrence. Above it, each
+ * query whose anchor terms were hit (and each query that can match without
+ * any term, e.g. source:x NOT y) whose required atoms were all hit is
+ * evaluated as a boolean expression, unless it is only terms ANDed (then
+ * the hits decide); NEAR/n and ONEAR/n are verified on token positions.
+ * Each query is compiled once into a flat program (atoms as small ints);
+ * candidates are a bitset over queries; title and text are scanned apart
+ * (short atoms without positions are reported once per column).
  *
  * Ownership: a loa_matcher owns its queries (parsed copies), the vectorscan
  * database and scratch; freed by loa_matcher_free(). The id array returned
