@@ -326,7 +326,7 @@ static void calibrate(const loa_qa_index *ix, loa_qa_scratch *scr, const char *p
 int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 {
 	enum { O_CORPUS = CLI_OPT_FIRST_FREE, O_QUESTIONS, O_QRELS, O_PARAM, O_MODEL, O_VERBOSE,
-	       O_LATENCY, O_OFFTOPIC };
+	       O_LATENCY, O_OFFTOPIC, O_RUN };
 	static const struct option opts[] = {
 		{"corpus", required_argument, NULL, O_CORPUS},
 		{"questions", required_argument, NULL, O_QUESTIONS},
@@ -336,11 +336,13 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		{"verbose", no_argument, NULL, O_VERBOSE},
 		{"latency", no_argument, NULL, O_LATENCY},
 		{"offtopic", required_argument, NULL, O_OFFTOPIC},
+		{"run", required_argument, NULL, O_RUN},
 		CLI_COMMON_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
 	const loa_cmd *self = loa_cli_find("eval");
-	const char *corpus = NULL, *questions = NULL, *qrels = NULL, *model = NULL, *offtopic = NULL;
+	const char *corpus = NULL, *questions = NULL, *qrels = NULL, *model = NULL, *offtopic = NULL,
+		   *run = NULL;
 	bool verbose = false, latency = false;
 	loa_qa_params p;
 	loa_qa_params_default(&p);
@@ -359,6 +361,7 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		case O_VERBOSE: verbose = true; break;
 		case O_LATENCY: latency = true; break;
 		case O_OFFTOPIC: offtopic = optarg; break;
+		case O_RUN: run = optarg; break;
 		case O_PARAM:
 			if (nparams == 32)
 				return cli_usage_error("eval", "quá nhiều --param / too many --param");
@@ -399,6 +402,11 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 	}
 	if (qs.unknown_docs)
 		loa_warn("eval.retrieve", "qrels_unknown_docs=%zu", qs.unknown_docs);
+	FILE *runf = NULL;
+	if (run && !(runf = fopen(run, "w"))) {
+		status = cli_fail("eval", "không ghi được / cannot write %s", run);
+		goto out;
+	}
 	loa_qa_scratch *scr = loa_qa_scratch_new();
 	lat = calloc(qs.qs.len + 1, sizeof *lat);
 	double *conf = calloc(qs.qs.len + 1, sizeof *conf);
@@ -421,6 +429,9 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 			nh = 0;
 		}
 		score_hits(q, hits, nh, &res);
+		for (size_t k = 0; runf && k < nh; k++) /* TREC run format */
+			fprintf(runf, "%s Q0 %s %zu %.6f loa\n", q->qid, cp.ids.items[hits[k].doc], k + 1,
+				hits[k].score);
 		if (conf && right) {
 			conf[i] = nh ? hits[0].confidence : 0;
 			right[i] = nh && is_rel(q, hits[0].doc);
@@ -439,6 +450,8 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		loa_progress_update(&prog, i + 1);
 	}
 	loa_progress_end(&prog);
+	if (runf && fclose(runf))
+		loa_warn("eval.retrieve", "run=%s error=write", run);
 	if (offtopic && conf && right)
 		calibrate(cp.ix, scr, offtopic, conf, right, qs.qs.len, loa_qa_index_params(cp.ix)->min_conf);
 	free(conf);
@@ -461,6 +474,338 @@ out:
 	free(lat);
 	qset_release(&qs);
 	corpus_release(&cp);
+	return status;
+}
+
+/* ---- loa train retrieve ------------------------------------------------------------ */
+
+/* One training question: its candidates' features (the re-ranker's
+ * input) and which of them are relevant. */
+typedef struct tq {
+	size_t n, nrel, set;
+	double (*feat)[LOA_QA_NFEAT];
+	uint32_t *doc;
+	bool *rel;
+} tq;
+
+typedef struct tq_res {
+	double r1, mrr;
+} tq_res;
+
+/* R@1 and MRR@10 of one question under weights w (ties: the lower
+ * document first, as the search does). */
+static tq_res tq_eval(const tq *q, const double *w)
+{
+	double sc[LOA_QA_LIMIT_MAX];
+	size_t idx[LOA_QA_LIMIT_MAX];
+	for (size_t i = 0; i < q->n; i++) {
+		sc[i] = 0;
+		for (int k = 0; k < LOA_QA_NFEAT; k++)
+			sc[i] += w[k] * q->feat[i][k];
+		idx[i] = i;
+	}
+	/* the first 10 by selection */
+	tq_res r = {0, 0};
+	size_t lim = q->n < 10 ? q->n : 10;
+	for (size_t k = 0; k < lim; k++) {
+		size_t b = k;
+		for (size_t i = k + 1; i < q->n; i++) {
+			size_t x = idx[i], y = idx[b];
+			if (sc[x] > sc[y] || (sc[x] == sc[y] && q->doc[x] < q->doc[y]))
+				b = i;
+		}
+		size_t t = idx[k];
+		idx[k] = idx[b];
+		idx[b] = t;
+		if (q->rel[idx[k]]) {
+			if (k == 0)
+				r.r1 = 1.0 / (double)q->nrel;
+			if (r.mrr == 0)
+				r.mrr = 1.0 / (double)(k + 1);
+		}
+	}
+	return r;
+}
+
+/* Mean R@1 + MRR@10 over the questions whose fold is not `skip` (or only
+ * `only` when only >= 0). */
+static double tq_objective(const tq *qs, const int *fold, size_t n, int skip, int only,
+			   const double *w, tq_res *sum, size_t *cnt)
+{
+	tq_res s = {0, 0};
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((only >= 0 && fold[i] != only) || (only < 0 && fold[i] == skip))
+			continue;
+		tq_res r = tq_eval(&qs[i], w);
+		s.r1 += r.r1;
+		s.mrr += r.mrr;
+		c++;
+	}
+	if (sum)
+		*sum = s;
+	if (cnt)
+		*cnt = c;
+	return c ? (s.r1 + s.mrr) / (double)c : 0;
+}
+
+/* Coordinate ascent over the re-ranker's weights (the first, BM25F's,
+ * stays 1: only ratios rank), from w, on the questions not in fold skip. */
+static void tq_ascent(const tq *qs, const int *fold, size_t n, int skip, double *w)
+{
+	static const double steps[] = {-0.4, -0.2, -0.1, -0.05, 0.05, 0.1, 0.2, 0.4};
+	double best = tq_objective(qs, fold, n, skip, -1, w, NULL, NULL);
+	for (int round = 0; round < 20; round++) {
+		bool better = false;
+		for (int k = 1; k < LOA_QA_NFEAT; k++) {
+			double keep = w[k], bw = w[k];
+			for (size_t j = 0; j < sizeof steps / sizeof steps[0]; j++) {
+				w[k] = keep + steps[j];
+				if (w[k] < -5 || w[k] > 5)
+					continue;
+				double o = tq_objective(qs, fold, n, skip, -1, w, NULL, NULL);
+				if (o > best + 1e-9) {
+					best = o;
+					bw = w[k];
+					better = true;
+				}
+			}
+			w[k] = bw;
+		}
+		if (!better)
+			break;
+	}
+}
+
+int cmd_train_retrieve(loa_ctx *ctx, int argc, char **argv)
+{
+	enum { O_CORPUS = CLI_OPT_FIRST_FREE, O_QUESTIONS, O_QRELS, O_PARAM, O_MODEL, O_OUT,
+	       O_FOLDS, O_SEED, O_NOTE };
+	static const struct option opts[] = {
+		{"corpus", required_argument, NULL, O_CORPUS},
+		{"questions", required_argument, NULL, O_QUESTIONS},
+		{"qrels", required_argument, NULL, O_QRELS},
+		{"param", required_argument, NULL, O_PARAM},
+		{"model", required_argument, NULL, O_MODEL},
+		{"out", required_argument, NULL, O_OUT},
+		{"folds", required_argument, NULL, O_FOLDS},
+		{"seed", required_argument, NULL, O_SEED},
+		{"note", required_argument, NULL, O_NOTE},
+		CLI_COMMON_LONGOPTS,
+		{NULL, 0, NULL, 0},
+	};
+	const loa_cmd *self = loa_cli_find("train");
+	const char *usage = cmd_train_usage("retrieve");
+	enum { SETS = 8 };
+	const char *corp[SETS], *ques[SETS], *rels[SETS];
+	int nc = 0, nq = 0, nr = 0;
+	const char *model = NULL, *out_path = NULL, *note = NULL;
+	int64_t folds = 5, seed = 1;
+	char *params[32];
+	int nparams = 0;
+	loa_qa_params p;
+	loa_qa_params_default(&p);
+	loa_err err;
+	loa_err_clear(&err);
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case O_CORPUS:
+		case O_QUESTIONS:
+		case O_QRELS: {
+			int *k = c == O_CORPUS ? &nc : c == O_QUESTIONS ? &nq : &nr;
+			const char **a = c == O_CORPUS ? corp : c == O_QUESTIONS ? ques : rels;
+			if (*k == SETS)
+				return cli_usage_error("train", "quá nhiều tập / too many sets (max %d)", SETS);
+			a[(*k)++] = optarg;
+			break;
+		}
+		case O_MODEL: model = optarg; break;
+		case O_OUT: out_path = optarg; break;
+		case O_NOTE: note = optarg; break;
+		case O_FOLDS:
+			if (loa_parse_i64(optarg, &folds) || folds < 2 || folds > 20)
+				return cli_usage_error("train", "--folds phải từ 2 đến 20 / must be 2..20");
+			break;
+		case O_SEED:
+			if (loa_parse_i64(optarg, &seed) || seed < 1)
+				return cli_usage_error("train", "--seed phải là số dương / must be positive");
+			break;
+		case O_PARAM:
+			if (nparams == 32)
+				return cli_usage_error("train", "quá nhiều --param / too many --param");
+			params[nparams++] = optarg;
+			break;
+		default: {
+			int rc = cli_common_opt(ctx, self, c, optarg, argv);
+			if (rc)
+				return rc;
+		}
+		}
+	}
+	if (!nc || nc != nq || nc != nr || !out_path || optind != argc)
+		return cli_usage_error("train", "cần --corpus, --questions, --qrels (từng bộ) và --out / "
+						"expected --corpus, --questions, --qrels (per set) and --out\n  %s",
+				       usage);
+	if (model && loa_qa_params_load(&p, model, &err))
+		return cli_fail("train", "%s", loa_err_msg(&err));
+	for (int i = 0; i < nparams; i++)
+		if (loa_qa_params_set(&p, params[i], &err))
+			return cli_usage_error("train", "%s", loa_err_msg(&err));
+	size_t R = (size_t)p.rerank < LOA_QA_LIMIT_MAX ? (size_t)p.rerank : LOA_QA_LIMIT_MAX;
+
+	LOA_VEC(tq) qs = {0};
+	int status = LOA_EXIT_OK;
+	loa_qa_hit *hits = calloc(LOA_QA_LIMIT_MAX, sizeof *hits);
+	loa_qa_scratch *scr = loa_qa_scratch_new();
+	int *fold = NULL;
+	if (!hits || !scr) {
+		status = cli_fail("train", "hết bộ nhớ / out of memory");
+		goto out;
+	}
+	/* features of every question's candidates, set by set */
+	for (int si = 0; si < nc && !status; si++) {
+		alqac_corpus cp;
+		qset qset_ = {0};
+		loa_map_init(&qset_.by_qid, NULL);
+		qset_.corpus = &cp;
+		if (corpus_load(&cp, corp[si], &p, &err) || each_line(ques[si], question_line, &qset_, &err) ||
+		    each_line(rels[si], qrels_line, &qset_, &err)) {
+			status = cli_fail("train", "%s", loa_err_msg(&err));
+		} else {
+			loa_progress prog;
+			loa_progress_init(&prog, "features", qset_.qs.len);
+			for (size_t i = 0; i < qset_.qs.len && !status; i++) {
+				const question *q = &qset_.qs.items[i];
+				size_t nh = 0;
+				loa_progress_update(&prog, i + 1);
+				if (!q->rel.len || loa_qa_search(cp.ix, scr, q->text, strlen(q->text),
+								 LOA_QA_DAY_MIN, hits, R, &nh, NULL))
+					continue;
+				tq t = {.n = nh, .nrel = q->rel.len, .set = (size_t)si};
+				t.feat = calloc(nh ? nh : 1, sizeof *t.feat);
+				t.doc = calloc(nh ? nh : 1, sizeof *t.doc);
+				t.rel = calloc(nh ? nh : 1, sizeof *t.rel);
+				if (!t.feat || !t.doc || !t.rel || loa_vec_push(&qs, t)) {
+					free(t.feat);
+					free(t.doc);
+					free(t.rel);
+					status = cli_fail("train", "hết bộ nhớ / out of memory");
+					break;
+				}
+				for (size_t k = 0; k < nh; k++) {
+					memcpy(t.feat[k], hits[k].feat, sizeof t.feat[k]);
+					t.doc[k] = hits[k].doc;
+					t.rel[k] = is_rel(q, hits[k].doc);
+				}
+			}
+			loa_progress_end(&prog);
+		}
+		qset_release(&qset_);
+		corpus_release(&cp);
+	}
+	if (status)
+		goto out;
+	if (qs.len < (size_t)folds) {
+		status = cli_fail("train", "quá ít câu hỏi / too few questions: %zu", qs.len);
+		goto out;
+	}
+	/* folds: a seeded shuffle, dealt round robin */
+	fold = malloc(qs.len * sizeof *fold);
+	size_t *perm = malloc(qs.len * sizeof *perm);
+	if (!fold || !perm) {
+		free(perm);
+		status = cli_fail("train", "hết bộ nhớ / out of memory");
+		goto out;
+	}
+	uint64_t st = (uint64_t)seed * 0x9E3779B97F4A7C15ull;
+	for (size_t i = 0; i < qs.len; i++)
+		perm[i] = i;
+	for (size_t i = qs.len; i > 1; i--) {
+		st = st * 6364136223846793005ull + 1442695040888963407ull;
+		size_t j = (size_t)((st >> 33) % i);
+		size_t t = perm[i - 1];
+		perm[i - 1] = perm[j];
+		perm[j] = t;
+	}
+	for (size_t i = 0; i < qs.len; i++)
+		fold[perm[i]] = (int)(i % (size_t)folds);
+	free(perm);
+	double w0[LOA_QA_NFEAT];
+	for (int k = 0; k < LOA_QA_NFEAT; k++)
+		w0[k] = *loa_qa_params_weight(&p, k);
+	/* cross-validation: per held-out question, the weights trained on the
+	 * other folds; next to the starting weights on the same questions */
+	tq_res cv[SETS] = {{0, 0}}, base[SETS] = {{0, 0}};
+	size_t cnt[SETS] = {0};
+	for (int f = 0; f < (int)folds; f++) {
+		double w[LOA_QA_NFEAT];
+		memcpy(w, w0, sizeof w);
+		tq_ascent(qs.items, fold, qs.len, f, w);
+		for (size_t i = 0; i < qs.len; i++) {
+			if (fold[i] != f)
+				continue;
+			tq_res a = tq_eval(&qs.items[i], w), b = tq_eval(&qs.items[i], w0);
+			size_t s = qs.items[i].set;
+			cv[s].r1 += a.r1;
+			cv[s].mrr += a.mrr;
+			base[s].r1 += b.r1;
+			base[s].mrr += b.mrr;
+			cnt[s]++;
+		}
+	}
+	double w[LOA_QA_NFEAT];
+	memcpy(w, w0, sizeof w);
+	tq_ascent(qs.items, fold, qs.len, -1, w);
+	for (int k = 0; k < LOA_QA_NFEAT; k++)
+		*loa_qa_params_weight(&p, k) = w[k];
+	loa_buf text;
+	loa_buf_init(&text, 64 * 1024);
+	char line[1024];
+	int off = snprintf(line, sizeof line, "loa train retrieve, %zu questions, %d-fold CV:", qs.len,
+			   (int)folds);
+	for (int si = 0; si < nc && off > 0 && (size_t)off < sizeof line; si++) {
+		double n = cnt[si] ? (double)cnt[si] : 1;
+		off += snprintf(line + off, sizeof line - (size_t)off,
+				" set %d R@1 %.4f MRR@10 %.4f (start %.4f / %.4f);", si + 1, cv[si].r1 / n,
+				cv[si].mrr / n, base[si].r1 / n, base[si].mrr / n);
+	}
+	int rc = loa_qa_params_write(&p, note ? note : line, &text);
+	if (!rc && note)
+		rc = loa_buf_printf(&text, "# %s\n", line);
+	FILE *fo = rc ? NULL : fopen(out_path, "w");
+	if (!fo || fwrite(text.data, 1, text.len, fo) != text.len) {
+		if (fo)
+			fclose(fo);
+		loa_buf_release(&text);
+		status = cli_fail("train", "không ghi được / cannot write %s", out_path);
+		goto out;
+	}
+	loa_buf_release(&text);
+	if (fclose(fo)) {
+		status = cli_fail("train", "không ghi được / cannot write %s", out_path);
+		goto out;
+	}
+	for (int si = 0; si < nc; si++) {
+		double n = cnt[si] ? (double)cnt[si] : 1;
+		printf("cv: set=%d questions=%zu recall_at_1=%.4f mrr_at_10=%.4f start_recall_at_1=%.4f "
+		       "start_mrr_at_10=%.4f\n",
+		       si + 1, cnt[si], cv[si].r1 / n, cv[si].mrr / n, base[si].r1 / n, base[si].mrr / n);
+	}
+	printf("train retrieve: questions=%zu folds=%d w_bm25=%.4g w_window=%.4g w_bwindow=%.4g "
+	       "w_cover=%.4g w_law=%.4g w_tcover=%.4g out=%s\n",
+	       qs.len, (int)folds, w[0], w[1], w[2], w[3], w[4], w[5], out_path);
+out:
+	for (size_t i = 0; i < qs.len; i++) {
+		free(qs.items[i].feat);
+		free(qs.items[i].doc);
+		free(qs.items[i].rel);
+	}
+	loa_vec_release(&qs);
+	free(fold);
+	free(hits);
+	loa_qa_scratch_free(scr);
 	return status;
 }
 

@@ -43,6 +43,7 @@ void loa_qa_params_default(loa_qa_params *p)
 	p->rerank = 30;
 	p->min_conf = 0.40;
 	p->max_df = 20000;
+	p->prune = 1;
 }
 
 typedef struct param_def {
@@ -67,6 +68,7 @@ static const param_def param_defs[] = {
 	{"rerank", offsetof(loa_qa_params, rerank), 1, 10000},
 	{"min_conf", offsetof(loa_qa_params, min_conf), 0, 1},
 	{"max_df", offsetof(loa_qa_params, max_df), 1, 4e9},
+	{"prune", offsetof(loa_qa_params, prune), 0, 1},
 };
 #define NPARAMS (sizeof param_defs / sizeof param_defs[0])
 
@@ -336,9 +338,22 @@ static int each_token(const char *s, size_t n, term_fn fn, void *user)
 
 /* ---- the index -------------------------------------------------------------- */
 
+/* A block of BLOCK postings of one term: the byte offset of its first
+ * posting, its last document and the largest BM25F saturation tf/(k1+tf)
+ * in it (rounded up), for skipping and for the block-max bounds of the
+ * pruned search. Terms with at most BLOCK postings have none. */
+#define BLOCK 64
+typedef struct blk {
+	uint32_t off, last;
+	float max;
+} blk;
+
 typedef struct term {
 	uint8_t *p;
 	uint32_t len, cap, df, last;
+	uint32_t nblk;
+	float max; /* largest saturation over all its postings (rounded up) */
+	blk *bl;
 } term;
 
 typedef struct doc_rec {
@@ -349,6 +364,11 @@ typedef struct doc_rec {
 	uint32_t law;
 	int32_t from, to;
 } doc_rec;
+
+/* The lengths the scores read, apart from the records for locality. */
+typedef struct doc_len {
+	uint32_t body, title;
+} doc_len;
 
 typedef struct law_rec {
 	char *name;
@@ -366,6 +386,7 @@ struct loa_qa_index {
 	char *text;
 	size_t text_len, text_cap;
 	double avg_title, avg_body;
+	doc_len *lens; /* per document, from finish */
 	bool finished;
 	uint64_t postings, posting_bytes;
 	/* building */
@@ -395,8 +416,10 @@ void loa_qa_index_free(loa_qa_index *ix)
 {
 	if (!ix)
 		return;
-	for (size_t i = 0; i < ix->tv.len; i++)
+	for (size_t i = 0; i < ix->tv.len; i++) {
 		free(ix->tv.items[i].p);
+		free(ix->tv.items[i].bl);
+	}
 	loa_vec_release(&ix->tv);
 	for (size_t i = 0; i < ix->laws.len; i++) {
 		free(ix->laws.items[i].name);
@@ -409,12 +432,19 @@ void loa_qa_index_free(loa_qa_index *ix)
 	loa_map_release(&ix->law_ids);
 	loa_map_release(&ix->aliases);
 	free(ix->text);
+	free(ix->lens);
 	free(ix);
 }
 
+static int bounds_compute(loa_qa_index *ix);
+
 void loa_qa_index_set_params(loa_qa_index *ix, const loa_qa_params *p)
 {
+	bool bm25 = p->k1 != ix->p.k1 || p->b_title != ix->p.b_title || p->b_body != ix->p.b_body ||
+		    p->w_title != ix->p.w_title;
 	ix->p = *p;
+	if (ix->finished && bm25)
+		bounds_compute(ix); /* the blocks exist: only their maxima change, no allocation */
 }
 
 const loa_qa_params *loa_qa_index_params(const loa_qa_index *ix)
@@ -753,6 +783,84 @@ int loa_qa_index_add(loa_qa_index *ix, int64_t key, const char *law, const char 
 	return LOA_OK;
 }
 
+/* BM25F's pseudo term frequency of one posting (title and body, each
+ * length-normalised); the search and the bounds use this one expression. */
+static inline double bm_tf(const loa_qa_index *ix, const loa_qa_params *p, const doc_len *dl,
+			   uint32_t tfb, uint32_t tft)
+{
+	double tf = (double)tfb / (1.0 - p->b_body + p->b_body * dl->body / ix->avg_body);
+	if (tft)
+		tf += p->w_title * tft / (1.0 - p->b_title + p->b_title * dl->title / ix->avg_title);
+	return tf;
+}
+
+static float round_up(double v)
+{
+	float f = (float)v;
+	if ((double)f < v)
+		f = nextafterf(f, INFINITY);
+	return f;
+}
+
+/* Per term: the blocks (skip offsets, last documents) and the largest
+ * saturation tf/(k1+tf), overall and per block, under the current
+ * parameters. Allocates the blocks the first time only. */
+static int bounds_compute(loa_qa_index *ix)
+{
+	const loa_qa_params *p = &ix->p;
+	if (!ix->lens) {
+		ix->lens = malloc((ix->docs.len ? ix->docs.len : 1) * sizeof *ix->lens);
+		if (!ix->lens)
+			return LOA_ENOMEM;
+		for (size_t i = 0; i < ix->docs.len; i++) {
+			ix->lens[i].body = ix->docs.items[i].body_len;
+			ix->lens[i].title = ix->docs.items[i].title_len;
+		}
+	}
+	for (size_t i = 0; i < ix->tv.len; i++) {
+		term *t = &ix->tv.items[i];
+		if (t->df > BLOCK && !t->bl) {
+			t->nblk = (t->df + BLOCK - 1) / BLOCK;
+			t->bl = malloc(t->nblk * sizeof *t->bl);
+			if (!t->bl) {
+				t->nblk = 0;
+				return LOA_ENOMEM;
+			}
+		}
+		const uint8_t *pp = t->p, *end = t->p + t->len;
+		uint32_t d = 0, k = 0;
+		double tmax = 0, bmax = 0;
+		while (pp < end) {
+			if (t->bl && k % BLOCK == 0) {
+				if (k) {
+					t->bl[k / BLOCK - 1].last = d;
+					t->bl[k / BLOCK - 1].max = round_up(bmax);
+				}
+				t->bl[k / BLOCK].off = (uint32_t)(pp - t->p);
+				bmax = 0;
+			}
+			uint32_t g = get_varint(&pp);
+			uint32_t tfb = get_varint(&pp), tft = 0;
+			if (g & 1)
+				tft = get_varint(&pp);
+			d += g >> 1;
+			double tf = bm_tf(ix, p, &ix->lens[d], tfb, tft);
+			double sat = tf / (p->k1 + tf);
+			if (sat > bmax)
+				bmax = sat;
+			if (sat > tmax)
+				tmax = sat;
+			k++;
+		}
+		if (t->bl && k) {
+			t->bl[(k - 1) / BLOCK].last = d;
+			t->bl[(k - 1) / BLOCK].max = round_up(bmax);
+		}
+		t->max = round_up(tmax);
+	}
+	return LOA_OK;
+}
+
 int loa_qa_index_finish(loa_qa_index *ix, loa_err *err)
 {
 	double st = 0, sb = 0;
@@ -774,6 +882,9 @@ int loa_qa_index_finish(loa_qa_index *ix, loa_err *err)
 		}
 	}
 	loa_vec_release(&ix->codes);
+	int rc = bounds_compute(ix);
+	if (rc)
+		return loa_err_set(err, rc, "hết bộ nhớ / out of memory");
 	ix->finished = true;
 	return LOA_OK;
 }
@@ -1027,7 +1138,14 @@ static double idf_of(double n, double df)
 	return log(1.0 + (n - df + 0.5) / (df + 0.5));
 }
 
-/* Min-heap of candidates by bm. */
+/* Candidates are ordered by bm, then by document (the lower first), so
+ * that the best R are one set whatever order they arrive in. */
+static inline bool cand_worse(cand a, cand b)
+{
+	return a.bm < b.bm || (a.bm == b.bm && a.doc > b.doc);
+}
+
+/* Min-heap of candidates (the worst at the root). */
 static void heap_push(cand *h, size_t *n, size_t max, cand c)
 {
 	if (*n < max) {
@@ -1035,7 +1153,7 @@ static void heap_push(cand *h, size_t *n, size_t max, cand c)
 		h[i] = c;
 		while (i > 0) {
 			size_t p = (i - 1) / 2;
-			if (h[p].bm <= h[i].bm)
+			if (!cand_worse(h[i], h[p]))
 				break;
 			cand t = h[p];
 			h[p] = h[i];
@@ -1044,15 +1162,15 @@ static void heap_push(cand *h, size_t *n, size_t max, cand c)
 		}
 		return;
 	}
-	if (c.bm <= h[0].bm)
+	if (!cand_worse(h[0], c))
 		return;
 	h[0] = c;
 	size_t i = 0;
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < *n && h[l].bm < h[m].bm)
+		if (l < *n && cand_worse(h[l], h[m]))
 			m = l;
-		if (r < *n && h[r].bm < h[m].bm)
+		if (r < *n && cand_worse(h[r], h[m]))
 			m = r;
 		if (m == i)
 			break;
@@ -1224,6 +1342,322 @@ static void make_passage(const loa_qa_index *ix, const rr_ctx *c, win_res w, loa
 	h->nhl = k;
 }
 
+/* The df under which terms gather candidates: max_df, or the third
+ * rarest term's when fewer than 3 are under it. */
+static double df_cutoff(const loa_qa_index *ix, const qterm *qt, size_t nq)
+{
+	double df_cut = ix->p.max_df;
+	uint32_t low[3] = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
+	size_t under = 0;
+	for (size_t i = 0; i < nq; i++) {
+		if (qt[i].id == UINT32_MAX)
+			continue;
+		uint32_t df = ix->tv.items[qt[i].id].df;
+		under += df <= ix->p.max_df;
+		for (int k = 0; k < 3; k++)
+			if (df < low[k]) {
+				for (int j = 2; j > k; j--)
+					low[j] = low[j - 1];
+				low[k] = df;
+				break;
+			}
+	}
+	if (under < 3) {
+		for (int k = 2; k >= 0; k--)
+			if (low[k] != UINT32_MAX) {
+				if ((double)low[k] > df_cut)
+					df_cut = low[k];
+				break;
+			}
+	}
+	return df_cut;
+}
+
+/* The query-time weight of a question term (0: the term does not score). */
+static double qterm_weight(const loa_qa_params *p, const qterm *t)
+{
+	if (t->id == UINT32_MAX)
+		return 0;
+	double w = t->idf * (t->bigram ? p->w_bigram : 1.0) * (t->qtf > 3 ? 3 : t->qtf);
+	return w > 0 ? w : 0;
+}
+
+/* One posting's contribution, as a float (the accumulators' type). */
+static inline float contrib(const loa_qa_index *ix, double w, uint32_t d, uint32_t tfb,
+			    uint32_t tft)
+{
+	const loa_qa_params *p = &ix->p;
+	double tf = bm_tf(ix, p, &ix->lens[d], tfb, tft);
+	float add = (float)(w * tf / (p->k1 + tf));
+	return add > 1e-30f ? add : 1e-30f; /* a touched document never stays at 0 */
+}
+
+static inline bool valid_on(const doc_rec *dr, int32_t day)
+{
+	return day == LOA_QA_DAY_MIN || (dr->from <= day && day < dr->to);
+}
+
+/* The reference candidate gathering: every posting of every term into
+ * accumulators over all documents. Terms under df_cut gather candidates;
+ * the frequent ones then only add to candidates already found. The
+ * search with `prune 0`; the pruned one finds the same candidates. */
+static int gather_full(const loa_qa_index *ix, loa_qa_scratch *scratch, const qterm *qt,
+		       size_t nq, double df_cut, int32_t as_of_day, cand *heap, size_t R,
+		       size_t *nh)
+{
+	if (scratch_fit(scratch, ix->docs.len))
+		return LOA_ENOMEM;
+	float *acc = scratch->acc;
+	scratch->ntouched = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < nq; i++) {
+			const double w = qterm_weight(&ix->p, &qt[i]);
+			if (!(w > 0))
+				continue;
+			const term *t = &ix->tv.items[qt[i].id];
+			bool frequent = t->df > df_cut;
+			if (frequent != (pass == 1))
+				continue;
+			const uint8_t *pp = t->p, *end = t->p + t->len;
+			uint32_t d = 0;
+			while (pp < end) {
+				uint32_t g = get_varint(&pp);
+				uint32_t tfb = get_varint(&pp), tft = 0;
+				if (g & 1)
+					tft = get_varint(&pp);
+				d += g >> 1;
+				if (frequent && acc[d] == 0.0f)
+					continue;
+				if (acc[d] == 0.0f)
+					scratch->touched[scratch->ntouched++] = d;
+				acc[d] += contrib(ix, w, d, tfb, tft);
+			}
+		}
+	}
+	for (size_t i = 0; i < scratch->ntouched; i++) {
+		uint32_t d = scratch->touched[i];
+		if (valid_on(&ix->docs.items[d], as_of_day))
+			heap_push(heap, nh, R, (cand){d, acc[d]});
+	}
+	for (size_t i = 0; i < scratch->ntouched; i++)
+		acc[scratch->touched[i]] = 0.0f;
+	scratch->ntouched = 0;
+	return LOA_OK;
+}
+
+/* A cursor over one term's postings, in document order. */
+typedef struct cursor {
+	const term *t;
+	const uint8_t *pp, *end;
+	uint32_t doc;  /* current document; UINT32_MAX at the end */
+	uint32_t tfb, tft;
+	uint32_t k;    /* postings decoded */
+	double w, ub;  /* weight in this question, upper bound of its contribution */
+	bool gather;   /* gathers candidates (not a frequent term) */
+	uint16_t q;    /* index in the question's terms */
+} cursor;
+
+static inline void cur_next(cursor *c)
+{
+	if (c->pp >= c->end) {
+		c->doc = UINT32_MAX;
+		return;
+	}
+	uint32_t g = get_varint(&c->pp);
+	c->tfb = get_varint(&c->pp);
+	c->tft = (g & 1) ? get_varint(&c->pp) : 0;
+	c->doc += g >> 1;
+	c->k++;
+}
+
+/* The block holding the first posting >= target at or after the
+ * cursor's block (nblk when none). Needs blocks. */
+static inline uint32_t cur_block(const cursor *c, uint32_t target)
+{
+	const blk *bl = c->t->bl;
+	uint32_t lo = c->k ? (c->k - 1) / BLOCK : 0, hi = c->t->nblk;
+	if (lo < hi && bl[lo].last >= target)
+		return lo;
+	while (lo < hi) { /* first block with last >= target */
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (bl[mid].last >= target)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* The bound of the current posting's contribution: its block's. */
+static inline double cur_bound(const cursor *c)
+{
+	const term *t = c->t;
+	double m = t->bl ? t->bl[(c->k - 1) / BLOCK].max : t->max;
+	return c->w * m * (1 + 1e-6) + 1e-12;
+}
+
+/* Moves to the first posting >= target. */
+static inline void cur_seek(cursor *c, uint32_t target)
+{
+	if (c->k && c->doc >= target) /* also at the end: UINT32_MAX */
+		return;
+	if (c->t->bl) {
+		uint32_t b = cur_block(c, target);
+		if (b >= c->t->nblk) {
+			c->doc = UINT32_MAX;
+			c->pp = c->end;
+			return;
+		}
+		if (b * BLOCK > c->k) { /* jump: the block starts after the previous one's last */
+			c->pp = c->t->p + c->t->bl[b].off;
+			c->doc = c->t->bl[b - 1].last;
+			c->k = b * BLOCK;
+		}
+	}
+	do
+		cur_next(c);
+	while (c->doc != UINT32_MAX && c->doc < target);
+}
+
+/* Candidate gathering with dynamic pruning (MaxScore with block-max
+ * bounds) over the same candidates and scores as gather_full: terms sorted
+ * by their upper bound; frequent terms and the weakest gathering terms
+ * whose bounds together cannot reach the R-th best score so far are only
+ * probed (with skips) for the documents the others bring, and a document
+ * stops being scored as soon as its bound falls under that score. Scores
+ * are summed in gather_full's order, so they are the same floats. */
+static int gather_pruned(const loa_qa_index *ix, const qterm *qt, size_t nq, double df_cut,
+			 int32_t as_of_day, cand *heap, size_t R, size_t *nh)
+{
+	cursor cs[2 * LOA_QA_QTERMS_MAX];
+	size_t nc = 0;
+	for (size_t i = 0; i < nq; i++) {
+		double w = qterm_weight(&ix->p, &qt[i]);
+		if (!(w > 0))
+			continue;
+		const term *t = &ix->tv.items[qt[i].id];
+		cursor *c = &cs[nc++];
+		*c = (cursor){.t = t, .pp = t->p, .end = t->p + t->len, .w = w,
+			      .ub = w * (double)t->max * (1 + 1e-6) + 1e-12,
+			      .gather = t->df <= df_cut, .q = (uint16_t)i};
+	}
+	/* order: frequent terms first (always probed), then by bound ascending */
+	for (size_t i = 1; i < nc; i++) {
+		cursor x = cs[i];
+		size_t j = i;
+		while (j > 0 && (cs[j - 1].gather > x.gather ||
+				 (cs[j - 1].gather == x.gather && cs[j - 1].ub > x.ub))) {
+			cs[j] = cs[j - 1];
+			j--;
+		}
+		cs[j] = x;
+	}
+	size_t nfreq = 0;
+	while (nfreq < nc && !cs[nfreq].gather)
+		nfreq++;
+	double prefix[2 * LOA_QA_QTERMS_MAX + 1];
+	prefix[0] = 0;
+	for (size_t i = 0; i < nc; i++)
+		prefix[i + 1] = prefix[i] + cs[i].ub;
+	size_t ne = nfreq; /* cs[0..ne) are probed, cs[ne..nc) gather */
+	for (size_t i = ne; i < nc; i++)
+		cur_next(&cs[i]);
+	float theta = 0; /* the R-th best score once the heap is full */
+	bool full = false;
+	/* the order in which gather_full adds contributions */
+	uint16_t slot[2 * LOA_QA_QTERMS_MAX], order[2 * LOA_QA_QTERMS_MAX];
+	for (size_t i = 0; i < nq; i++)
+		slot[i] = UINT16_MAX;
+	for (size_t i = 0; i < nc; i++)
+		slot[cs[i].q] = (uint16_t)i;
+	size_t no = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nq; i++)
+			if (slot[i] != UINT16_MAX && cs[slot[i]].gather == (pass == 0))
+				order[no++] = slot[i];
+	float add[2 * LOA_QA_QTERMS_MAX];
+	bool has[2 * LOA_QA_QTERMS_MAX];
+	while (ne < nc) {
+		uint32_t d = UINT32_MAX;
+		for (size_t i = ne; i < nc; i++)
+			if (cs[i].doc < d)
+				d = cs[i].doc;
+		if (d == UINT32_MAX)
+			break;
+		memset(has, 0, nc * sizeof *has);
+		/* first a bound from the blocks alone, without reading the document */
+		if (full) {
+			double ub = prefix[ne];
+			for (size_t i = ne; i < nc; i++)
+				if (cs[i].doc == d)
+					ub += cur_bound(&cs[i]);
+			if (ub <= (double)theta * (1 - 1e-4)) {
+				for (size_t i = ne; i < nc; i++)
+					if (cs[i].doc == d)
+						cur_next(&cs[i]);
+				continue;
+			}
+		}
+		double part = 0;
+		for (size_t i = ne; i < nc; i++) {
+			cursor *c = &cs[i];
+			if (c->doc != d)
+				continue;
+			add[i] = contrib(ix, c->w, d, c->tfb, c->tft);
+			has[i] = true;
+			part += add[i];
+			cur_next(c);
+		}
+		/* probe the others, strongest first, while the bound can still win
+		 * (need: theta less a margin for the rounding of float sums) */
+		const double need = full ? (double)theta * (1 - 1e-4) : -1.0;
+		bool pruned = false;
+		for (size_t k = ne; k-- > 0;) {
+			double rest = prefix[k + 1];
+			if (part + rest <= need) {
+				pruned = true;
+				break;
+			}
+			cursor *c = &cs[k];
+			if (c->t->bl && full) {
+				uint32_t b = cur_block(c, d);
+				double bub = b < c->t->nblk ? c->w * (double)c->t->bl[b].max * (1 + 1e-6) + 1e-12
+							   : 0;
+				if (part + prefix[k] + bub <= need) {
+					pruned = true;
+					break;
+				}
+				if (b >= c->t->nblk)
+					continue;
+			}
+			cur_seek(c, d);
+			if (c->doc == d) {
+				add[k] = contrib(ix, c->w, d, c->tfb, c->tft);
+				has[k] = true;
+				part += add[k];
+			}
+		}
+		if (pruned || !valid_on(&ix->docs.items[d], as_of_day))
+			continue;
+		float sc = 0.0f;
+		for (size_t k = 0; k < no; k++)
+			if (has[order[k]])
+				sc += add[order[k]];
+		if (full && !(sc > theta))
+			continue;
+		heap_push(heap, nh, R, (cand){d, sc});
+		if (*nh == R) {
+			full = true;
+			theta = heap[0].bm;
+			/* gathering terms whose bounds together cannot reach theta
+			 * become probed ones */
+			while (ne < nc && prefix[ne + 1] <= (double)theta * (1 - 1e-4))
+				ne++;
+		}
+	}
+	return LOA_OK;
+}
+
 int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q, size_t qn,
 		  int32_t as_of_day, loa_qa_hit *hits, size_t max, size_t *nout, loa_err *err)
 {
@@ -1295,93 +1729,8 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 	}
 	if (nq == 0)
 		goto out;
-	if (!scratch) {
-		own = loa_qa_scratch_new();
-		scratch = own;
-		if (!own) {
-			rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
-			goto out;
-		}
-	}
-	if (scratch_fit(scratch, ix->docs.len)) {
-		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
-		goto out;
-	}
-	/* BM25F accumulation */
-	float *acc = scratch->acc;
-	scratch->ntouched = 0;
 	const doc_rec *docs = ix->docs.items;
-	const double k1 = p->k1;
-	/* the df under which terms gather candidates: max_df, or the third
-	 * rarest term's when fewer than 3 are under it */
-	double df_cut = p->max_df;
-	{
-		uint32_t low[3] = {UINT32_MAX, UINT32_MAX, UINT32_MAX};
-		size_t under = 0;
-		for (size_t i = 0; i < nq; i++) {
-			if (qt[i].id == UINT32_MAX)
-				continue;
-			uint32_t df = ix->tv.items[qt[i].id].df;
-			under += df <= p->max_df;
-			for (int k = 0; k < 3; k++)
-				if (df < low[k]) {
-					for (int j = 2; j > k; j--)
-						low[j] = low[j - 1];
-					low[k] = df;
-					break;
-				}
-		}
-		if (under < 3) {
-			for (int k = 2; k >= 0; k--)
-				if (low[k] != UINT32_MAX) {
-					if ((double)low[k] > df_cut)
-						df_cut = low[k];
-					break;
-				}
-		}
-	}
-	/* two passes: terms under df_cut gather candidates; the frequent ones
-	 * then only add to candidates already found */
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < nq; i++) {
-			if (qt[i].id == UINT32_MAX)
-				continue;
-			bool frequent = ix->tv.items[qt[i].id].df > df_cut;
-			if (frequent != (pass == 1))
-				continue;
-			const term *t = &ix->tv.items[qt[i].id];
-			const double w = qt[i].idf * (qt[i].bigram ? p->w_bigram : 1.0) *
-					 (qt[i].qtf > 3 ? 3 : qt[i].qtf);
-			if (!(w > 0))
-				continue;
-			const uint8_t *pp = t->p, *end = t->p + t->len;
-			uint32_t d = 0;
-			bool first = true;
-			while (pp < end) {
-				uint32_t g = get_varint(&pp);
-				uint32_t tfb = get_varint(&pp), tft = 0;
-				if (g & 1)
-					tft = get_varint(&pp);
-				d = first ? (g >> 1) : d + (g >> 1);
-				first = false;
-				if (frequent && acc[d] == 0.0f)
-					continue;
-				const doc_rec *dr = &docs[d];
-				double tf = (double)tfb /
-					    (1.0 - p->b_body + p->b_body * dr->body_len / ix->avg_body);
-				if (tft)
-					tf += p->w_title * tft /
-					      (1.0 - p->b_title + p->b_title * dr->title_len / ix->avg_title);
-				float add = (float)(w * tf / (k1 + tf));
-				if (!(add > 1e-30f))
-					add = 1e-30f; /* a touched document never stays at 0 */
-				if (acc[d] == 0.0f)
-					scratch->touched[scratch->ntouched++] = d;
-				acc[d] += add;
-			}
-		}
-	}
-	/* top candidates */
+	double df_cut = df_cutoff(ix, qt, nq);
 	size_t nh = 0;
 	size_t R = (size_t)p->rerank;
 	if (R < max)
@@ -1389,20 +1738,22 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 	heap = malloc(R * sizeof *heap);
 	if (!heap) {
 		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
-		goto clear;
-	}
-	for (size_t i = 0; i < scratch->ntouched; i++) {
-		uint32_t d = scratch->touched[i];
-		const doc_rec *dr = &docs[d];
-		if (as_of_day == LOA_QA_DAY_MIN || (dr->from <= as_of_day && as_of_day < dr->to))
-			heap_push(heap, &nh, R, (cand){d, acc[d]});
-	}
-clear:
-	for (size_t i = 0; i < scratch->ntouched; i++)
-		acc[scratch->touched[i]] = 0.0f;
-	scratch->ntouched = 0;
-	if (rc)
 		goto out;
+	}
+	if (p->prune > 0) {
+		rc = gather_pruned(ix, qt, nq, df_cut, as_of_day, heap, R, &nh);
+	} else {
+		if (!scratch) {
+			own = loa_qa_scratch_new();
+			scratch = own;
+		}
+		rc = scratch ? gather_full(ix, scratch, qt, nq, df_cut, as_of_day, heap, R, &nh)
+			     : LOA_ENOMEM;
+	}
+	if (rc) {
+		rc = loa_err_set(err, rc, "hết bộ nhớ / out of memory");
+		goto out;
+	}
 	if (nh == 0)
 		goto out;
 	/* re-rank */

@@ -14,7 +14,11 @@
  * and calibration: docs/rooms/qa.md.
  *
  * Postings are compact: per term one byte string of varint(doc gap << 1 |
- * in-title), varint(tf in body)[, varint(tf in title)].
+ * in-title), varint(tf in body)[, varint(tf in title)], in blocks of 64
+ * with a skip entry (byte offset, last document, the block's largest
+ * BM25F saturation) so that candidates are gathered with dynamic pruning
+ * (MaxScore with block-max bounds; `prune 0` scans every posting, with the
+ * same result).
  *
  * Ownership and threads: an index is built by one thread (new, add...,
  * finish) and is then read-only; any number of threads may search it at
@@ -51,6 +55,8 @@ typedef struct loa_qa_params {
 	double min_conf;                     /* abstain below this confidence */
 	double max_df;  /* terms in more articles than this do not gather candidates
 			   (they still count in re-ranking); the rarest 3 always do */
+	double prune;   /* 1: candidates by dynamic pruning (MaxScore, block-max bounds);
+			   0: every posting scanned. Same candidates and scores. */
 } loa_qa_params;
 
 void loa_qa_params_default(loa_qa_params *p);
@@ -100,7 +106,8 @@ typedef struct loa_qa_index_stats {
 } loa_qa_index_stats;
 void loa_qa_index_stats_get(const loa_qa_index *ix, loa_qa_index_stats *st);
 
-/* Per-thread scratch (accumulators). */
+/* Per-thread scratch (accumulators over all documents; only the full scan,
+ * prune 0, uses them: the pruned search allocates nothing per document). */
 typedef struct loa_qa_scratch loa_qa_scratch;
 loa_qa_scratch *loa_qa_scratch_new(void);
 void loa_qa_scratch_free(loa_qa_scratch *s);

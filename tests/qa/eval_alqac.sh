@@ -15,6 +15,24 @@ check() { # set r1_floor mrr_floor
 }
 check alqac2022 0.915 0.935
 check alqac2023 0.87 0.915
+# the same ranking with the full scan (prune=0) as with dynamic pruning
+expect_status 0 nice "$LOA" eval retrieve --param prune=0 --corpus "$D/alqac2023/corpus.jsonl" \
+  --questions "$D/alqac2023/queries.train.jsonl" --qrels "$D/alqac2023/qrels.train.tsv"
+full=$(tail -1 "$TMP/out")
+expect_status 0 nice "$LOA" eval retrieve --corpus "$D/alqac2023/corpus.jsonl" \
+  --questions "$D/alqac2023/queries.train.jsonl" --qrels "$D/alqac2023/qrels.train.tsv"
+[ "$full" = "$(tail -1 "$TMP/out")" ] && ok || fail "prune=0 differs: $full / $(tail -1 "$TMP/out")"
+# loa train retrieve: cross-validated re-ranker weights, a model file eval reads back
+expect_status 0 nice "$LOA" train retrieve --folds 3 --out "$TMP/r.model" \
+  --corpus "$D/alqac2023/corpus.jsonl" --questions "$D/alqac2023/queries.train.jsonl" \
+  --qrels "$D/alqac2023/qrels.train.tsv"
+expect_grep "$TMP/out" '^cv: set=1 questions=100 recall_at_1=0\.[89]'
+expect_grep "$TMP/out" '^train retrieve: questions=100 folds=3 '
+expect_grep "$TMP/r.model" '^w_window '
+expect_status 0 "$LOA" eval retrieve --model "$TMP/r.model" --corpus "$D/alqac2023/corpus.jsonl" \
+  --questions "$D/alqac2023/queries.train.jsonl" --qrels "$D/alqac2023/qrels.train.tsv"
+expect_grep "$TMP/out" 'recall_at_1=0\.[89]'
+expect_status 2 "$LOA" train retrieve --corpus "$D/alqac2023/corpus.jsonl" --out "$TMP/x.model"
 # bad input
 expect_status 2 "$LOA" eval retrieve --corpus "$D/alqac2022/corpus.jsonl"
 printf '{"doc_id": 1}\n' > "$TMP/bad.jsonl"

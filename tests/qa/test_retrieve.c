@@ -154,6 +154,107 @@ static void test_params(void **state)
 	loa_buf_release(&b);
 }
 
+/* Pruned candidate gathering (MaxScore with block-max bounds, the
+ * default) against the full scan (prune=0): on a generated corpus with
+ * skewed word frequencies (long posting lists over several blocks, terms
+ * over max_df that only refine), the same hits with the same scores, also
+ * with validity days and after the BM25 parameters change. */
+static uint32_t lcg(uint32_t *s)
+{
+	*s = *s * 1664525u + 1013904223u;
+	return *s >> 8;
+}
+
+static const char *const syl[] = {
+	"người", "được", "quy", "định", "của", "và", "các", "cơ", "quan", "nhà", "nước", "thời",
+	"hạn", "cấp", "giấy", "phép", "xây", "dựng", "đất", "đai", "hồ", "sơ", "ủy", "ban", "tỉnh",
+	"huyện", "xã", "lao", "động", "hợp", "đồng", "bảo", "hiểm", "thuế", "phí", "lệ", "tòa", "án",
+	"xử", "phạt", "vi", "phạm", "hành", "chính", "công", "dân", "kinh", "doanh", "trường", "học",
+	"giáo", "dục", "y", "tế", "bệnh", "viện", "thuốc", "rừng", "biển", "đảo", "cảng", "tàu",
+	"xe", "đường", "cầu", "điện", "nước", "thủy", "lợi", "ngân", "hàng", "tiền", "vốn", "cổ",
+	"phần", "chứng", "khoán", "kiểm", "toán", "thanh", "tra", "khiếu", "nại", "tố", "cáo",
+};
+#define NSYL (sizeof syl / sizeof syl[0])
+
+static size_t gen_text(uint32_t *s, char *out, size_t cap, size_t words)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < words; i++) {
+		/* skewed: the square of a uniform draw favours the first syllables */
+		uint32_t u = lcg(s) % 1000;
+		const char *w = syl[(u * u / 1000) * NSYL / 1000];
+		size_t n = strlen(w);
+		if (k + n + 2 >= cap)
+			break;
+		memcpy(out + k, w, n);
+		k += n;
+		out[k++] = lcg(s) % 9 == 0 ? ',' : ' ';
+		if (out[k - 1] == ',')
+			out[k++] = ' ';
+	}
+	out[k] = '\0';
+	return k;
+}
+
+static void same_hits(loa_qa_index *x, const char *q, int32_t day)
+{
+	loa_qa_params p = *loa_qa_index_params(x);
+	loa_qa_hit a[10], b[10];
+	size_t na = 0, nb = 0;
+	p.prune = 0;
+	loa_qa_index_set_params(x, &p);
+	assert_int_equal(loa_qa_search(x, NULL, q, strlen(q), day, a, 10, &na, NULL), 0);
+	p.prune = 1;
+	loa_qa_index_set_params(x, &p);
+	assert_int_equal(loa_qa_search(x, NULL, q, strlen(q), day, b, 10, &nb, NULL), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_int_equal(a[i].doc, b[i].doc);
+		assert_true(a[i].score == b[i].score);
+		assert_true(a[i].feat[0] == b[i].feat[0]);
+	}
+}
+
+static void test_prune(void **state)
+{
+	loa_qa_params p;
+	loa_qa_params_default(&p);
+	p.max_df = 300; /* frequent terms only refine */
+	p.rerank = 20;
+	loa_qa_index *x;
+	assert_int_equal(loa_qa_index_new(&p, &x, NULL), 0);
+	uint32_t seed = 7;
+	static char title[400], body[4000];
+	for (int i = 0; i < 3000; i++) {
+		gen_text(&seed, title, sizeof title, 3 + lcg(&seed) % 6);
+		gen_text(&seed, body, sizeof body, 10 + lcg(&seed) % 120);
+		int32_t from = i % 7 == 0 ? 18000 : LOA_QA_DAY_MIN;
+		int32_t to = i % 11 == 0 ? 19000 : LOA_QA_DAY_MAX;
+		assert_int_equal(loa_qa_index_add(x, i, i % 3 ? "Luật A" : "Luật B", title,
+						  strlen(title), body, strlen(body), from, to, NULL, NULL),
+				 0);
+	}
+	assert_int_equal(loa_qa_index_finish(x, NULL), 0);
+	loa_qa_index_stats st;
+	loa_qa_index_stats_get(x, &st);
+	assert_true(st.postings > 100000); /* the common words span many blocks */
+	char q[600];
+	for (int k = 0; k < 150; k++) {
+		gen_text(&seed, q, sizeof q, 2 + lcg(&seed) % 25);
+		same_hits(x, q, k % 4 == 0 ? 18500 : LOA_QA_DAY_MIN);
+	}
+	/* other BM25 parameters: the bounds follow */
+	p.k1 = 2.0;
+	p.b_body = 0.3;
+	p.w_title = 5;
+	loa_qa_index_set_params(x, &p);
+	for (int k = 0; k < 60; k++) {
+		gen_text(&seed, q, sizeof q, 2 + lcg(&seed) % 25);
+		same_hits(x, q, LOA_QA_DAY_MIN);
+	}
+	loa_qa_index_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_rewrite),
 		cmocka_unit_test(test_bad_questions),
 		cmocka_unit_test(test_params),
+		cmocka_unit_test(test_prune),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
