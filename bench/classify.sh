@@ -3,8 +3,9 @@
 # the same train and dev files, in the same run (SPEC §5, issue 5):
 #   fastText  fasttext supervised -wordNgrams 2 -epoch 25 -thread 1, seeds 1-3 averaged
 #   SVM       TF-IDF word 1-2-grams + char 2-5-grams, LinearSVC (bench/classify_svm.py)
-#   loa       loa train classify with the per-set options below (chosen by
-#             cross-validation on train, see docs/rooms/analyze.md)
+#   loa       loa train classify with its defaults, one recipe for every set
+#             (chosen by cross-validation on train, see docs/rooms/analyze.md);
+#             loa_opts below can pass per-set options, and passes none
 # then prediction speed on short comments, next to `fasttext predict`.
 #
 # Prints (bench/README.md conventions) one line per set:
@@ -90,6 +91,7 @@ done
 
 # Speed: short social-media comments (ViHSD texts, median 33 characters),
 # repeated up to SPEED_N lines; one core; model load included for both.
+# (bench/classify.sh none: the speed part alone.)
 sp=vihsd
 if [ -f "$data/$sp/train.tsv" ]; then
 	texts "$data/$sp/train.tsv" >"$tmp/c1.txt"

@@ -119,6 +119,8 @@ typedef struct fx {
 	uint32_t *u_slot;  /* slot of each distinct feature (to clear the table) */
 	const uint64_t *filter; /* when predicting: bitmap of the model's fingerprints */
 	uint32_t filter_mask;
+	const unsigned char *pf_recs; /* when predicting: the model's records, prefetched */
+	size_t pf_mask, pf_stride;
 	uint64_t *u_hash;
 	uint32_t *u_count;
 	uint8_t *u_block;
@@ -151,13 +153,18 @@ static void fx_release(fx *x)
 	memset(x, 0, sizeof *x);
 }
 
-static inline void fx_emit(fx *x, uint64_t h, unsigned blk)
+static inline uint64_t fx_mix(uint64_t h, unsigned blk)
 {
 	h = (h ^ seed_blk[blk]) * 0x9e3779b97f4a7c15ull;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
-	h += h == 0;
+	return h + (h == 0);
+}
+
+/* Adds the mixed feature hash h (fx_mix) of block blk. */
+static inline void fx_add(fx *x, uint64_t h, unsigned blk)
+{
 	if (x->filter) {
 		/* a feature the model does not have is dropped here, before it costs a
 		 * table insert and a lookup in the model (false positives are dropped
@@ -183,6 +190,15 @@ static inline void fx_emit(fx *x, uint64_t h, unsigned blk)
 	x->u_hash[u] = h;
 	x->u_count[u] = 1;
 	x->u_block[u] = (uint8_t)blk;
+	/* the model's record is fetched now, while the rest of the text is
+	 * being hashed; the lookup in loa_classify then finds it in cache */
+	if (x->pf_recs)
+		__builtin_prefetch(x->pf_recs + ((size_t)h & x->pf_mask) * x->pf_stride);
+}
+
+static inline void fx_emit(fx *x, uint64_t h, unsigned blk)
+{
+	fx_add(x, fx_mix(h, blk), blk);
 }
 
 static const char *tok_class(loa_tok_type t)
@@ -204,8 +220,17 @@ static int fx_tok(void *user, const loa_token *tok, const char *text)
 {
 	fx *x = user;
 	const char *cls = tok_class(tok->type);
-	uint64_t h = cls ? fnv_bytes(0xcbf29ce484222325ull, cls, strlen(cls))
-			 : fnv_bytes(0xcbf29ce484222325ull, text, tok->end - tok->start);
+	uint64_t h = 0xcbf29ce484222325ull;
+	unsigned high = 0; /* any byte >= 0x80 */
+	if (cls) {
+		h = fnv_bytes(h, cls, strlen(cls));
+	} else {
+		const unsigned char *p = (const unsigned char *)text;
+		for (size_t i = 0, n = tok->end - tok->start; i < n; i++) {
+			high |= p[i];
+			h = (h ^ p[i]) * FNV_PRIME;
+		}
+	}
 	x->ntok++;
 	if (x->f.word_max >= 1)
 		fx_emit(x, h, BLK_W);
@@ -216,8 +241,8 @@ static int fx_tok(void *user, const loa_token *tok, const char *text)
 			BLK_W);
 	if (x->f.fold_words) {
 		uint64_t fh = 0xcbf29ce484222325ull;
-		if (cls) {
-			fh = h;
+		if (cls || high < 0x80) {
+			fh = h; /* an ASCII token folds to itself, and its hash is the same */
 		} else {
 			const unsigned char *p = (const unsigned char *)text;
 			size_t n = tok->end - tok->start;
@@ -245,7 +270,7 @@ static int fx_tok(void *user, const loa_token *tok, const char *text)
 
 static int fx_reserve(fx *x, size_t emits)
 {
-	size_t need = 1024;
+	size_t need = 256;
 	while (need < 2 * emits + 2)
 		need <<= 1;
 	/* the previous text's entries are cleared one by one (cheap for short texts) */
@@ -293,13 +318,26 @@ static void fx_chars(fx *x, unsigned blk, unsigned nmin, unsigned nmax, bool fol
 {
 	const uint32_t *c = fold ? x->fcps : x->cps;
 	size_t n = x->ncps;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t h = 0xcbf29ce484222325ull;
-		for (unsigned k = 1; k <= nmax && i + k <= n; k++) {
-			h = (h ^ c[i + k - 1]) * FNV_PRIME;
-			if (k >= nmin)
-				fx_emit(x, h + k, blk);
+	/* in batches: the hashes of 32 positions first, with the words of the
+	 * model's filter they need prefetched, then the filter tests and inserts */
+	enum { BATCH = 32 };
+	uint64_t hs[BATCH * 8];
+	for (size_t i0 = 0; i0 < n; i0 += BATCH) {
+		size_t i1 = i0 + BATCH < n ? i0 + BATCH : n, nh = 0;
+		for (size_t i = i0; i < i1; i++) {
+			uint64_t h = 0xcbf29ce484222325ull;
+			for (unsigned k = 1; k <= nmax && i + k <= n; k++) {
+				h = (h ^ c[i + k - 1]) * FNV_PRIME;
+				if (k >= nmin) {
+					uint64_t m = fx_mix(h + k, blk);
+					hs[nh++] = m;
+					if (x->filter)
+						__builtin_prefetch(&x->filter[(key_fp(m) & x->filter_mask) >> 6]);
+				}
+			}
 		}
+		for (size_t j = 0; j < nh; j++)
+			fx_add(x, hs[j], blk);
 	}
 }
 
@@ -731,6 +769,9 @@ loa_classifier *loa_classifier_new(const loa_cls_model *m)
 	fx_init(&c->x, &m->f);
 	c->x.filter = m->filter;
 	c->x.filter_mask = m->filter_mask;
+	c->x.pf_recs = m->recs;
+	c->x.pf_mask = ((size_t)1 << m->bits) - 1;
+	c->x.pf_stride = m->stride;
 	c->probs = calloc(m->k, sizeof *c->probs);
 	c->dot = calloc((size_t)NBLOCKS * m->k, sizeof *c->dot);
 	c->idot = calloc((size_t)NBLOCKS * m->k, sizeof *c->idot);
@@ -909,7 +950,7 @@ void loa_cls_opts_default(loa_cls_opts *o)
 	o->tune_offsets = true;
 	o->max_features = 196000; /* a table of 2^18 slots: about 3 MB for 3 classes */
 	o->word_max = 2;
-	o->char_min = 1;
+	o->char_min = 2;
 	o->char_max = 5;
 	o->fold_min = 0;
 	o->fold_max = 0;
@@ -918,6 +959,7 @@ void loa_cls_opts_default(loa_cls_opts *o)
 	o->w_char = 1;
 	o->w_fold = 1;
 	o->len_value = 0.5f;
+	o->nb = true;
 	o->seed = 1;
 }
 
@@ -1122,9 +1164,11 @@ static void csr_release(csr *x)
 
 /* Dual coordinate descent for the L2-regularised L2-loss SVM (liblinear's
  * solver 1 without shrinking): min_w 1/2 |w|^2 + sum_i C_i max(0, 1 - y_i w.x_i)^2 */
+/* scale (may be NULL): a per-feature factor applied to x (the NB view);
+ * sq: the squared norm of each row of the (scaled) matrix. */
 static void svm_train(const csr *x, const uint32_t *rows, size_t nr, const int8_t *y,
-		      const double *ci, unsigned max_iter, uint64_t *rng, double *w, double *alpha,
-		      uint32_t *order)
+		      const double *ci, const double *scale, const double *sq, unsigned max_iter,
+		      uint64_t *rng, double *w, double *alpha, uint32_t *order)
 {
 	memset(w, 0, x->dim * sizeof *w);
 	for (size_t i = 0; i < nr; i++) {
@@ -1147,8 +1191,12 @@ static void svm_train(const csr *x, const uint32_t *rows, size_t nr, const int8_
 			const float *vx = x->val + x->start[r];
 			size_t nn = x->start[r + 1] - x->start[r];
 			double dot = 0;
-			for (size_t q = 0; q < nn; q++)
-				dot += w[ix[q]] * vx[q];
+			if (scale)
+				for (size_t q = 0; q < nn; q++)
+					dot += w[ix[q]] * (vx[q] * scale[ix[q]]);
+			else
+				for (size_t q = 0; q < nn; q++)
+					dot += w[ix[q]] * vx[q];
 			double dii = 0.5 / ci[i];
 			double g = y[i] * dot - 1 + dii * alpha[i];
 			double pg = alpha[i] == 0 && g > 0 ? 0 : g;
@@ -1159,11 +1207,15 @@ static void svm_train(const csr *x, const uint32_t *rows, size_t nr, const int8_
 			if (fabs(pg) < 1e-12)
 				continue;
 			double old = alpha[i];
-			double na = old - g / (x->sq[r] + dii);
+			double na = old - g / (sq[r] + dii);
 			alpha[i] = na > 0 ? na : 0;
 			double d = (alpha[i] - old) * y[i];
-			for (size_t q = 0; q < nn; q++)
-				w[ix[q]] += d * vx[q];
+			if (scale)
+				for (size_t q = 0; q < nn; q++)
+					w[ix[q]] += d * (vx[q] * scale[ix[q]]);
+			else
+				for (size_t q = 0; q < nn; q++)
+					w[ix[q]] += d * vx[q];
 		}
 		if (pgmax - pgmin < eps)
 			break;
@@ -1180,6 +1232,8 @@ typedef struct train_ctx {
 	uint32_t *rows, *order;
 	int8_t *yb;
 	double *ci, *alpha, *w;
+	double *r, *sqs; /* the NB view: per-feature log-count ratio [dim], row norms [rows] */
+	double *pos, *neg; /* feature presence counts [dim] */
 	uint64_t rng;
 	uint64_t done, total;
 } train_ctx;
@@ -1189,6 +1243,54 @@ static void tick(train_ctx *c)
 	c->done++;
 	if (c->t->o.progress)
 		c->t->o.progress(c->t->o.progress_user, c->done, c->total);
+}
+
+/* The NB view's ratios c->r[dim] for the labels c->yb of rows[0..nr), and
+ * the squared norms c->sqs of the scaled rows. The bias feature (the last)
+ * is not scaled. */
+static void nb_ratio(train_ctx *c, const uint32_t *rows, size_t nr, size_t dim)
+{
+	const csr *x = &c->x;
+	const double a = 1.0;
+	memset(c->pos, 0, dim * sizeof *c->pos);
+	memset(c->neg, 0, dim * sizeof *c->neg);
+	for (size_t i = 0; i < nr; i++) {
+		size_t r = rows[i];
+		double *cnt = c->yb[i] > 0 ? c->pos : c->neg;
+		for (size_t p = x->start[r]; p < x->start[r + 1]; p++)
+			cnt[x->idx[p]] += 1;
+	}
+	double sp = 0, sn = 0;
+	for (size_t j = 0; j + 1 < dim; j++) {
+		sp += a + c->pos[j];
+		sn += a + c->neg[j];
+	}
+	double ss = 0;
+	size_t used = 0;
+	for (size_t j = 0; j + 1 < dim; j++) {
+		if (c->pos[j] + c->neg[j] == 0) {
+			c->r[j] = 0; /* not in these rows (another fold's feature) */
+			continue;
+		}
+		c->r[j] = log((a + c->pos[j]) / sp) - log((a + c->neg[j]) / sn);
+		ss += c->r[j] * c->r[j];
+		used++;
+	}
+	double inv = ss > 0 ? 1.0 / sqrt(ss / (double)used) : 1.0;
+	for (size_t j = 0; j + 1 < dim; j++)
+		c->r[j] *= inv;
+	c->r[dim - 1] = 1.0;
+	for (size_t i = 0; i < x->rows; i++)
+		c->sqs[i] = 0;
+	for (size_t i = 0; i < nr; i++) {
+		size_t r = rows[i];
+		double sq = 0;
+		for (size_t p = x->start[r]; p < x->start[r + 1]; p++) {
+			double v = x->val[p] * c->r[x->idx[p]];
+			sq += v * v;
+		}
+		c->sqs[r] = sq;
+	}
 }
 
 /* Trains K one-vs-rest classifiers on rows[0..nr) into W[dim][k]. */
@@ -1205,13 +1307,27 @@ static void train_ovr(train_ctx *c, const uint32_t *rows, size_t nr, double cost
 		}
 		for (size_t i = 0; i < nr; i++)
 			c->yb[i] = c->y[rows[i]] == q ? 1 : -1;
-		svm_train(&c->x, rows, nr, c->yb, c->ci, c->t->o.max_iter, &c->rng, c->w, c->alpha,
-			  c->order);
+		svm_train(&c->x, rows, nr, c->yb, c->ci, NULL, c->x.sq, c->t->o.max_iter, &c->rng,
+			  c->w, c->alpha, c->order);
 		for (size_t j = 0; j < dim; j++)
 			W[j * k + q] = c->w[j];
+		if (c->t->o.nb) {
+			/* the second view (NBSVM, Wang & Manning 2012): the same rows
+			 * with each feature scaled by its log-count ratio for this class,
+			 * r_j = ln((a + p_j) / |a + p|) - ln((a + n_j) / |a + n|) with p, n the
+			 * numbers of texts of the class / of the rest holding feature j,
+			 * divided by the root mean square of r. The two scores are averaged,
+			 * and the weights fold into the same table:
+			 * (w.x + v.(r o x)) / 2 = ((w + v o r) / 2).x */
+			nb_ratio(c, rows, nr, dim);
+			svm_train(&c->x, rows, nr, c->yb, c->ci, c->r, c->sqs, c->t->o.max_iter,
+				  &c->rng, c->w, c->alpha, c->order);
+			for (size_t j = 0; j < dim; j++)
+				W[j * k + q] = 0.5 * (W[j * k + q] + c->w[j] * c->r[j]);
+		}
 		if (k == 2)
 			for (size_t j = 0; j < dim; j++)
-				W[j * k] = -c->w[j];
+				W[j * k] = -W[j * k + 1];
 		tick(c);
 	}
 }
@@ -1445,8 +1561,8 @@ static void tune_offsets(const double *S, const uint8_t *y, size_t n, unsigned k
 		bool moved = false;
 		for (unsigned q = 0; q < k; q++) {
 			double keep = off[q];
-			for (int g = -20; g <= 20; g++) {
-				off[q] = g * 0.05;
+			for (int g = -40; g <= 40; g++) {
+				off[q] = g * 0.025;
 				double f = macro_f1_of(S, y, n, k, off, NULL);
 				if (f > best + 1e-9) {
 					best = f;
@@ -1627,6 +1743,16 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 	c.ci = malloc(n * sizeof *c.ci);
 	c.alpha = malloc(n * sizeof *c.alpha);
 	c.w = malloc(dim * sizeof *c.w);
+	if (t->o.nb) {
+		c.r = malloc(dim * sizeof *c.r);
+		c.pos = malloc(dim * sizeof *c.pos);
+		c.neg = malloc(dim * sizeof *c.neg);
+		c.sqs = malloc(n * sizeof *c.sqs);
+		if (!c.r || !c.pos || !c.neg || !c.sqs) {
+			rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+			goto out;
+		}
+	}
 	W = malloc(dim * k * sizeof *W);
 	S = calloc(n * k, sizeof *S);
 	fold_of = malloc(n * sizeof *fold_of);
@@ -1715,6 +1841,10 @@ out:
 	free(c.ci);
 	free(c.alpha);
 	free(c.w);
+	free(c.r);
+	free(c.pos);
+	free(c.neg);
+	free(c.sqs);
 	free(W);
 	free(S);
 	free(fold_of);

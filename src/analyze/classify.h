@@ -6,10 +6,14 @@
  * dual coordinate descent as in liblinear), with balanced class weights,
  * over sparse TF-IDF features from the text room (docs/rooms/analyze.md):
  *   W  word unigrams and bigrams of the normalised tokens (LOA_NORM_MATCH)
- *   C  character 1–5-grams of the normalised, lower-cased text
- *   F  character 2–5-grams of the folded text (no diacritics), so comments
- *      written without diacritics meet the same n-grams
+ *   C  character 2–5-grams of the normalised, lower-cased text
+ *   F  word unigrams and bigrams of the folded text (no diacritics), so
+ *      comments written without diacritics meet the same n-grams
  *   L  a length bin (log2 of the number of tokens)
+ * Each class's model is the sum of two SVMs: one on these features and one
+ * on the same features scaled by the class's NB log-count ratios (NBSVM,
+ * Wang & Manning 2012); both are linear in the same features, so their
+ * weights are added into one table and prediction costs the same.
  * Each block is TF-IDF (1 + ln tf, smoothed idf) and L2-normalised, the
  * blocks are weighted and the whole vector L2-normalised again. Features
  * seen in fewer than min_df training texts are dropped.
@@ -114,12 +118,13 @@ typedef struct loa_cls_opts {
 	bool balanced;         /* class weights n / (K n_c); default true */
 	bool tune_c;           /* choose c from {0.1, 0.3, 1} by cross-validated macro-F1 */
 	bool tune_offsets;     /* tune per-class offsets for macro-F1 on the folds; default true */
+	bool nb;               /* add the NB-scaled view (NBSVM) to each class's model; default true */
 	unsigned max_features; /* keep the most frequent; 0 = all; default 196000 */
 	unsigned word_max;     /* word n-grams 1..word_max (1–3), default 2 */
-	unsigned char_min, char_max; /* default 1, 5 (0 = no C block) */
-	unsigned fold_min, fold_max; /* folded char n-grams, default 2, 5 (0 = none) */
-	unsigned fold_words;   /* folded word n-grams 1..fold_words (0–2), default 0 */
-	float w_word, w_char, w_fold; /* block weights, default 1, 1, 0.5 */
+	unsigned char_min, char_max; /* default 2, 5 (0 = no C block) */
+	unsigned fold_min, fold_max; /* folded char n-grams, default 0, 0 (none) */
+	unsigned fold_words;   /* folded word n-grams 1..fold_words (0–2), default 2 */
+	float w_word, w_char, w_fold; /* block weights, default 1, 1, 1 */
 	float len_value;       /* value of the length-bin feature, default 0.5 (0 = none) */
 	uint64_t seed;         /* default 1 */
 	const char *note;      /* stored in the model */

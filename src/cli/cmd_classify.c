@@ -354,7 +354,7 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 {
 	enum { O_TRAIN = CLI_OPT_FIRST_FREE, O_DEV, O_OUT, O_C, O_TUNE_C, O_FOLDS, O_MIN_DF,
 	       O_MAX_FEAT, O_WORDS, O_CHARS, O_FOLD, O_NO_BAL, O_OFFSETS, O_LEN, O_ITER, O_SEED,
-	       O_NOTE, O_WW, O_WC, O_WF, O_FOLD_WORDS, O_NO_OFFSETS, O_LABELS_FROM, O_TASK };
+	       O_NOTE, O_WW, O_WC, O_WF, O_FOLD_WORDS, O_NO_OFFSETS, O_LABELS_FROM, O_TASK, O_NB, O_NO_NB };
 	static const struct option opts[] = {
 		{"train", required_argument, NULL, O_TRAIN},
 		{"dev", required_argument, NULL, O_DEV},
@@ -374,6 +374,8 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		{"no-balance", no_argument, NULL, O_NO_BAL},
 		{"offsets", no_argument, NULL, O_OFFSETS},
 		{"no-offsets", no_argument, NULL, O_NO_OFFSETS},
+		{"nb", no_argument, NULL, O_NB},
+		{"no-nb", no_argument, NULL, O_NO_NB},
 		{"length", required_argument, NULL, O_LEN},
 		{"iter", required_argument, NULL, O_ITER},
 		{"seed", required_argument, NULL, O_SEED},
@@ -404,6 +406,8 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		case O_NO_BAL: o.balanced = false; break;
 		case O_OFFSETS: o.tune_offsets = true; break;
 		case O_NO_OFFSETS: o.tune_offsets = false; break;
+		case O_NB: o.nb = true; break;
+		case O_NO_NB: o.nb = false; break;
 		case O_C:
 			if (loa_parse_double(optarg, &dv) || !(dv > 0) || dv > 1e6)
 				return cli_usage_error("train", "--c phải là số dương / must be positive");
@@ -486,12 +490,13 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		const char *base = train ? strrchr(train, '/') : NULL;
 		snprintf(notebuf, sizeof notebuf,
 			 "train=%s%s c=%g%s folds=%u min_df=%u words=1-%u chars=%u-%u fold_chars=%u-%u "
-			 "fold_words=1-%u len=%g%s%s",
+			 "fold_words=1-%u len=%g%s%s%s",
 			 base ? base + 1 : train ? train : "",
 			 labels_from ? (train ? "+analysts' labels" : "analysts' labels") : "", o.c, o.tune_c ? "(tuned)" : "", o.folds, o.min_df,
 			 o.word_max, o.char_min, o.char_max, o.fold_min, o.fold_max, o.fold_words,
 			 (double)o.len_value,
-			 o.balanced ? " balanced" : "", o.tune_offsets ? " offsets" : "");
+			 o.balanced ? " balanced" : "", o.tune_offsets ? " offsets" : "",
+			 o.nb ? " nb" : "");
 		note = notebuf;
 	}
 	o.note = note;

@@ -55,6 +55,15 @@ echo "$out" | sed -n 2p | grep -q '^positive	' || fail "classify: positive"
 out=$(echo "tai nạn" | "$LOA" classify --model "$tmp/m.model" --all) || fail "classify --all"
 echo "$out" | grep -Eq '^negative	negative=[0-9.]+	neutral=[0-9.]+	positive=[0-9.]+$' || fail "--all: $out"
 
+# the NB view is on by default (the note records it); --no-nb trains without it
+grep -aq 'offsets nb' "$tmp/m.model" || fail "default note: nb"
+"$LOA" -q train classify --train "$tmp/train.tsv" --out "$tmp/plain.model" --min-df 1 --folds 3 \
+	--no-nb >/dev/null 2>&1 || fail "train --no-nb"
+grep -aq 'offsets nb' "$tmp/plain.model" && fail "--no-nb: note still says nb"
+cmp -s "$tmp/m.model" "$tmp/plain.model" && fail "--no-nb: same model"
+out=$(echo "tai nạn cháy nổ" | "$LOA" classify --model "$tmp/plain.model") || fail "classify (no nb)"
+echo "$out" | grep -q '^negative	' || fail "--no-nb model: $out"
+
 # bad models: truncated, another version, missing
 head -c 1000 "$tmp/m.model" >"$tmp/trunc.model"
 "$LOA" classify --model "$tmp/trunc.model" </dev/null 2>"$tmp/err"

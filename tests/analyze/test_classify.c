@@ -115,6 +115,64 @@ static void trains_and_predicts(void **state)
 	loa_cls_model_free(m);
 }
 
+/* Two classes (the mirrored one-vs-rest case), with or without the NB view. */
+static loa_cls_model *train_binary(bool nb)
+{
+	loa_cls_opts o;
+	loa_cls_opts_default(&o);
+	o.folds = 3;
+	o.min_df = 1;
+	o.nb = nb;
+	loa_cls_trainer *t = NULL;
+	loa_err err;
+	assert_int_equal(loa_cls_trainer_new(&t, &o, &err), LOA_OK);
+	char buf[512];
+	rng_state = 11;
+	for (int i = 0; i < 80; i++) {
+		make_text(buf, sizeof buf, pos_w, 8);
+		assert_int_equal(loa_cls_trainer_add(t, "positive", 8, buf, strlen(buf), &err), LOA_OK);
+		if (i % 2 == 0) { /* the negative class is the smaller one */
+			make_text(buf, sizeof buf, neg_w, 8);
+			assert_int_equal(loa_cls_trainer_add(t, "negative", 8, buf, strlen(buf), &err),
+					 LOA_OK);
+		}
+	}
+	loa_cls_model *m = NULL;
+	loa_cls_cv cv;
+	if (loa_cls_trainer_run(t, &m, &cv, &err))
+		fail_msg("train: %s", loa_err_msg(&err));
+	assert_true(cv.macro_f1 > 0.9);
+	loa_cls_trainer_free(t);
+	return m;
+}
+
+static void nb_view(void **state)
+{
+	loa_cls_model *with = train_binary(true), *without = train_binary(false);
+	loa_classifier *a = loa_classifier_new(with), *b = loa_classifier_new(without);
+	assert_non_null(a);
+	assert_non_null(b);
+	const char *neg = "Vụ tai nạn và cháy nổ gây thiệt hại, tử vong",
+		   *pos = "Thành phố tăng trưởng xuất sắc, người dân vui mừng";
+	loa_cls_result r1, r2;
+	/* both models get the two classes right, with probabilities that sum to 1 */
+	assert_string_equal(predict(a, with, neg, &r1), "negative");
+	assert_true(fabs(r1.probs[0] + r1.probs[1] - 1) < 1e-9);
+	assert_string_equal(predict(a, with, pos, &r1), "positive");
+	assert_string_equal(predict(b, without, neg, &r2), "negative");
+	assert_string_equal(predict(b, without, pos, &r2), "positive");
+	/* the NB view changes the weights: a mixed text gets another probability */
+	const char *mixed = "tai nạn thành công người dân";
+	assert_int_equal(loa_classify(a, mixed, strlen(mixed), &r1), LOA_OK);
+	assert_int_equal(loa_classify(b, mixed, strlen(mixed), &r2), LOA_OK);
+	assert_true(r1.prob < 0.999 && r2.prob < 0.999);
+	assert_true(fabs(r1.probs[0] - r2.probs[0]) > 1e-3);
+	loa_classifier_free(a);
+	loa_classifier_free(b);
+	loa_cls_model_free(with);
+	loa_cls_model_free(without);
+}
+
 static void probabilities(void **state)
 {
 	loa_cls_model *m = train_tiny(3);
@@ -310,6 +368,7 @@ int main(void)
 		cmocka_unit_test(round_trip),          cmocka_unit_test(bad_models),
 		cmocka_unit_test(empty_and_huge),      cmocka_unit_test(parse_lines),
 		cmocka_unit_test(trainer_errors),      cmocka_unit_test(scores),
+		cmocka_unit_test(nb_view),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
