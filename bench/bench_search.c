@@ -252,8 +252,10 @@ static void gen_query(loa_buf *q, bool allow_fields)
 	else if (kind < 67)
 		loa_buf_printf(q, "\"%s %s\" (%s OR \"%s %s\")", a.data, b.data, d.data, c.data,
 			       d.data);
-	else if (kind < 77)
+	else if (kind < 77 && j != i) /* not the pair itself: that matches nothing */
 		loa_buf_printf(q, "\"%s %s\" NOT \"%s %s\"", a.data, b.data, c.data, d.data);
+	else if (kind < 77)
+		loa_buf_printf(q, "\"%s %s\"", a.data, b.data);
 	else if (kind < 85)
 		loa_buf_printf(q, "\"%s %s\" NEAR/5 %s", a.data, b.data, d.data);
 	else if (kind < 92 && prefix3(a.data) < strlen(a.data))
@@ -332,6 +334,13 @@ static int mode_match(size_t n, size_t nq, size_t nfts)
 	}
 	double tm = cpu_secs(t0);
 	double mb = (double)total_bytes / 1e6;
+	if (getenv("LOA_BENCH_NO_FTS")) { /* profiling the matcher alone */
+		printf("match: queries=%zu articles=%zu mb=%.1f compile_s=%.2f match_s=%.2f "
+		       "mb_s=%.1f hits=%zu items_hit=%zu\n", nq, narts, mb, tc, tm, mb / tm, hits,
+		       items_hit);
+		loa_matcher_free(m);
+		return 0;
+	}
 	/* reference: each query through FTS5 separately, over an index of the same articles */
 	sqlite3 *db = mem_db();
 	build_fts(db, "loa");
@@ -443,6 +452,37 @@ static int cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+typedef struct idlist {
+	int64_t ids[LOA_SEARCH_MAX_LIMIT];
+	size_t n;
+} idlist;
+
+static int collect_id(void *arg, const loa_search_hit *h)
+{
+	idlist *l = arg;
+	if (l->n < LOA_SEARCH_MAX_LIMIT)
+		l->ids[l->n++] = h->item_id;
+	return 0;
+}
+
+static void report(const char *what, double *lat, size_t n, int64_t hits)
+{
+	if (n == 0)
+		return;
+	qsort(lat, n, sizeof(double), cmp_d);
+	printf("latency: order=%s queries=%zu p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f "
+	       "mean_hits=%.1f\n", what, n, lat[n / 2], lat[n * 9 / 10], lat[n * 99 / 100], lat[n - 1],
+	       (double)hits / (double)n);
+}
+
+/* p50/p99 of newest-first and relevance over every query; next to them, in
+ * the same run, on every LOA_BENCH_REF_EVERY-th query (default 10) and on
+ * every query with a prefix for newest-first (FTS5's own short prefixes
+ * take seconds to tens of seconds at 1M items), ours and the reference: FTS5's own prefixes (unbounded, as before prefix
+ * expansion), and for relevance ranking every match (no window). The order
+ * of the runs alternates per query. LOA_BENCH_REF=0 skips the reference;
+ * LOA_BENCH_NOSNIP=1 drops snippets, LOA_BENCH_WINDOW=N sets the window,
+ * LOA_BENCH_SLOW=1 lists queries over 50 ms (diagnosis). */
 static int mode_latency(const char *dbp, size_t nq)
 {
 	load(20000);
@@ -452,12 +492,21 @@ static int mode_latency(const char *dbp, size_t nq)
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
-	double *lat[2];
-	lat[0] = calloc(nq, sizeof(double));
-	lat[1] = calloc(nq, sizeof(double));
+	const char *e = getenv("LOA_BENCH_REF_EVERY");
+	int64_t ev = 0;
+	size_t every = e && !loa_parse_i64(e, &ev) && ev > 0 ? (size_t)ev : 10;
+	bool ref = !getenv("LOA_BENCH_REF") || strcmp(getenv("LOA_BENCH_REF"), "0") != 0;
+	/* 0 newest, 1 relevance, 2 newest reference, 3 relevance reference,
+	 * 4 and 5: 0 and 1 on the queries of the reference */
+	double *lat[6];
+	size_t nl[6] = {0, 0, 0, 0, 0, 0};
+	for (int o = 0; o < 6; o++)
+		lat[o] = calloc(nq, sizeof(double));
 	loa_buf q;
 	loa_buf_init(&q, 4096);
-	int64_t hits[2] = {0, 0};
+	int64_t hits[6] = {0, 0, 0, 0, 0, 0};
+	size_t bounded = 0, prefixed = 0, differ = 0;
+	static idlist got[4];
 	for (size_t i = 0; i < nq; i++) {
 		gen_query(&q, true);
 		loa_query *Q;
@@ -465,28 +514,63 @@ static int mode_latency(const char *dbp, size_t nq)
 			i--;
 			continue;
 		}
-		for (int o = 0; o < 2; o++) {
-			loa_search_opts so = {.order = o, .limit = 20, .now = LOA_TIME_NONE,
-					      .no_sync = true};
+		for (int k = 0; k < 4; k++) {
+			int o = i % 2 ? 3 - k : k;
+			/* relevance's reference (FTS5's own prefixes with their exact
+			 * forms too) is left out for prefixes: minutes each */
+			bool sampled = ref && (i % every == 0 || (o % 2 == 0 && strchr(q.data, '*')));
+			if (o >= 2 && !sampled)
+				continue;
+			loa_search_info info;
+			loa_search_opts so = {.order = o % 2, .limit = 20, .now = LOA_TIME_NONE,
+					      .no_sync = true, .info = &info,
+					      .no_snippet = getenv("LOA_BENCH_NOSNIP") != NULL};
+			if (getenv("LOA_BENCH_WINDOW") && o < 2)
+				loa_parse_i64(getenv("LOA_BENCH_WINDOW"), &so.rank_window);
+			if (o >= 2) {
+				so.prefix_all = true;
+				so.rank_window = INT64_MAX / 2;
+			}
 			int64_t c;
+			got[o].n = 0;
 			uint64_t t0 = loa_mono_ns();
-			if (loa_search_run(se, Q, &so, NULL, NULL, &c, &err))
+			if (loa_search_run(se, Q, &so, collect_id, &got[o], &c, &err))
 				fprintf(stderr, "%s: %s\n", q.data, err.msg);
-			lat[o][i] = secs(t0) * 1000;
-			if (lat[o][i] > 200 && getenv("LOA_BENCH_SLOW"))
-				fprintf(stderr, "slow %s %.0f ms: %s\n", o ? "relevance" : "newest",
-					lat[o][i], q.data);
+			double ms = secs(t0) * 1000;
+			lat[o][nl[o]++] = ms;
+			if (ms > 50 && getenv("LOA_BENCH_SLOW"))
+				fprintf(stderr, "slow %d %.0f ms: %s\n", o, ms, q.data);
 			hits[o] += c;
+			if (o < 2 && sampled) {
+				lat[o + 4][nl[o + 4]++] = ms;
+				hits[o + 4] += c;
+			}
+			if (o == 0) {
+				prefixed += info.prefixes > 0;
+				bounded += info.bounded > 0;
+			}
 		}
+		if (ref && (i % every == 0 || strchr(q.data, '*')) &&
+		    (got[0].n != got[2].n ||
+		     memcmp(got[0].ids, got[2].ids, got[0].n * sizeof got[0].ids[0])))
+			differ++;
 		loa_query_free(Q);
 	}
-	for (int o = 0; o < 2; o++) {
-		qsort(lat[o], nq, sizeof(double), cmp_d);
-		printf("latency: order=%s queries=%zu p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f "
-		       "mean_hits=%.1f\n", o ? "relevance" : "newest", nq, lat[o][nq / 2],
-		       lat[o][nq * 9 / 10], lat[o][nq * 99 / 100], lat[o][nq - 1],
-		       (double)hits[o] / (double)nq);
-	}
+	report("newest", lat[0], nl[0], hits[0]);
+	report("relevance", lat[1], nl[1], hits[1]);
+	report("newest_sampled", lat[4], nl[4], hits[4]);
+	report("newest_fts5_prefix_ref", lat[2], nl[2], hits[2]);
+	report("relevance_sampled", lat[5], nl[5], hits[5]);
+	report("relevance_unbounded_ref", lat[3], nl[3], hits[3]);
+	for (int o = 0; o < 2 && ref && nl[2]; o++)
+		printf("latency: order=%s ratio_p50=%.3f ratio_p99=%.3f (ours/ref, same queries)\n",
+		       o ? "relevance" : "newest", lat[4 + o][nl[4 + o] / 2] / lat[2 + o][nl[2 + o] / 2],
+		       lat[4 + o][nl[4 + o] * 99 / 100] / lat[2 + o][nl[2 + o] * 99 / 100]);
+	printf("latency: queries_with_prefix=%zu bounded=%zu sampled_newest_pages_differing_from_ref=%zu"
+	       "\n", prefixed, bounded, differ);
+	for (int o = 0; o < 6; o++)
+		free(lat[o]);
+	loa_buf_release(&q);
 	loa_search_close(se);
 	return 0;
 }

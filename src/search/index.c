@@ -8,6 +8,7 @@
 #include "core/map.h"
 #include "core/vec.h"
 #include "core/str.h"
+#include "core/utf8.h"
 #include "text/fts5_tok.h"
 #include "text/text.h"
 
@@ -33,8 +34,12 @@ static const char schema_v2_from_v1[] =
 	"INSERT INTO search_pending(item_id, op) SELECT id, 'i' FROM items;\n"
 	"UPDATE search_meta SET value = '2' WHERE key = 'schema';\n";
 
-/* Schema of the search room, version 2. Everything is prefixed search_. */
-static const char schema_v2[] =
+/* Version 3: the vocabulary of folded terms (prefix expansion, search.c). */
+#define VOCAB_SQL \
+	"CREATE TABLE search_vocab(term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;\n"
+
+/* Schema of the search room, version 3. Everything is prefixed search_. */
+static const char schema_v3[] =
 	"CREATE TABLE IF NOT EXISTS search_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
 	"CREATE TABLE search_doc(docid INTEGER PRIMARY KEY, item_id INTEGER NOT NULL UNIQUE);\n"
 	"CREATE VIEW search_src AS SELECT d.docid AS docid, i.title AS title, i.text AS text\n"
@@ -71,8 +76,9 @@ static const char schema_v2[] =
 	"  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, last_error TEXT,\n"
 	"  created_at INTEGER NOT NULL);\n"
 	"CREATE INDEX search_delivery_due ON search_delivery(state, next_at);\n"
+	VOCAB_SQL
 	"INSERT INTO search_pending(item_id, op) SELECT id, 'i' FROM items;\n"
-	"INSERT INTO search_meta(key, value) VALUES('schema', '2');\n";
+	"INSERT INTO search_meta(key, value) VALUES('schema', '3');\n";
 
 int loa__search_dberr(loa_search *s, int rc, const char *what, loa_err *err)
 {
@@ -140,6 +146,133 @@ static int scalar_i64(loa_search *s, const char *sql, int64_t *out, loa_err *err
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? LOA_OK : loa__search_dberr(s, rc, sql, err);
 }
 
+static const char *ctext(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int step_done(loa_search *s, sqlite3_stmt *st, const char *what, loa_err *err)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? LOA_OK : loa__search_dberr(s, rc, what, err);
+}
+
+/* ---- vocabulary --------------------------------------------------------
+ * search_vocab holds every folded term of the index that starts with a
+ * letter (no numbers, no "_" bigrams, no exact forms: those sit at the
+ * position of their folded form) and how often it occurs. search.c expands a
+ * prefix into the commonest terms that have it. Counts change by batches:
+ * a map of deltas per transaction, flushed before COMMIT. */
+
+typedef struct vocab_acc {
+	loa_map *m;
+	intptr_t sign;
+	int rc;
+} vocab_acc;
+
+static bool vocab_letter(const char *t, size_t n)
+{
+	unsigned char c = (unsigned char)t[0];
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z';
+	uint32_t cp;
+	loa_utf8_decode((const unsigned char *)t, n, &cp);
+	return loa_text_is_letter(cp);
+}
+
+static int vocab_term(void *user, const char *term, size_t n, int pos)
+{
+	(void)pos;
+	vocab_acc *a = user;
+	if (n == 0 || !vocab_letter(term, n))
+		return 0;
+	intptr_t c = (intptr_t)loa_map_get(a->m, term, n);
+	if (loa_map_set(a->m, term, n, (void *)(c + a->sign))) {
+		a->rc = LOA_ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+/* Adds (sign 1) or removes (-1) the terms of s to the deltas in m. */
+static int vocab_count(loa_map *m, const char *s, intptr_t sign)
+{
+	if (!s || !*s)
+		return LOA_OK;
+	vocab_acc a = {m, sign, LOA_OK};
+	int r = loa_text_fts5_terms(s, strlen(s), vocab_term, &a);
+	return a.rc ? a.rc : r == LOA_ENOMEM ? LOA_ENOMEM : LOA_OK;
+}
+
+/* Writes the deltas of m to search_vocab and empties m. */
+static int vocab_flush(loa_search *s, loa_map *m, loa_err *err)
+{
+	if (m->count == 0)
+		return LOA_OK;
+	sqlite3_stmt *up = NULL, *del = NULL;
+	int rc = LOA_OK, r;
+	if ((r = sqlite3_prepare_v2(s->db, "INSERT INTO search_vocab(term, n) VALUES(?1, ?2) "
+				    "ON CONFLICT(term) DO UPDATE SET n = n + excluded.n", -1, &up,
+				    NULL)) != SQLITE_OK ||
+	    (r = sqlite3_prepare_v2(s->db, "DELETE FROM search_vocab WHERE term = ?1 AND n <= 0", -1,
+				    &del, NULL)) != SQLITE_OK) {
+		rc = loa__search_dberr(s, r, "vocab", err);
+		goto out;
+	}
+	loa_map_entry *e;
+	for (size_t it = 0; !rc && loa_map_next(m, &it, &e);) {
+		intptr_t d = (intptr_t)e->value;
+		if (d == 0)
+			continue;
+		sqlite3_bind_text(up, 1, e->key, (int)e->klen, SQLITE_STATIC);
+		sqlite3_bind_int64(up, 2, (int64_t)d);
+		rc = step_done(s, up, "vocab", err);
+		if (!rc && d < 0) {
+			sqlite3_bind_text(del, 1, e->key, (int)e->klen, SQLITE_STATIC);
+			rc = step_done(s, del, "vocab", err);
+		}
+	}
+out:
+	sqlite3_finalize(up);
+	sqlite3_finalize(del);
+	loa_map_release(m);
+	loa_map_init(m, NULL);
+	return rc;
+}
+
+/* Counts the terms of every indexed item again (schema 2 -> 3). */
+static int vocab_build(loa_search *s, loa_err *err)
+{
+	sqlite3_stmt *st;
+	int r = sqlite3_prepare_v2(s->db, "SELECT i.title, i.text FROM search_doc d JOIN items i "
+				   "ON i.id = d.item_id", -1, &st, NULL);
+	if (r != SQLITE_OK)
+		return loa__search_dberr(s, r, "vocab", err);
+	loa_map m;
+	loa_map_init(&m, NULL);
+	int rc = LOA_OK;
+	int64_t n = 0;
+	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = vocab_count(&m, ctext(st, 0), 1);
+		if (!rc)
+			rc = vocab_count(&m, ctext(st, 1), 1);
+		if (!rc && ++n % 100000 == 0)
+			rc = vocab_flush(s, &m, err);
+	}
+	if (rc == LOA_ENOMEM)
+		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	if (!rc && r != SQLITE_DONE)
+		rc = loa__search_dberr(s, r, "vocab", err);
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = vocab_flush(s, &m, err);
+	loa_map_release(&m);
+	if (!rc)
+		loa_info("search.vocab", "items=%lld", (long long)n);
+	return rc;
+}
+
 static int ensure_schema(loa_search *s, loa_err *err)
 {
 	int64_t have;
@@ -167,15 +300,25 @@ static int ensure_schema(loa_search *s, loa_err *err)
 		goto fail;
 	}
 	if (version < 1) {
-		if ((rc = loa__search_exec(s, schema_v2, err)))
+		if ((rc = loa__search_exec(s, schema_v3, err)))
 			goto fail;
-		loa_info("search.schema", "version=2");
-	} else if (version < 2) {
+		loa_info("search.schema", "version=3");
+		return loa__search_exec(s, "COMMIT", err);
+	}
+	if (version < 2) {
 		/* the terms changed: rebuilt by the next sync (loa search --reindex
 		 * does the same by hand) */
 		if ((rc = loa__search_exec(s, schema_v2_from_v1, err)))
 			goto fail;
 		loa_info("search.schema", "version=2 from=1 reindex=queued");
+	}
+	if (version < 3) {
+		/* the vocabulary, counted from what is indexed (nothing after 1 -> 2) */
+		if ((rc = loa__search_exec(s, VOCAB_SQL "UPDATE search_meta SET value = '3' "
+					   "WHERE key = 'schema';", err)) ||
+		    (rc = vocab_build(s, err)))
+			goto fail;
+		loa_info("search.schema", "version=3 from=%lld", (long long)version);
 	}
 	return loa__search_exec(s, "COMMIT", err);
 fail:
@@ -283,24 +426,12 @@ static const char *const sync_sql[Q__N] = {
 	[Q_PEND_DEL] = "DELETE FROM search_pending WHERE item_id = ?1",
 };
 
-static const char *ctext(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-static int step_done(loa_search *s, sqlite3_stmt *st, const char *what, loa_err *err)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? LOA_OK : loa__search_dberr(s, rc, what, err);
-}
-
 /* Indexes one item: removes what the index holds for it (its values then
  * were old_title/old_text when op is 'u'/'d', else the current ones), then
  * adds the current version. */
 static int sync_item(loa_search *s, sqlite3_stmt **q, int64_t item, const char *op,
-		     sqlite3_value *old_title, sqlite3_value *old_text, loa_search_item_cb cb,
-		     void *arg, bool *indexed, loa_err *err)
+		     sqlite3_value *old_title, sqlite3_value *old_text, loa_map *vocab,
+		     loa_search_item_cb cb, void *arg, bool *indexed, loa_err *err)
 {
 	int rc = LOA_OK;
 	*indexed = false;
@@ -323,6 +454,11 @@ static int sync_item(loa_search *s, sqlite3_stmt **q, int64_t item, const char *
 		if (op[0] == 'u' || op[0] == 'd') {
 			sqlite3_bind_value(d, 2, old_title);
 			sqlite3_bind_value(d, 3, old_text);
+			if ((rc = vocab_count(vocab, (const char *)sqlite3_value_text(old_title), -1)) ||
+			    (rc = vocab_count(vocab, (const char *)sqlite3_value_text(old_text), -1))) {
+				rc = loa_err_set(err, rc, "hết bộ nhớ / out of memory");
+				goto out;
+			}
 		} else if (exists) {
 			sqlite3_bind_value(d, 2, sqlite3_column_value(q[Q_ITEM], 0));
 			sqlite3_bind_value(d, 3, sqlite3_column_value(q[Q_ITEM], 1));
@@ -359,6 +495,13 @@ static int sync_item(loa_search *s, sqlite3_stmt **q, int64_t item, const char *
 		sqlite3_bind_value(q[Q_FTS_INS], 3, sqlite3_column_value(q[Q_ITEM], 1));
 		if ((rc = step_done(s, q[Q_FTS_INS], "fts insert", err)))
 			goto out;
+		/* the vocabulary: the new terms (an 'i' of an indexed item changes none) */
+		if (!(had && op[0] == 'i') &&
+		    ((rc = vocab_count(vocab, ctext(q[Q_ITEM], 0), 1)) ||
+		     (rc = vocab_count(vocab, ctext(q[Q_ITEM], 1), 1)))) {
+			rc = loa_err_set(err, rc, "hết bộ nhớ / out of memory");
+			goto out;
+		}
 		*indexed = true;
 		if (cb) {
 			loa_search_item it = {
@@ -390,6 +533,8 @@ int loa_search_sync(loa_search *s, loa_search_item_cb cb, void *arg, int64_t *n,
 	int64_t done = 0;
 	int rc = LOA_OK;
 	LOA_VEC(int64_t) items = {0};
+	loa_map vocab;
+	loa_map_init(&vocab, NULL);
 	if (n)
 		*n = 0;
 	for (int i = 0; i < Q__N; i++) {
@@ -418,7 +563,8 @@ int loa_search_sync(loa_search *s, loa_search_item_cb cb, void *arg, int64_t *n,
 			bool indexed;
 			rc = sync_item(s, q, item, ctext(q[Q_PENDING], 2),
 				       sqlite3_column_value(q[Q_PENDING], 3),
-				       sqlite3_column_value(q[Q_PENDING], 4), cb, arg, &indexed, err);
+				       sqlite3_column_value(q[Q_PENDING], 4), &vocab, cb, arg, &indexed,
+				       err);
 			if (rc)
 				break;
 			done += indexed;
@@ -437,6 +583,12 @@ int loa_search_sync(loa_search *s, loa_search_item_cb cb, void *arg, int64_t *n,
 		items.len = 0;
 		if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
 			rc = loa__search_dberr(s, r, "pending", err);
+		if (!rc) {
+			rc = vocab_flush(s, &vocab, err);
+		} else {
+			loa_map_release(&vocab);
+			loa_map_init(&vocab, NULL);
+		}
 		if (rc) {
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			goto out;
@@ -448,6 +600,7 @@ int loa_search_sync(loa_search *s, loa_search_item_cb cb, void *arg, int64_t *n,
 	}
 out:
 	loa_vec_release(&items);
+	loa_map_release(&vocab);
 	for (int i = 0; i < Q__N; i++)
 		sqlite3_finalize(q[i]);
 	if (n)
@@ -462,6 +615,7 @@ int loa_search_reindex(loa_search *s, int64_t *n, loa_err *err)
 	int rc = loa__search_exec(s, "BEGIN IMMEDIATE;"
 				  "DELETE FROM search_pending;"
 				  "DELETE FROM search_doc;"
+				  "DELETE FROM search_vocab;"
 				  "INSERT INTO search_fts(search_fts) VALUES('delete-all');"
 				  "INSERT INTO search_pending(item_id, op) SELECT id, 'i' FROM items;"
 				  "COMMIT", err);

@@ -10,6 +10,8 @@
 #include "core/str.h"
 #include "core/utf8.h"
 #include "core/vec.h"
+#include "text/fts5_tok.h"
+#include "text/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,199 @@
 #define TITLE_WEIGHT 4.0
 #define RECENCY_DAYS 90.0
 
+/* ---- prefix expansion ------------------------------------------------- */
+
+/* FTS5 evaluates `"xay" *` by merging the doclists of every term with the
+ * prefix into one before it returns a row, which takes seconds for a short
+ * prefix over a million items. An OR of the terms themselves is merged
+ * lazily in descending docid order, so newest-first stops after a page. */
+typedef LOA_VEC(char *) strvec;
+
+typedef struct expansion {
+	const loa_qnode *x; /* the prefix TERM */
+	strvec lead;        /* folded terms before the prefix (a phrase prefix "xây dựn*") */
+	strvec terms;       /* the terms it expands to, commonest first */
+	bool native;        /* FTS5's own prefix instead (exact) */
+	bool bounded;       /* more than LOA_SEARCH_PREFIX_TERMS terms: the commonest only */
+	int64_t total;      /* terms with the prefix (bounded ones) */
+} expansion;
+
+typedef LOA_VEC(expansion) expansions;
+
+static void strvec_release(strvec *v)
+{
+	for (size_t i = 0; i < v->len; i++)
+		free(v->items[i]);
+	loa_vec_release(v);
+}
+
+static void expansions_release(expansions *e)
+{
+	for (size_t i = 0; i < e->len; i++) {
+		strvec_release(&e->items[i].lead);
+		strvec_release(&e->items[i].terms);
+	}
+	loa_vec_release(e);
+}
+
+static const expansion *expansion_of(const expansions *e, const loa_qnode *x)
+{
+	for (size_t i = 0; e && i < e->len; i++)
+		if (e->items[i].x == x)
+			return &e->items[i];
+	return NULL;
+}
+
+static int push_str(strvec *v, const char *s, size_t n)
+{
+	char *c = malloc(n + 1);
+	if (!c)
+		return LOA_ENOMEM;
+	memcpy(c, s, n);
+	c[n] = '\0';
+	if (loa_vec_push(v, c)) {
+		free(c);
+		return LOA_ENOMEM;
+	}
+	return LOA_OK;
+}
+
+static int take_term(void *user, const char *t, size_t n, int pos)
+{
+	(void)pos;
+	return push_str(user, t, n) ? 1 : 0;
+}
+
+typedef struct expander {
+	loa_search *s;
+	sqlite3_stmt *top, *count;
+	expansions *out;
+	loa_search_info *info;
+	int rc;
+} expander;
+
+/* Expands the prefix TERM x (negative: under an odd number of NOTs). */
+static int expand_one(expander *E, const loa_qnode *x, bool negative)
+{
+	expansion e = {.x = x, .native = true};
+	strvec all = {0};
+	int rc = LOA_OK;
+	int r = loa_text_fts5_terms(x->text, strlen(x->text), take_term, &all);
+	if (r) {
+		rc = LOA_ENOMEM;
+		goto out;
+	}
+	/* the last term is the prefix; one that starts with a digit is left to FTS5 */
+	const char *p = all.len ? all.items[all.len - 1] : "";
+	unsigned char c0 = (unsigned char)p[0];
+	uint32_t cp = c0;
+	if (c0 >= 0x80)
+		loa_utf8_decode((const unsigned char *)p, strlen(p), &cp);
+	if (!*p || !((c0 >= 'a' && c0 <= 'z') || (c0 >= 0x80 && loa_text_is_letter(cp))))
+		goto push;
+	char hi[LOA_QUERY_MAX_LEN + 2];
+	size_t pn = strlen(p);
+	if (pn + 1 >= sizeof hi)
+		goto push;
+	memcpy(hi, p, pn);
+	hi[pn] = (char)0xff; /* above every UTF-8 continuation of p */
+	sqlite3_bind_text(E->top, 1, p, (int)pn, SQLITE_STATIC);
+	sqlite3_bind_text(E->top, 2, hi, (int)pn + 1, SQLITE_STATIC);
+	sqlite3_bind_int(E->top, 3, LOA_SEARCH_PREFIX_TERMS + 1);
+	while (!rc && (r = sqlite3_step(E->top)) == SQLITE_ROW) {
+		if (e.terms.len == LOA_SEARCH_PREFIX_TERMS) {
+			e.bounded = true;
+			break;
+		}
+		rc = push_str(&e.terms, (const char *)sqlite3_column_text(E->top, 0),
+			      (size_t)sqlite3_column_bytes(E->top, 0));
+	}
+	if (!rc && r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = LOA_EDB;
+	sqlite3_reset(E->top);
+	if (!rc && e.bounded) {
+		sqlite3_bind_text(E->count, 1, p, (int)pn, SQLITE_STATIC);
+		sqlite3_bind_text(E->count, 2, hi, (int)pn + 1, SQLITE_STATIC);
+		if (sqlite3_step(E->count) == SQLITE_ROW)
+			e.total = sqlite3_column_int64(E->count, 0);
+		sqlite3_reset(E->count);
+	}
+	if (rc)
+		goto out;
+	/* none: nothing has the prefix, FTS5 finds that at once; bounded under
+	 * NOT: excluding only the commonest would let the others through */
+	e.native = e.terms.len == 0 || (e.bounded && negative);
+	if (e.native) {
+		strvec_release(&e.terms);
+		e.bounded = false;
+	} else {
+		for (size_t i = 0; i + 1 < all.len && !rc; i++)
+			rc = push_str(&e.lead, all.items[i], strlen(all.items[i]));
+		if (E->info) {
+			E->info->prefixes++;
+			if (e.bounded) {
+				size_t k = strlen(E->info->note);
+				E->info->bounded++;
+				snprintf(E->info->note + k, sizeof E->info->note - k, "%s%s*: %d/%lld",
+					 k ? "; " : "", x->text, LOA_SEARCH_PREFIX_TERMS,
+					 (long long)e.total);
+			}
+		}
+		if (e.bounded)
+			loa_info("search.prefix", "prefix=%s terms=%d of=%lld bounded=1", p,
+				 LOA_SEARCH_PREFIX_TERMS, (long long)e.total);
+	}
+push:
+	if (!rc && loa_vec_push(E->out, e))
+		rc = LOA_ENOMEM;
+	else if (!rc)
+		memset(&e, 0, sizeof e);
+out:
+	strvec_release(&e.lead);
+	strvec_release(&e.terms);
+	strvec_release(&all);
+	return rc;
+}
+
+static void expand_walk(expander *E, const loa_qnode *x, bool negative)
+{
+	if (E->rc)
+		return;
+	if (x->kind == LOA_QN_TERM) {
+		if (x->prefix)
+			E->rc = expand_one(E, x, negative);
+		return;
+	}
+	for (size_t i = 0; i < x->nkids; i++)
+		expand_walk(E, x->kids[i], x->kind == LOA_QN_NOT ? !negative : negative);
+}
+
+/* Fills out with the expansion of every prefix of q (none with prefix_all). */
+static int expand(loa_search *s, const loa_query *q, const loa_search_opts *o, expansions *out,
+		  loa_err *err)
+{
+	if (o && o->prefix_all)
+		return LOA_OK;
+	expander E = {.s = s, .out = out, .info = o ? o->info : NULL};
+	int r;
+	if ((r = sqlite3_prepare_v2(s->db, "SELECT term FROM search_vocab WHERE term >= ?1 AND "
+				    "term < ?2 ORDER BY n DESC, term LIMIT ?3", -1, &E.top,
+				    NULL)) != SQLITE_OK ||
+	    (r = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM search_vocab WHERE term >= ?1 "
+				    "AND term < ?2", -1, &E.count, NULL)) != SQLITE_OK) {
+		sqlite3_finalize(E.top);
+		return loa__search_dberr(s, r, "prefix", err);
+	}
+	expand_walk(&E, q->root, false);
+	sqlite3_finalize(E.top);
+	sqlite3_finalize(E.count);
+	if (E.rc == LOA_EDB)
+		return loa__search_dberr(s, sqlite3_errcode(s->db), "prefix", err);
+	if (E.rc)
+		return loa_err_set(err, E.rc, "hết bộ nhớ / out of memory");
+	return LOA_OK;
+}
+
 /* ---- compiling -------------------------------------------------------- */
 
 typedef struct bind {
@@ -30,6 +225,7 @@ typedef struct bind {
 } bind;
 
 typedef struct plan {
+	const expansions *ex; /* prefix expansions (may be NULL: FTS5's own prefixes) */
 	loa_buf match; /* main MATCH expression, empty = none */
 	loa_buf where; /* extra SQL conditions, each starting with " AND " */
 	LOA_VEC(bind) binds; /* for `where`, numbered from ?10 */
@@ -41,8 +237,8 @@ typedef struct plan {
 static void plan_init(plan *p)
 {
 	memset(p, 0, sizeof *p);
-	loa_buf_init(&p->match, 1 << 16);
-	loa_buf_init(&p->where, 1 << 16);
+	loa_buf_init(&p->match, 1 << 20);
+	loa_buf_init(&p->where, 1 << 20);
 	p->lo = loa__docid_of_time(-LOA_DOCID_TMAX);
 	p->hi = loa__docid_of_time(LOA_DOCID_TMAX);
 }
@@ -106,12 +302,80 @@ static void emit_phrase(loa_buf *b, const loa_qnode *t, const char *pre, int *rc
 		*rc |= loa_buf_puts(b, " *");
 }
 
-static void emit(loa_buf *b, const loa_qnode *x, bool boost, int *rc)
+/* One phrase of an expanded prefix: its lead terms and the i-th term. */
+static void emit_expanded_phrase(loa_buf *b, const expansion *e, size_t i, int *rc)
+{
+	loa_buf t;
+	loa_buf_init(&t, LOA_QUERY_MAX_LEN * 4);
+	for (size_t k = 0; k < e->lead.len; k++) {
+		*rc |= loa_buf_puts(&t, e->lead.items[k]);
+		*rc |= loa_buf_putc(&t, ' ');
+	}
+	*rc |= loa_buf_puts(&t, e->terms.items[i]);
+	quoted(b, "", t.data ? t.data : "", rc);
+	loa_buf_release(&t);
+}
+
+/* NEAR with expanded prefixes: an OR of NEARs over every combination of
+ * their terms when there are at most LOA_SEARCH_PREFIX_TERMS, else false. */
+static bool emit_near_expanded(loa_buf *b, const loa_qnode *x, const expansions *ex,
+			       const char *col, int *rc)
+{
+	const expansion *e[LOA_QUERY_MAX_NODES];
+	size_t combos = 1, nexp = 0;
+	for (size_t i = 0; i < x->nkids && i < LOA_QUERY_MAX_NODES; i++) {
+		e[i] = x->kids[i]->prefix ? expansion_of(ex, x->kids[i]) : NULL;
+		if (x->kids[i]->prefix && (!e[i] || e[i]->native))
+			return false;
+		if (e[i]) {
+			nexp++;
+			combos *= e[i]->terms.len;
+			if (combos > LOA_SEARCH_PREFIX_TERMS)
+				return false;
+		}
+	}
+	if (nexp == 0 || x->nkids > LOA_QUERY_MAX_NODES)
+		return false;
+	*rc |= loa_buf_putc(b, '(');
+	for (size_t c = 0; c < combos; c++) {
+		if (c)
+			*rc |= loa_buf_puts(b, " OR ");
+		*rc |= loa_buf_printf(b, "%sNEAR(", col);
+		size_t rest = c;
+		for (size_t i = 0; i < x->nkids; i++) {
+			if (i)
+				*rc |= loa_buf_putc(b, ' ');
+			if (e[i]) {
+				emit_expanded_phrase(b, e[i], rest % e[i]->terms.len, rc);
+				rest /= e[i]->terms.len;
+			} else {
+				emit_phrase(b, x->kids[i], "", rc);
+			}
+		}
+		*rc |= loa_buf_printf(b, ", %d)", x->near);
+	}
+	*rc |= loa_buf_putc(b, ')');
+	return true;
+}
+
+static void emit(loa_buf *b, const loa_qnode *x, bool boost, const expansions *ex, int *rc)
 {
 	const char *col = "";
+	const expansion *e;
 	switch (x->kind) {
 	case LOA_QN_TERM:
 		col = x->field == LOA_QF_TITLE ? "title : " : "";
+		if (x->prefix && (e = expansion_of(ex, x)) && !e->native) {
+			/* the OR of its terms (no exact-form boost: that would be
+			 * FTS5's own prefix over the exact forms again) */
+			*rc |= loa_buf_putc(b, '(');
+			for (size_t i = 0; i < e->terms.len; i++) {
+				*rc |= loa_buf_printf(b, "%s%s", i ? " OR " : "", col);
+				emit_expanded_phrase(b, e, i, rc);
+			}
+			*rc |= loa_buf_putc(b, ')');
+			return;
+		}
 		if (boost && (x->diacritics || (!x->prefix && strchr(x->text, ' ')))) {
 			/* both forms: the exact one scores on top of the folded one;
 			 * a name ("Hà Nội": two capitalised syllables) also as its
@@ -134,6 +398,8 @@ static void emit(loa_buf *b, const loa_qnode *x, bool boost, int *rc)
 		return;
 	case LOA_QN_NEAR:
 		col = x->kids[0]->field == LOA_QF_TITLE ? "title : " : "";
+		if (emit_near_expanded(b, x, ex, col, rc))
+			return;
 		*rc |= loa_buf_printf(b, "%sNEAR(", col);
 		for (size_t i = 0; i < x->nkids; i++) {
 			if (i)
@@ -147,7 +413,7 @@ static void emit(loa_buf *b, const loa_qnode *x, bool boost, int *rc)
 		for (size_t i = 0; i < x->nkids; i++) {
 			if (i)
 				*rc |= loa_buf_puts(b, " OR ");
-			emit(b, x->kids[i], boost, rc);
+			emit(b, x->kids[i], boost, ex, rc);
 		}
 		*rc |= loa_buf_putc(b, ')');
 		return;
@@ -160,14 +426,14 @@ static void emit(loa_buf *b, const loa_qnode *x, bool boost, int *rc)
 			if (!first)
 				*rc |= loa_buf_puts(b, " AND ");
 			first = false;
-			emit(b, x->kids[i], boost, rc);
+			emit(b, x->kids[i], boost, ex, rc);
 		}
 		*rc |= loa_buf_putc(b, ')');
 		for (size_t i = 0; i < x->nkids; i++) {
 			if (x->kids[i]->kind != LOA_QN_NOT)
 				continue;
 			*rc |= loa_buf_puts(b, " NOT (");
-			emit(b, x->kids[i]->kids[0], false, rc);
+			emit(b, x->kids[i]->kids[0], false, ex, rc);
 			*rc |= loa_buf_putc(b, ')');
 		}
 		return;
@@ -202,8 +468,8 @@ static void sql_expr(plan *p, const loa_qnode *x)
 	int rc = 0;
 	if (expressible(x)) {
 		loa_buf m;
-		loa_buf_init(&m, 1 << 16);
-		emit(&m, x, false, &rc);
+		loa_buf_init(&m, 1 << 20);
+		emit(&m, x, false, p->ex, &rc);
 		if (!rc) {
 			int n = bind_text(p, m.data);
 			rc |= loa_buf_printf(w, "d.docid IN (SELECT rowid FROM search_fts WHERE "
@@ -277,10 +543,11 @@ static void sql_expr(plan *p, const loa_qnode *x)
 	p->rc |= rc;
 }
 
-static int compile(const loa_query *q, bool boost, plan *p)
+static int compile(const loa_query *q, bool boost, const expansions *ex, plan *p)
 {
 	plan_init(p);
 	p->boost = boost;
+	p->ex = ex;
 	const loa_qnode *root = q->root;
 	loa_qnode *const *kids = root->kind == LOA_QN_AND ? root->kids : (loa_qnode *const *)&root;
 	size_t nk = root->kind == LOA_QN_AND ? root->nkids : 1;
@@ -309,7 +576,7 @@ static int compile(const loa_query *q, bool boost, plan *p)
 			if (!first)
 				rc |= loa_buf_puts(&p->match, " AND ");
 			first = false;
-			emit(&p->match, k, boost, &rc);
+			emit(&p->match, k, boost, p->ex, &rc);
 		}
 		rc |= loa_buf_putc(&p->match, ')');
 		for (size_t i = 0; i < nk; i++) {
@@ -317,7 +584,7 @@ static int compile(const loa_query *q, bool boost, plan *p)
 			if (k->kind != LOA_QN_NOT || !expressible(k->kids[0]))
 				continue;
 			rc |= loa_buf_puts(&p->match, " NOT (");
-			emit(&p->match, k->kids[0], false, &rc);
+			emit(&p->match, k->kids[0], false, p->ex, &rc);
 			rc |= loa_buf_putc(&p->match, ')');
 		}
 	}
@@ -334,31 +601,38 @@ static int compile(const loa_query *q, bool boost, plan *p)
 	return p->rc ? LOA_ENOMEM : LOA_OK;
 }
 
+#define SNIPPET_SQL "snippet(search_fts, -1, '«', '»', '…', 24)"
 #define HIT_COLS "d.docid, i.id, s.slug, i.title, i.url, i.kind, i.platform, i.published_at, " \
 		 "i.text, i.org, i.lang, i.author"
 #define HIT_JOIN "JOIN items i ON i.id = d.item_id JOIN sources s ON s.id = i.source_id"
 
 /* Builds the SQL of a plan. ?1 MATCH, ?2 lo, ?3 hi, ?4 limit, ?5 now,
- * ?6 rank window; ?10… filters. */
-static int build_sql(const plan *p, int order, loa_buf *sql)
+ * ?6 rank window; ?10… filters. Newest-first with a MATCH and `snip`: the
+ * snippet is column 13, made by FTS5 in the same scan. */
+static int build_sql(const plan *p, int order, bool snip, loa_buf *sql)
 {
 	int rc = 0;
 	const char *w = p->where.data ? p->where.data : "";
 	if (p->match.len && order == LOA_SEARCH_RELEVANCE) {
+		/* the window: docids and BM25 of the newest ?6 matches (joined to
+		 * items only when a filter needs it); scored by BM25 and recency
+		 * (the time is the docid's high bits); only the page's items read */
 		rc |= loa_buf_printf(sql,
-			"SELECT * FROM (SELECT " HIT_COLS ", bm25(search_fts, %.1f, 1.0) AS r "
-			"FROM search_fts JOIN search_doc d ON d.docid = search_fts.rowid " HIT_JOIN " "
+			"SELECT " HIT_COLS ", w.r FROM (SELECT docid, r, (-r) / (1.0 + max(0, ?5 - "
+			"(docid >> %d)) / (86400000.0 * %.1f)) AS sc FROM (SELECT search_fts.rowid AS "
+			"docid, bm25(search_fts, %.1f, 1.0) AS r FROM search_fts%s "
 			"WHERE search_fts MATCH ?1 AND search_fts.rowid >= ?2 AND search_fts.rowid < ?3%s "
-			"ORDER BY search_fts.rowid DESC LIMIT ?6) "
-			"ORDER BY (-r) / (1.0 + max(0, ?5 - published_at) / (86400000.0 * %.1f)) DESC, "
-			"docid DESC LIMIT ?4",
-			TITLE_WEIGHT, w, RECENCY_DAYS);
+			"ORDER BY search_fts.rowid DESC LIMIT ?6) ORDER BY sc DESC, docid DESC LIMIT ?4) w "
+			"JOIN search_doc d ON d.docid = w.docid " HIT_JOIN " ORDER BY w.sc DESC, w.docid DESC",
+			LOA_DOCID_SHIFT, RECENCY_DAYS, TITLE_WEIGHT,
+			*w ? " JOIN search_doc d ON d.docid = search_fts.rowid " HIT_JOIN : "", w);
 	} else if (p->match.len) {
 		rc |= loa_buf_printf(sql,
-			"SELECT " HIT_COLS ", 0.0 FROM search_fts JOIN search_doc d ON d.docid = "
+			"SELECT " HIT_COLS ", 0.0%s FROM search_fts JOIN search_doc d ON d.docid = "
 			"search_fts.rowid " HIT_JOIN " "
 			"WHERE search_fts MATCH ?1 AND search_fts.rowid >= ?2 AND search_fts.rowid < ?3%s "
-			"ORDER BY search_fts.rowid DESC LIMIT ?4", w);
+			"ORDER BY search_fts.rowid DESC LIMIT ?4",
+			snip ? ", " SNIPPET_SQL : "", w);
 	} else {
 		rc |= loa_buf_printf(sql,
 			"SELECT " HIT_COLS ", 0.0 FROM search_doc d " HIT_JOIN
@@ -373,14 +647,42 @@ int loa_search_explain(loa_search *s, const loa_query *q, const loa_search_opts 
 {
 	plan p;
 	int order = o ? o->order : LOA_SEARCH_NEWEST;
-	int rc = compile(q, order == LOA_SEARCH_RELEVANCE, &p);
+	expansions ex = {0};
+	int rc = expand(s, q, o, &ex, err);
+	if (rc)
+		return rc;
+	rc = compile(q, order == LOA_SEARCH_RELEVANCE, &ex, &p);
 	loa_buf sql;
-	loa_buf_init(&sql, 1 << 17);
+	loa_buf_init(&sql, 1 << 21);
 	if (!rc)
-		rc = build_sql(&p, order, &sql);
-	if (!rc && (loa_buf_printf(out, "MATCH: %s\nSQL: %s\n", p.match.data ? p.match.data : "",
-				   sql.data) ||
-		    loa_buf_printf(out, "BINDS:")))
+		rc = build_sql(&p, order, false, &sql);
+	if (!rc && loa_buf_printf(out, "MATCH: %s\nSQL: %s\n", p.match.data ? p.match.data : "",
+				  sql.data))
+		rc = LOA_ENOMEM;
+	for (size_t i = 0; !rc && i < ex.len; i++) {
+		const expansion *e = &ex.items[i];
+		if (loa_buf_printf(out, "PREFIX: %s* -> ", e->x->text) ||
+		    (e->native ? loa_buf_puts(out, "fts5")
+			       : e->bounded ? loa_buf_printf(out, "%zu of %lld terms (bounded)",
+							     e->terms.len, (long long)e->total)
+					    : loa_buf_printf(out, "%zu terms", e->terms.len)) ||
+		    loa_buf_putc(out, '\n'))
+			rc = LOA_ENOMEM;
+	}
+	/* SQLite's plan: newest-first must have no "TEMP B-TREE FOR ORDER BY"
+	 * (FTS5 then returns rows in docid order and stops at the LIMIT) */
+	sqlite3_stmt *ep = NULL;
+	loa_buf eq;
+	loa_buf_init(&eq, 1 << 21);
+	if (!rc && !loa_buf_printf(&eq, "EXPLAIN QUERY PLAN %s", sql.data) &&
+	    sqlite3_prepare_v2(s->db, eq.data, -1, &ep, NULL) == SQLITE_OK) {
+		while (!rc && sqlite3_step(ep) == SQLITE_ROW)
+			if (loa_buf_printf(out, "PLAN: %s\n", (const char *)sqlite3_column_text(ep, 3)))
+				rc = LOA_ENOMEM;
+	}
+	sqlite3_finalize(ep);
+	loa_buf_release(&eq);
+	if (!rc && loa_buf_printf(out, "BINDS:"))
 		rc = LOA_ENOMEM;
 	for (size_t i = 0; !rc && i < p.binds.len; i++)
 		rc = p.binds.items[i].is_text
@@ -388,6 +690,7 @@ int loa_search_explain(loa_search *s, const loa_query *q, const loa_search_opts 
 			     : loa_buf_printf(out, " ?%zu=%lld", i + 10, (long long)p.binds.items[i].i);
 	loa_buf_release(&sql);
 	plan_release(&p);
+	expansions_release(&ex);
 	return rc ? loa_err_set(err, rc, "hết bộ nhớ / out of memory") : LOA_OK;
 }
 
@@ -397,7 +700,7 @@ static int snippet_of(loa_search *s, sqlite3_stmt **st, const char *match, int64
 	loa_buf_reset(out);
 	if (match && *match) {
 		if (!*st && sqlite3_prepare_v2(s->db,
-				"SELECT snippet(search_fts, -1, '«', '»', '…', 24) FROM search_fts "
+				"SELECT " SNIPPET_SQL " FROM search_fts "
 				"WHERE search_fts MATCH ?1 AND rowid = ?2", -1, st, NULL) != SQLITE_OK)
 			return LOA_EDB;
 		sqlite3_bind_text(*st, 1, match, -1, SQLITE_STATIC);
@@ -440,15 +743,24 @@ static int run(loa_search *s, const loa_query *q, const loa_search_opts *o, int6
 	int rc;
 	if (!o->no_sync && (rc = loa_search_sync(s, NULL, NULL, NULL, err)))
 		return rc;
+	if (o->info)
+		memset(o->info, 0, sizeof *o->info);
 	plan p;
 	loa_buf sql, snip, smatch;
-	loa_buf_init(&sql, 1 << 17);
+	loa_buf_init(&sql, 1 << 21);
 	loa_buf_init(&snip, 4096);
-	loa_buf_init(&smatch, 1 << 16);
+	loa_buf_init(&smatch, 1 << 20);
 	sqlite3_stmt *st = NULL, *sst = NULL;
 	int order = o->order;
-	if ((rc = compile(q, order == LOA_SEARCH_RELEVANCE, &p)) ||
-	    (rc = build_sql(&p, order, &sql))) {
+	expansions ex = {0};
+	if ((rc = expand(s, q, o, &ex, err))) {
+		plan_init(&p);
+		goto out;
+	}
+	/* newest-first: the snippet comes with the row (no second FTS5 query) */
+	bool inline_snip = !o->no_snippet && order != LOA_SEARCH_RELEVANCE;
+	if ((rc = compile(q, order == LOA_SEARCH_RELEVANCE, &ex, &p)) ||
+	    (rc = build_sql(&p, order, inline_snip && p.match.len, &sql))) {
 		rc = loa_err_set(err, rc, "hết bộ nhớ / out of memory");
 		goto out;
 	}
@@ -460,7 +772,7 @@ static int run(loa_search *s, const loa_query *q, const loa_search_opts *o, int6
 	/* snippets use the plain (unboosted) expression */
 	if (p.match.len && order == LOA_SEARCH_RELEVANCE) {
 		plan plain;
-		if (compile(q, false, &plain) == LOA_OK)
+		if (compile(q, false, &ex, &plain) == LOA_OK)
 			rc = loa_buf_append(&smatch, plain.match.data, plain.match.len);
 		plan_release(&plain);
 	} else if (p.match.len) {
@@ -469,6 +781,22 @@ static int run(loa_search *s, const loa_query *q, const loa_search_opts *o, int6
 	if (rc) {
 		rc = loa_err_set(err, rc, "hết bộ nhớ / out of memory");
 		goto out;
+	}
+	/* a time range without any item: nothing to search (FTS5 checks the
+	 * lower bound only after a full match, so a query matching nothing
+	 * would otherwise read its whole doclists) */
+	if (p.lo > loa__docid_of_time(-LOA_DOCID_TMAX) || p.hi < loa__docid_of_time(LOA_DOCID_TMAX)) {
+		sqlite3_stmt *rq = NULL;
+		int any = 1;
+		if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM search_doc WHERE docid >= ?1 AND "
+				       "docid < ?2 LIMIT 1", -1, &rq, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(rq, 1, p.lo);
+			sqlite3_bind_int64(rq, 2, p.hi);
+			any = sqlite3_step(rq) == SQLITE_ROW;
+		}
+		sqlite3_finalize(rq);
+		if (!any)
+			goto out;
 	}
 	/* ONEAR is matched as NEAR by FTS5, then verified here: no SQL limit */
 	bool verify = q->has_onear;
@@ -511,7 +839,18 @@ static int run(loa_search *s, const loa_query *q, const loa_search_opts *o, int6
 			if (!m)
 				continue;
 		}
-		if (!o->no_snippet &&
+		if (inline_snip && p.match.len) {
+			const char *sn = col(st, 13);
+			loa_buf_reset(&snip);
+			if (sn && *sn)
+				rc = loa_buf_append(&snip, sn, loa_utf8_truncate(sn, strlen(sn), 2000));
+			else
+				rc = snippet_of(s, &sst, NULL, 0, col(st, 8), &snip);
+			if (rc) {
+				rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+				break;
+			}
+		} else if (!o->no_snippet &&
 		    snippet_of(s, &sst, smatch.data, sqlite3_column_int64(st, 0), col(st, 8), &snip)) {
 			rc = loa_err_set(err, LOA_EDB, "snippet: %s", sqlite3_errmsg(s->db));
 			break;
@@ -543,6 +882,7 @@ out:
 	loa_buf_release(&snip);
 	loa_buf_release(&smatch);
 	plan_release(&p);
+	expansions_release(&ex);
 	return rc;
 }
 
@@ -745,7 +1085,9 @@ int loa_search_query_backfill(loa_search *s, const char *name, int64_t *n, loa_e
 		return rc;
 	}
 	backfill b = {s, sq.id, err};
-	loa_search_opts o = {.now = LOA_TIME_NONE, .no_snippet = true, .no_sync = true};
+	/* every past match: FTS5's own prefixes, unbounded, as the streaming matcher */
+	loa_search_opts o = {.now = LOA_TIME_NONE, .no_snippet = true, .no_sync = true,
+			     .prefix_all = true};
 	if ((rc = loa__search_exec(s, "BEGIN IMMEDIATE", err))) {
 		loa_query_free(q);
 		return rc;

@@ -29,9 +29,10 @@
 #include "core/ltime.h"
 #include "search/query.h"
 
-#define LOA_SEARCH_SCHEMA_VERSION 2 /* 2: tokenizer terms of docs/text.md (rebuilt) */
+#define LOA_SEARCH_SCHEMA_VERSION 3 /* 2: tokenizer terms of docs/text.md (rebuilt); 3: search_vocab */
 #define LOA_SEARCH_MAX_LIMIT 1000       /* cap on one result page */
 #define LOA_SEARCH_RANK_WINDOW 5000     /* relevance ranks the newest N matches */
+#define LOA_SEARCH_PREFIX_TERMS 64      /* a prefix expands to at most N terms (bounded) */
 #define LOA_SEARCH_NAME_MAX 128
 #define LOA_SEARCH_OWNER_MAX 128
 
@@ -66,6 +67,18 @@ int loa_search_pending(loa_search *s, int64_t *n, loa_err *err);
 
 enum { LOA_SEARCH_NEWEST = 0, LOA_SEARCH_RELEVANCE = 1 };
 
+/* What a run did with prefixes (docs/search.md): a prefix (xây*) is expanded
+ * into the folded terms of the vocabulary (search_vocab) that start with it;
+ * when more than LOA_SEARCH_PREFIX_TERMS do, into the commonest of them only:
+ * the prefix is "bounded" and rarer terms are not searched. A bounded prefix
+ * under NOT is not expanded (FTS5's own prefix, exact, slower), nor are
+ * prefixes that start with a digit, nor any with prefix_all. */
+typedef struct loa_search_info {
+	int prefixes;  /* prefixes expanded */
+	int bounded;   /* of which bounded */
+	char note[256]; /* "xay*: 64/213" for each bounded one, "; "-separated */
+} loa_search_info;
+
 typedef struct loa_search_opts {
 	int order;           /* LOA_SEARCH_NEWEST (default) or _RELEVANCE */
 	int64_t limit;       /* 0 = 20; capped at LOA_SEARCH_MAX_LIMIT */
@@ -73,6 +86,8 @@ typedef struct loa_search_opts {
 	loa_ms now;          /* for recency; LOA_TIME_NONE = clock */
 	bool no_snippet;
 	bool no_sync;        /* do not drain the queue first */
+	bool prefix_all;     /* prefixes unbounded (FTS5's own, slow on short ones): backfill */
+	loa_search_info *info; /* optional out (zeroed by the run) */
 } loa_search_opts;
 
 typedef struct loa_search_hit {
