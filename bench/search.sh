@@ -10,7 +10,7 @@
 #
 #   bench/search.sh [ARTICLES] [ITEMS] [QUERIES]
 #     ARTICLES  articles for (a), (c), (d)   (default 84132 = all of VNTC)
-#     ITEMS     items for (b)                (default 200000; the scale is 1000000)
+#     ITEMS     items for (b)                (default 1000000, the scale)
 #     QUERIES   saved queries for (c)        (default 10000)
 # Env: LOA_SHARED (default ../shared), LOA_BUILD (default build).
 set -euo pipefail
@@ -18,7 +18,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${LOA_SHARED:-$SRC/../shared}
 BUILD=${LOA_BUILD:-$SRC/build}
 ARTICLES=${1:-84132}
-ITEMS=${2:-200000}
+ITEMS=${2:-1000000}
 QUERIES=${3:-10000}
 V=$SHARED/data/vntc
 if [ ! -f "$V/vntc10_train.jsonl.xz" ]; then

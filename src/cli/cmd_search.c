@@ -169,13 +169,18 @@ int cmd_search(loa_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	out_ctx oc = {json, 0};
+	loa_search_info info;
+	so.info = &info;
 	if (loa_search_run(s, q, &so, print_hit, &oc, NULL, &err)) {
 		status = cli_fail("search", "%s", loa_err_msg(&err));
 		goto out;
 	}
+	if (info.bounded > 0)
+		fprintf(stderr, "loa search: tiền tố có quá nhiều từ, chỉ tìm các từ phổ biến nhất / prefix with too "
+				"many terms, only the commonest searched: %s\n", info.note);
 	if (!json)
-		fprintf(stderr, "search: hits=%" PRId64 " limit=%" PRId64 " order=%s\n", oc.n, so.limit,
-			so.order == LOA_SEARCH_RELEVANCE ? "relevance" : "newest");
+		fprintf(stderr, "search: hits=%" PRId64 " limit=%" PRId64 " order=%s bounded=%d\n", oc.n, so.limit,
+			so.order == LOA_SEARCH_RELEVANCE ? "relevance" : "newest", info.bounded);
 out:
 	loa_query_free(q);
 	loa_search_close(s);

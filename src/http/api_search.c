@@ -101,6 +101,8 @@ static int h_search(loa_http_req *r, loa_http_resp *w, void *app)
 	o.order = order && strcmp(order, "relevance") == 0 ? LOA_SEARCH_RELEVANCE : LOA_SEARCH_NEWEST;
 	o.limit = limit;
 	o.now = LOA_TIME_NONE;
+	loa_search_info info;
+	o.info = &info;
 	json_t *hits = json_array();
 	int64_t count = 0;
 	uint64_t t0 = loa_mono_ns();
@@ -137,6 +139,8 @@ static int h_search(loa_http_req *r, loa_http_resp *w, void *app)
 							     f.kind, "platform", f.platform));
 		json_object_set_new(out, "facets_over", json_integer(f.n));
 	}
+	if (out && info.bounded > 0)
+		json_object_set_new(out, "prefixes_bounded", json_string(info.note));
 	return loa_http_json(w, 200, out);
 }
 

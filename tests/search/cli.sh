@@ -28,6 +28,17 @@ expect_grep "$TMP/err" 'unknown field'
 expect_status 2 "$LOA" --db t.db search
 expect_status 0 "$LOA" --db t.db search --reindex
 expect_grep "$TMP/err" 'reindex: items=3'
+# a prefix with more than 64 terms is bounded to the commonest, and says so
+words=$(for a in a b c d e f g; do for b in a b c d e f g h i k; do printf 'ngh%s%s ' "$a" "$b"; done; done)
+printf '{"source":"bao-c","id":"4","title":"Từ","text":"%s","published_at":"2024-01-13T08:00:00+07:00"}\n' "$words" > many.jsonl
+expect_status 0 "$LOA" --db t.db import many.jsonl
+expect_status 0 "$LOA" --db t.db search 'ngh*'
+expect_grep "$TMP/err" 'bounded=1'
+# (68 or so: spelling normalisation folds nghac, nghai into ngac, ngai)
+expect_grep "$TMP/err" 'ngh\*: 64/6[5-9]'
+expect_grep "$TMP/out" 'Từ'
+expect_status 0 "$LOA" --db t.db search 'giấ*'
+expect_grep "$TMP/err" 'bounded=0'
 # saved queries
 expect_status 0 "$LOA" --db t.db queries add gp 'giấy phép' --owner an
 expect_status 2 "$LOA" --db t.db queries add bad 'a AND'

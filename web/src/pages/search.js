@@ -202,6 +202,7 @@ export function SearchPage({ params }) {
     ${d && html`<div class="cols search-cols">
       <div class="col-main">
         <p class="result-count" role="status">${L(`${fmtNum(total)} kết quả`, `${fmtNum(total)} results`)}${d.ms != null ? html` <span class="muted small">(${fmtNum(d.ms / 1000, 2)} ${L('giây', 's')})</span>` : ''}</p>
+        ${d.prefixes_bounded && html`<p class="muted small prefix-note">${L(`Tiền tố có quá nhiều từ, chỉ tìm các từ phổ biến nhất: ${d.prefixes_bounded}.`, `Prefix with too many terms, only the commonest searched: ${d.prefixes_bounded}.`)}</p>`}
         ${results.length === 0 ? html`<${Empty}>${L('Không có tin nào khớp truy vấn.', 'No item matches the query.')}<//>` : html`
         <ol class="results">${results.map((r) => html`<${Result} r=${r} unit=${unit} key=${(r.item || r).item_id} />`)}</ol>`}
         ${canMore && html`<button type="button" class="btn" onClick=${loadMore} disabled=${more}>${more ? L('Đang tải…', 'Loading…') : L('Xem thêm', 'More')}</button>`}
