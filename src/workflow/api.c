@@ -197,16 +197,16 @@ typedef struct rl_slot {
 static rl_slot rl_table[RL_SLOTS];
 static pthread_mutex_t rl_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* True when peer may submit one more of kind this minute. */
-static bool rate_ok(const char *kind, const char *peer)
+/* Counts one more event of key in this minute's window; true while the
+ * count stays within per (per <= 0: no limit). */
+static bool rate_take(const char *kind, const char *peer, int64_t per)
 {
-	int64_t per = cfg_i64("workflow.public_per_min", 5);
 	if (per <= 0)
 		return true;
 	char k[256];
 	snprintf(k, sizeof k, "%s|%s", kind, peer ? peer : "");
 	uint64_t h = loa_hash64(k, strlen(k));
-	loa_ms now = loa_now_ms(), win = now / 60000;
+	loa_ms win = loa_now_ms() / 60000;
 	pthread_mutex_lock(&rl_mu);
 	rl_slot *s = &rl_table[h % RL_SLOTS];
 	if (s->key != h || s->window != win) {
@@ -219,6 +219,12 @@ static bool rate_ok(const char *kind, const char *peer)
 		s->count++;
 	pthread_mutex_unlock(&rl_mu);
 	return ok;
+}
+
+/* True when peer may submit one more of kind this minute. */
+static bool rate_ok(const char *kind, const char *peer)
+{
+	return rate_take(kind, peer, cfg_i64("workflow.public_per_min", 5));
 }
 
 static int too_many(loa_http_resp *w)
@@ -239,22 +245,7 @@ static bool read_ok(loa_http_req *r)
 	if (per <= 0)
 		return true;
 	per = per > INT64_MAX / 60 ? INT64_MAX : per * 60;
-	char k[256];
-	snprintf(k, sizeof k, "read|%s", loa_http_peer(r) ? loa_http_peer(r) : "");
-	uint64_t h = loa_hash64(k, strlen(k));
-	loa_ms win = loa_now_ms() / 60000;
-	pthread_mutex_lock(&rl_mu);
-	rl_slot *s = &rl_table[h % RL_SLOTS];
-	if (s->key != h || s->window != win) {
-		s->key = h;
-		s->window = win;
-		s->count = 0;
-	}
-	bool ok = s->count < per;
-	if (ok)
-		s->count++;
-	pthread_mutex_unlock(&rl_mu);
-	return ok;
+	return rate_take("read", loa_http_peer(r), per);
 }
 
 /* Staff see drafts being written, moderation queues and internal fields. */

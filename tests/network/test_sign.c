@@ -22,6 +22,7 @@
 #include "network/network.h"
 #include "network/reach.h"
 #include "network/sign.h"
+#include "testutil.h"
 
 #include "core/banned.h"
 
@@ -41,11 +42,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	char p[400];
-	const char *suf[] = {"", "-wal", "-shm", "-journal", ".keys"};
-	for (int i = 0; i < 5; i++) {
-		snprintf(p, sizeof p, "%s%s", dbpath, suf[i]);
-		unlink(p);
-	}
+	loa_test_unlink_db(dbpath);
+	snprintf(p, sizeof p, "%s.keys", dbpath);
+	unlink(p);
 	rmdir(dir);
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "search/alert.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "testutil.h"
 
 /* ---- HTTP receiver ------------------------------------------------------ */
 
@@ -319,12 +320,7 @@ static void pipeline(void **state)
 	assert_int_equal(loa_alert_test(se, "nope", &cfg, &err), LOA_ENOTFOUND);
 	loa_search_close(se);
 	loa_store_close(st);
-	char p[300];
-	unlink(db);
-	snprintf(p, sizeof p, "%s-wal", db);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", db);
-	unlink(p);
+	loa_test_unlink_db(db);
 }
 
 int main(void)

@@ -21,6 +21,7 @@
 #include "search/query.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "testutil.h"
 
 #define DAY ((loa_ms)86400000)
 #define T0 ((loa_ms)1704067200000) /* 2024-01-01T00:00:00Z */
@@ -105,12 +106,7 @@ static int teardown(void **state)
 	(void)state;
 	loa_search_close(se);
 	loa_store_close(st);
-	char p[300];
-	unlink(dbpath);
-	snprintf(p, sizeof p, "%s-wal", dbpath);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", dbpath);
-	unlink(p);
+	loa_test_unlink_db(dbpath);
 	return 0;
 }
 

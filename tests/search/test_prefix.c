@@ -18,6 +18,7 @@
 #include "search/query.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "testutil.h"
 
 #define MIN ((loa_ms)60000)
 #define DAY ((loa_ms)86400000)
@@ -89,12 +90,7 @@ static int teardown(void **state)
 	(void)state;
 	loa_search_close(se);
 	loa_store_close(st);
-	char p[300];
-	unlink(dbpath);
-	snprintf(p, sizeof p, "%s-wal", dbpath);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", dbpath);
-	unlink(p);
+	loa_test_unlink_db(dbpath);
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "testutil.h"
 
 #include "core/banned.h"
 
@@ -35,12 +36,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char p[400];
-	const char *suf[] = {"", "-wal", "-shm", "-journal"};
-	for (int i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", dbpath, suf[i]);
-		unlink(p);
-	}
+	loa_test_unlink_db(dbpath);
 	rmdir(dir);
 	return 0;
 }

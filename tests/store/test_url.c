@@ -15,6 +15,7 @@
 
 #include "core/str.h"
 #include "store/store.h"
+#include "testutil.h"
 
 #include "core/banned.h"
 
@@ -81,12 +82,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	loa_store_close(*state);
-	char p2[300];
-	unlink(path);
-	snprintf(p2, sizeof p2, "%s-wal", path);
-	unlink(p2);
-	snprintf(p2, sizeof p2, "%s-shm", path);
-	unlink(p2);
+	loa_test_unlink_db(path);
 	return 0;
 }
 
