@@ -6,6 +6,9 @@
 #   bench/qa.sh [N]      (LOA=path/to/loa, LOA_SHARED=../shared)
 #   LOA_REF=path/to/other/loa  also runs another build (e.g. before a change)
 #   QA_DATA=DIR          keeps the generated data in DIR and reuses it
+#   QA_COMPARE=K=V       also times each question with parameter K=V on the same
+#                        index in the same process (e.g. prune=2: the previous
+#                        document-at-a-time gathering), a fair A/B on a loaded machine
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
@@ -22,13 +25,14 @@ else
   echo "== data: $N articles" >&2
   python3 bench/qa_gen.py "$ALQAC" "$D" "$N"
 fi
-run_loa() { # label binary
+run_loa() { # label binary [extra args]
   echo "== $1 (in-memory index, BM25F + re-ranker)" >&2
-  /usr/bin/time -f "$1: max_rss_kb=%M" "$2" eval retrieve --latency \
+  local l=$1 b=$2; shift 2
+  /usr/bin/time -f "$l: max_rss_kb=%M" "$b" eval retrieve --latency "$@" \
     --corpus "$D/corpus.jsonl" --questions "$D/questions.jsonl" --qrels "$D/qrels.tsv" 2>&1 |
-    grep -v '^\s*$' | sed "s/^latency:/$1 latency:/; s/^retrieve:/$1 retrieve:/"
+    grep -v '^\s*$' | sed "s/^latency/$l latency/; s/^retrieve:/$l retrieve:/"
 }
-run_loa loa "$LOA"
+run_loa loa "$LOA" ${QA_COMPARE:+--compare "$QA_COMPARE"}
 [ -z "${LOA_REF:-}" ] || run_loa loa_ref "$LOA_REF"
 echo "== Xapian (BM25, same data)" >&2
 if /usr/bin/python3 -c 'import xapian' 2>/dev/null; then

@@ -144,6 +144,13 @@ static int corpus_load(alqac_corpus *c, const char *path, const loa_qa_params *p
 		rc = each_line(path, corpus_line, c, err);
 	if (!rc)
 		rc = loa_qa_index_finish(c->ix, err);
+	if (!rc) {
+		loa_qa_index_stats st;
+		loa_qa_index_stats_get(c->ix, &st);
+		loa_info("qa.index", "articles=%llu aliases=%llu synonyms=%llu",
+			 (unsigned long long)st.docs, (unsigned long long)st.aliases,
+			 (unsigned long long)st.synonyms);
+	}
 	return rc;
 }
 
@@ -326,8 +333,9 @@ static void calibrate(const loa_qa_index *ix, loa_qa_scratch *scr, const char *p
 int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 {
 	enum { O_CORPUS = CLI_OPT_FIRST_FREE, O_QUESTIONS, O_QRELS, O_PARAM, O_MODEL, O_VERBOSE,
-	       O_LATENCY, O_OFFTOPIC, O_RUN };
+	       O_LATENCY, O_OFFTOPIC, O_RUN, O_COMPARE };
 	static const struct option opts[] = {
+		{"compare", required_argument, NULL, O_COMPARE},
 		{"corpus", required_argument, NULL, O_CORPUS},
 		{"questions", required_argument, NULL, O_QUESTIONS},
 		{"qrels", required_argument, NULL, O_QRELS},
@@ -348,8 +356,8 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 	loa_qa_params_default(&p);
 	loa_err err;
 	loa_err_clear(&err);
-	char *params[32];
-	int nparams = 0;
+	char *params[32], *cparams[8];
+	int nparams = 0, ncparams = 0;
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -362,6 +370,11 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		case O_LATENCY: latency = true; break;
 		case O_OFFTOPIC: offtopic = optarg; break;
 		case O_RUN: run = optarg; break;
+		case O_COMPARE: /* --compare K=V: the same questions, timed with B = A + K=V */
+			if (ncparams == 8)
+				return cli_usage_error("eval", "quá nhiều --compare / too many --compare");
+			cparams[ncparams++] = optarg;
+			break;
 		case O_PARAM:
 			if (nparams == 32)
 				return cli_usage_error("eval", "quá nhiều --param / too many --param");
@@ -382,6 +395,10 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		return cli_fail("eval", "%s", loa_err_msg(&err));
 	for (int i = 0; i < nparams; i++)
 		if (loa_qa_params_set(&p, params[i], &err))
+			return cli_usage_error("eval", "%s", loa_err_msg(&err));
+	loa_qa_params pb = p;
+	for (int i = 0; i < ncparams; i++)
+		if (loa_qa_params_set(&pb, cparams[i], &err))
 			return cli_usage_error("eval", "%s", loa_err_msg(&err));
 
 	alqac_corpus cp;
@@ -409,6 +426,8 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 	}
 	loa_qa_scratch *scr = loa_qa_scratch_new();
 	lat = calloc(qs.qs.len + 1, sizeof *lat);
+	double *latb = ncparams ? calloc(qs.qs.len + 1, sizeof *latb) : NULL;
+	size_t ndiff = 0;
 	double *conf = calloc(qs.qs.len + 1, sizeof *conf);
 	bool *right = calloc(qs.qs.len + 1, sizeof *right);
 	eval_res res = {0};
@@ -419,11 +438,34 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		const question *q = &qs.qs.items[i];
 		loa_qa_hit hits[10];
 		size_t nh = 0;
+		/* A/B in one process on one index, alternating which goes first */
+		loa_qa_hit hb[10];
+		size_t nb = 0;
+		if (latb && i % 2 == 0) {
+			loa_qa_index_set_params(cp.ix, &pb);
+			uint64_t b0 = loa_mono_ns();
+			loa_qa_search(cp.ix, scr, q->text, strlen(q->text), LOA_QA_DAY_MIN, hb, 10, &nb, NULL);
+			latb[i] = (double)(loa_mono_ns() - b0) / 1e6;
+			loa_qa_index_set_params(cp.ix, &p);
+		}
 		uint64_t a = loa_mono_ns();
 		int rc = loa_qa_search(cp.ix, scr, q->text, strlen(q->text), LOA_QA_DAY_MIN, hits, 10,
 				       &nh, &err);
 		if (lat)
 			lat[nlat++] = (double)(loa_mono_ns() - a) / 1e6;
+		if (latb && i % 2 == 1) {
+			loa_qa_index_set_params(cp.ix, &pb);
+			uint64_t b0 = loa_mono_ns();
+			loa_qa_search(cp.ix, scr, q->text, strlen(q->text), LOA_QA_DAY_MIN, hb, 10, &nb, NULL);
+			latb[i] = (double)(loa_mono_ns() - b0) / 1e6;
+			loa_qa_index_set_params(cp.ix, &p);
+		}
+		if (latb) {
+			bool same = rc || nb == nh;
+			for (size_t k = 0; same && !rc && k < nh; k++)
+				same = hb[k].doc == hits[k].doc && hb[k].score == hits[k].score;
+			ndiff += !same;
+		}
 		if (rc) {
 			loa_warn("eval.retrieve", "qid=%s error=\"%s\"", q->qid, loa_err_msg(&err));
 			nh = 0;
@@ -466,7 +508,15 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		       (unsigned long long)st.docs, (unsigned long long)st.terms,
 		       (unsigned long long)st.postings, (double)st.posting_bytes / 1048576.0, build_s,
 		       lat[nlat / 2], lat[(size_t)((double)(nlat - 1) * 0.99)], lat[nlat - 1]);
+		if (latb) {
+			qsort(latb, nlat, sizeof *latb, cmp_double);
+			printf("latency_b: compare=%s%s p50_ms=%.2f p99_ms=%.2f max_ms=%.2f "
+			       "questions_differing=%zu\n",
+			       cparams[0], ncparams > 1 ? ",..." : "", latb[nlat / 2],
+			       latb[(size_t)((double)(nlat - 1) * 0.99)], latb[nlat - 1], ndiff);
+		}
 	}
+	free(latb);
 	double n = res.n ? (double)res.n : 1;
 	printf("retrieve: questions=%zu recall_at_1=%.4f recall_at_10=%.4f mrr_at_10=%.4f\n", res.n,
 	       res.r1 / n, res.r10 / n, res.mrr / n);
@@ -1235,7 +1285,13 @@ int cmd_ask(loa_ctx *ctx, int argc, char **argv)
 	json_t *out = json_object(), *ans = NULL, *cs = NULL;
 	loa_calendar cal;
 	loa_calendar_init(&cal);
-	if (loa_laws_build_index(s, &p, &ix, &err)) {
+	/* the index saved next to the database, rebuilt after any import */
+	const char *db = loa_config_get(ctx->cfg, "db");
+	char ixpath[4096];
+	bool file_db = db && *db && strcmp(db, ":memory:") != 0 && strncmp(db, "file:", 5) != 0 &&
+		       strstr(db, "://") == NULL &&
+		       snprintf(ixpath, sizeof ixpath, "%s.qaidx", db) < (int)sizeof ixpath;
+	if (loa_laws_index(s, &p, file_db ? ixpath : NULL, &ix, NULL, &err)) {
 		status = cli_fail("ask", "%s", loa_err_msg(&err));
 		goto done;
 	}

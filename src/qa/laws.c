@@ -675,9 +675,40 @@ static int bump_generation(loa_store *s, loa_err *err)
 	static const char sql[] =
 		"INSERT INTO qa_meta(key, value) VALUES('laws_gen', '1') ON CONFLICT(key) DO UPDATE "
 		"SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)";
+	/* a random name of this document base, so that a saved index never
+	 * matches another database whose counter is at the same value */
+	static const char uid[] =
+		"INSERT OR IGNORE INTO qa_meta(key, value) VALUES('laws_uid', lower(hex(randomblob(8))))";
 	loa_stmt *st;
 	int rc = loa_sql_cached(s, sql, &st, err);
+	if (!rc)
+		rc = loa_sql_run(st, err);
+	if (!rc)
+		rc = loa_sql_cached(s, uid, &st, err);
 	return rc ? rc : loa_sql_run(st, err);
+}
+
+int loa_laws_index_key(loa_store *s, char *out, size_t cap, loa_err *err)
+{
+	static const char sql[] =
+		"SELECT (SELECT value FROM qa_meta WHERE key = 'laws_gen'), "
+		"(SELECT value FROM qa_meta WHERE key = 'laws_uid'), "
+		"(SELECT max(id) FROM qa_articles), (SELECT max(id) FROM qa_docs)";
+	loa_stmt *st;
+	int rc = loa_sql_cached(s, sql, &st, err);
+	if (rc)
+		return rc;
+	rc = loa_sql_step(st, err);
+	if (rc == LOA_SQL_ROW) {
+		const char *g = loa_sql_col_text(st, 0), *u = loa_sql_col_text(st, 1);
+		snprintf(out, cap, "qa-index 1 gen=%s uid=%s articles=%lld docs=%lld", g ? g : "0",
+			 u ? u : "-", (long long)loa_sql_col_i64(st, 2), (long long)loa_sql_col_i64(st, 3));
+		rc = LOA_OK;
+	} else if (rc == LOA_SQL_DONE) {
+		rc = loa_err_set(err, LOA_EIO, "không đọc được phiên bản văn bản / cannot read the laws' version");
+	}
+	loa_sql_reset(st);
+	return rc < 0 ? rc : LOA_OK;
 }
 
 int loa_laws_generation(loa_store *s, int64_t *gen, loa_err *err)
@@ -1084,6 +1115,44 @@ int loa_law_citation(const loa_law_article_rec *r, loa_buf *out)
 	if (by_title)
 		return loa_buf_printf(out, "Điều %s, %s %.4s", r->number, r->doc_title, r->issued);
 	return loa_buf_printf(out, "Điều %s, %s %s", r->number, r->doc_type, r->doc_number);
+}
+
+int loa_laws_index(loa_store *s, const loa_qa_params *p, const char *path, loa_qa_index **out,
+		   bool *loaded, loa_err *err)
+{
+	*out = NULL;
+	if (loaded)
+		*loaded = false;
+	char key[LOA_QA_INDEX_KEY_MAX];
+	loa_err e2;
+	loa_ms t0 = loa_now_ms();
+	int rc = path ? loa_laws_index_key(s, key, sizeof key, err) : LOA_OK;
+	if (rc)
+		return rc;
+	if (path) {
+		rc = loa_qa_index_load(path, key, p, out, &e2);
+		if (rc == LOA_OK) {
+			if (loaded)
+				*loaded = true;
+			loa_info("qa.index", "source=file articles=%u ms=%lld path=%s",
+				 loa_qa_index_docs(*out), (long long)(loa_now_ms() - t0), path);
+			return LOA_OK;
+		}
+		if (rc != LOA_ENOTFOUND)
+			loa_warn("qa.index", "source=file error=\"%s\"", loa_err_msg(&e2));
+	}
+	if ((rc = loa_laws_build_index(s, p, out, err)))
+		return rc;
+	loa_info("qa.index", "source=built articles=%u ms=%lld", loa_qa_index_docs(*out),
+		 (long long)(loa_now_ms() - t0));
+	if (path) {
+		t0 = loa_now_ms();
+		if (loa_qa_index_save(*out, path, key, &e2))
+			loa_warn("qa.index", "save=failed error=\"%s\"", loa_err_msg(&e2));
+		else
+			loa_info("qa.index", "saved=%s ms=%lld", path, (long long)(loa_now_ms() - t0));
+	}
+	return LOA_OK;
 }
 
 int loa_laws_build_index(loa_store *s, const loa_qa_params *p, loa_qa_index **out, loa_err *err)

@@ -138,6 +138,17 @@ int loa_law_citation(const loa_law_article_rec *r, loa_buf *out);
  * row id, law = the document's title, validity from the versions and the
  * document's effective and expiry dates). */
 int loa_laws_build_index(loa_store *s, const loa_qa_params *p, loa_qa_index **out, loa_err *err);
+/* The index of the stored articles, saved in the file `path` (NULL: built
+ * every time): loaded from there when the file's key is the document
+ * base's current one (loa_laws_index_key), else built and saved there
+ * (a failed save only warns). *loaded (may be NULL) tells which. Logs
+ * qa.index source=file|built. */
+int loa_laws_index(loa_store *s, const loa_qa_params *p, const char *path, loa_qa_index **out,
+		   bool *loaded, loa_err *err);
+/* The version of the document base a saved index is keyed by: the import
+ * counter, the database's random id (qa_meta laws_uid, set by the first
+ * import), the largest article and document ids. */
+int loa_laws_index_key(loa_store *s, char *out, size_t cap, loa_err *err);
 /* A number that changes whenever the document base changes (to rebuild
  * an index kept in memory). */
 int loa_laws_generation(loa_store *s, int64_t *gen, loa_err *err);

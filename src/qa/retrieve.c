@@ -4,14 +4,19 @@
  * rewriting, and a linear re-ranker over proximity and coverage features.
  */
 #include "qa/retrieve.h"
+#include "core/log.h"
 #include "core/map.h"
 #include "core/str.h"
 #include "core/utf8.h"
 #include "core/vec.h"
 #include "text/text.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +49,8 @@ void loa_qa_params_default(loa_qa_params *p)
 	p->min_conf = 0.40;
 	p->max_df = 20000;
 	p->prune = 1;
+	p->w_syn = 0.3;
+	p->refine = 0;
 }
 
 typedef struct param_def {
@@ -68,7 +75,9 @@ static const param_def param_defs[] = {
 	{"rerank", offsetof(loa_qa_params, rerank), 1, 10000},
 	{"min_conf", offsetof(loa_qa_params, min_conf), 0, 1},
 	{"max_df", offsetof(loa_qa_params, max_df), 1, 4e9},
-	{"prune", offsetof(loa_qa_params, prune), 0, 1},
+	{"prune", offsetof(loa_qa_params, prune), 0, 2},
+	{"w_syn", offsetof(loa_qa_params, w_syn), 0, 10},
+	{"refine", offsetof(loa_qa_params, refine), 0, 1e6},
 };
 #define NPARAMS (sizeof param_defs / sizeof param_defs[0])
 
@@ -241,8 +250,12 @@ typedef struct qtok {
 	bool upper;         /* upper-case abbreviation-like */
 	bool syllable;
 	bool after_paren;   /* right after "(" */
+	uint8_t gap;        /* GAP_* of the bytes since the previous term token */
 	loa_tok_type type;
 } qtok;
+
+/* What lies between two term tokens (for the synonym miner). */
+enum { GAP_OPEN = 1, GAP_CLOSE = 2, GAP_NL = 4, GAP_PUNCT = 8, GAP_STOP = 16 /* . ; : */ };
 
 typedef int (*term_fn)(void *user, const qtok *t);
 
@@ -253,6 +266,7 @@ typedef struct tok_run {
 	bool brk;
 	bool paren;
 	int rc;
+	size_t last_end; /* end of the previous term token */
 	loa_buf fb;
 } tok_run;
 
@@ -321,6 +335,21 @@ static int on_tok(void *user, const loa_token *tok, const char *text, const char
 	t.syllable = tok->type == LOA_TOK_WORD && loa_text_is_syllable(text, tok->end - tok->start);
 	t.upper = tok->type == LOA_TOK_ABBR || (tok->flags & LOA_TOKF_UPPER);
 	t.after_paren = r->paren;
+	t.gap = 0;
+	for (size_t i = r->last_end; i < tok->start; i++) {
+		unsigned char ch = (unsigned char)r->src[i];
+		if (ch == '(')
+			t.gap |= GAP_OPEN | GAP_PUNCT;
+		else if (ch == ')')
+			t.gap |= GAP_CLOSE | GAP_PUNCT;
+		else if (ch == '\n')
+			t.gap |= GAP_NL;
+		else if (ch == '.' || ch == ';' || ch == ':')
+			t.gap |= GAP_STOP | GAP_PUNCT;
+		else if (ch != ' ' && ch != '\t' && ch != '\r')
+			t.gap |= GAP_PUNCT;
+	}
+	r->last_end = tok->end;
 	r->brk = false;
 	r->paren = false;
 	return r->fn(r->user, &t);
@@ -365,10 +394,23 @@ typedef struct doc_rec {
 	int32_t from, to;
 } doc_rec;
 
-/* The lengths the scores read, apart from the records for locality. */
+/* The lengths, apart from the records for locality. */
 typedef struct doc_len {
 	uint32_t body, title;
 } doc_len;
+
+/* What the scores read: BM25F's length normalisation of each field,
+ * 1 / (1 - b + b * len / avg), under the current parameters. */
+typedef struct doc_norm {
+	float body, title;
+} doc_norm;
+
+/* A token as the synonym miner sees it. */
+typedef struct mtok {
+	char norm[TERM_MAX + 1], fold[TERM_MAX + 1];
+	uint8_t gap;
+	bool syl, upper, num;
+} mtok;
 
 typedef struct law_rec {
 	char *name;
@@ -383,10 +425,12 @@ struct loa_qa_index {
 	LOA_VEC(law_rec) laws;
 	loa_map law_ids; /* name -> index + 1 */
 	loa_map aliases; /* folded abbreviation -> expansion (owned strings) */
+	loa_map syns;    /* folded phrase -> syn_val (owned), mined synonyms */
 	char *text;
 	size_t text_len, text_cap;
 	double avg_title, avg_body;
 	doc_len *lens; /* per document, from finish */
+	doc_norm *norms; /* per document, from finish and set_params */
 	bool finished;
 	uint64_t postings, posting_bytes;
 	/* building */
@@ -394,6 +438,16 @@ struct loa_qa_index {
 	char prev_fold[ALIAS_SCAN][TERM_MAX + 1];
 	char prev_norm[ALIAS_SCAN][TERM_MAX + 1];
 	int nprev;
+	bool mine_goi; /* the body has "gọi": look for defined terms */
+	LOA_VEC(mtok) mt;
+	/* loaded from a file (loa_qa_index_load): docs, lens, text, postings
+	 * and blocks point into the mapping; terms are found by its hash table */
+	void *map;
+	size_t map_len;
+	const struct ix_term *dterms;
+	const char *tkeys;
+	const uint32_t *hslots;
+	uint64_t hcap;
 };
 
 int loa_qa_index_new(const loa_qa_params *p, loa_qa_index **out, loa_err *err)
@@ -408,6 +462,7 @@ int loa_qa_index_new(const loa_qa_params *p, loa_qa_index **out, loa_err *err)
 	loa_map_init(&ix->terms, NULL);
 	loa_map_init(&ix->law_ids, NULL);
 	loa_map_init(&ix->aliases, free);
+	loa_map_init(&ix->syns, free);
 	*out = ix;
 	return LOA_OK;
 }
@@ -416,9 +471,15 @@ void loa_qa_index_free(loa_qa_index *ix)
 {
 	if (!ix)
 		return;
-	for (size_t i = 0; i < ix->tv.len; i++) {
+	for (size_t i = 0; i < ix->tv.len && !ix->map; i++) {
 		free(ix->tv.items[i].p);
 		free(ix->tv.items[i].bl);
+	}
+	if (ix->map) { /* these point into the mapping */
+		munmap(ix->map, ix->map_len);
+		ix->docs.items = NULL;
+		ix->text = NULL;
+		ix->lens = NULL;
 	}
 	loa_vec_release(&ix->tv);
 	for (size_t i = 0; i < ix->laws.len; i++) {
@@ -431,8 +492,11 @@ void loa_qa_index_free(loa_qa_index *ix)
 	loa_map_release(&ix->terms);
 	loa_map_release(&ix->law_ids);
 	loa_map_release(&ix->aliases);
+	loa_map_release(&ix->syns);
+	loa_vec_release(&ix->mt);
 	free(ix->text);
 	free(ix->lens);
+	free(ix->norms);
 	free(ix);
 }
 
@@ -491,6 +555,7 @@ void loa_qa_index_stats_get(const loa_qa_index *ix, loa_qa_index_stats *st)
 	st->posting_bytes = ix->posting_bytes;
 	st->text_bytes = ix->text_len;
 	st->aliases = ix->aliases.count;
+	st->synonyms = ix->syns.count;
 }
 
 static size_t make_key(char *key, char fam, const char *a, const char *b)
@@ -575,6 +640,7 @@ typedef struct add_ctx {
 	uint32_t ntok;
 	char prev[TERM_MAX + 1];
 	bool have_prev;
+	int defs; /* words of "giải thích từ ngữ" matched in the title */
 	int rc;
 } add_ctx;
 
@@ -623,6 +689,12 @@ static int add_tok(void *user, const qtok *t)
 	char key[KEY_MAX + 2];
 	int rc;
 	c->ntok++;
+	if (c->title && c->defs < 4) {
+		static const char *const gt[] = {"giai", "thich", "tu", "ngu"};
+		c->defs = strcmp(t->fold, gt[c->defs]) == 0 ? c->defs + 1
+			  : strcmp(t->fold, gt[0]) == 0   ? 1
+							  : 0;
+	}
 	if ((rc = add_code(c, key, make_key(key, 'u', t->norm, NULL))))
 		return c->rc = rc;
 	if ((rc = add_code(c, key, make_key(key, 'f', t->fold, NULL))))
@@ -633,6 +705,8 @@ static int add_tok(void *user, const qtok *t)
 	c->have_prev = true;
 	/* abbreviation mining on bodies */
 	if (!c->title) {
+		if (t->fold[0] == 'g' && strcmp(t->fold, "goi") == 0)
+			ix->mine_goi = true;
 		if (t->upper && t->after_paren)
 			mine_alias(ix, t);
 		if (t->syllable) {
@@ -645,6 +719,345 @@ static int add_tok(void *user, const qtok *t)
 		}
 	}
 	return 0;
+}
+
+/* ---- synonyms mined from the corpus ------------------------------------------ */
+
+typedef struct syn_val {
+	uint32_t same, diff; /* mined with this partner, with another one */
+	char text[];
+} syn_val;
+
+static int mt_push(void *user, const qtok *t)
+{
+	loa_qa_index *ix = user;
+	if (ix->mt.len >= LOA_QA_SYN_SCAN / 2)
+		return 0;
+	mtok m;
+	memcpy(m.norm, t->norm, strlen(t->norm) + 1);
+	memcpy(m.fold, t->fold, strlen(t->fold) + 1);
+	m.gap = t->gap;
+	m.syl = t->syllable;
+	m.upper = t->upper;
+	m.num = t->type == LOA_TOK_NUMBER;
+	return loa_vec_push(&ix->mt, m);
+}
+
+/* Function words that end the defined phrase X (looking back). */
+static bool x_stop(const char *norm)
+{
+	static const char *const w[] = {"của", "về", "cho", "với", "tại", "theo", "trong", "đối",
+					"các", "những", "và", "hoặc", "bởi", "từ", "đến", "là",
+					"được", "này", "mà", "thì", "một", "nếu", "khi", "do",
+					"gồm", "bao", "hay", "như", "việc", "tới", "vào", "giữa",
+					"ở", "trên", "dưới", "nơi", "bên", NULL};
+	for (int i = 0; w[i]; i++)
+		if (strcmp(norm, w[i]) == 0)
+			return true;
+	return false;
+}
+
+/* "w1 w2 ..." of tokens [a, b) (fold or norm); 0 when too long. */
+static size_t mt_join(const mtok *t, size_t a, size_t b, bool fold, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = a; i < b; i++) {
+		const char *w = fold ? t[i].fold : t[i].norm;
+		size_t k = strlen(w);
+		if (n + k + 2 > cap)
+			return 0;
+		if (i > a)
+			out[n++] = ' ';
+		memcpy(out + n, w, k);
+		n += k;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static void syn_put(loa_qa_index *ix, const char *key, size_t kn, const char *val)
+{
+	syn_val *v = loa_map_get(&ix->syns, key, kn);
+	if (v) {
+		if (strcmp(v->text, val) == 0)
+			v->same++;
+		else
+			v->diff++;
+		return;
+	}
+	if (ix->syns.count >= 2 * LOA_QA_SYN_MAX)
+		return;
+	size_t vn = strlen(val);
+	v = malloc(sizeof *v + vn + 1);
+	if (!v)
+		return;
+	v->same = 1;
+	v->diff = 0;
+	memcpy(v->text, val, vn + 1);
+	if (loa_map_set(&ix->syns, key, kn, v))
+		free(v);
+}
+
+#define SYN_BYTES 100
+#define MT_ANY (GAP_PUNCT | GAP_NL)
+
+/* X ends before token e: back over syllables to punctuation or a
+ * function word; the start in *a. False when unbounded or under 2 words. */
+static bool mine_x(const mtok *t, size_t e, size_t *a)
+{
+	size_t i = e;
+	bool bounded = false;
+	while (i > 0) {
+		const mtok *w = &t[i - 1];
+		if (!w->syl || x_stop(w->norm)) {
+			bounded = true;
+			break;
+		}
+		if (e - i == LOA_QA_SYN_WORDS)
+			break;
+		i--;
+		if (w->gap & MT_ANY) {
+			bounded = true;
+			break;
+		}
+	}
+	if (i == 0)
+		bounded = true;
+	*a = i;
+	return bounded && e - i >= 2;
+}
+
+/* X of a name Y = [ya, yb) defined after token e: when Y's first word
+ * starts a longer phrase just before (same sentence, SYN_ANCHOR tokens), Y
+ * shortens it ("Tòa án nhân dân (sau đây gọi là Tòa án)"): that is X if
+ * short enough (else none); otherwise mine_x. */
+#define SYN_ANCHOR 16
+static bool mine_named_x(const mtok *t, size_t e, size_t ya, size_t yb, size_t *a)
+{
+	for (size_t k = e; k-- > 0 && e - k <= SYN_ANCHOR;) {
+		if (strcmp(t[k].fold, t[ya].fold) == 0 && e - k > yb - ya) {
+			*a = k;
+			return e - k <= LOA_QA_SYN_WORDS;
+		}
+		if (t[k].gap & (GAP_STOP | GAP_NL))
+			break;
+	}
+	return mine_x(t, e, a);
+}
+
+/* Y starts at token s and runs to punctuation that has one of the gap
+ * bits `end` (the end of the text counts); its end in *b. */
+static bool mine_y(const mtok *t, size_t n, size_t s, unsigned end, size_t *b)
+{
+	size_t i = s;
+	while (i < n && i - s <= LOA_QA_SYN_WORDS && (i == s || !(t[i].gap & MT_ANY)))
+		i++;
+	*b = i;
+	return i > s && i - s <= LOA_QA_SYN_WORDS && (i == n || (t[i].gap & end));
+}
+
+static void mine_pair(loa_qa_index *ix, const mtok *t, size_t xa, size_t xb, size_t ya,
+		      size_t yb)
+{
+	char xf[SYN_BYTES + 1], xn[SYN_BYTES + 1], yf[SYN_BYTES + 1], yn[SYN_BYTES + 1];
+	size_t nxf = mt_join(t, xa, xb, true, xf, sizeof xf);
+	size_t nyf = mt_join(t, ya, yb, true, yf, sizeof yf);
+	if (!nxf || !nyf || !mt_join(t, xa, xb, false, xn, sizeof xn) ||
+	    !mt_join(t, ya, yb, false, yn, sizeof yn) || strcmp(xf, yf) == 0)
+		return;
+	if (yb - ya == 1) { /* "(sau đây gọi là NSDLĐ)": an abbreviation of X */
+		bool abbr = t[ya].upper && nyf >= 2 && nyf <= 8;
+		for (size_t i = 0; i < nyf && abbr; i++)
+			abbr = yf[i] >= 'a' && yf[i] <= 'z';
+		if (abbr && !loa_map_has(&ix->aliases, yf, nyf) &&
+		    ix->aliases.count < LOA_QA_SYN_MAX) {
+			char *v = strdup(xn);
+			if (v && loa_map_set(&ix->aliases, yf, nyf, v))
+				free(v);
+		}
+		return;
+	}
+	static const char *const desc[] = {"việc", "hoạt", "quá", "sự", "loại", "loài", "các",
+					   "những", "tập", "nơi", "văn", "một", NULL};
+	for (int i = 0; desc[i]; i++)
+		if (strcmp(t[ya].norm, desc[i]) == 0)
+			return; /* "X là việc/hoạt động/quá trình ...": a description */
+	syn_put(ix, yf, nyf, xn);
+	syn_put(ix, xf, nxf, yn);
+}
+
+static bool mt_is(const mtok *t, size_t n, size_t i, const char *fold)
+{
+	return i < n && strcmp(t[i].fold, fold) == 0 && !(t[i].gap & MT_ANY);
+}
+
+/* Mines the defined terms of one article's body (defs: its title is
+ * "Giải thích từ ngữ"). Y must end the parenthesis, or in a definition
+ * the sentence (a comma there starts a list: "X là A, B và C"). */
+static void mine_synonyms(loa_qa_index *ix, const char *body, size_t n, bool defs)
+{
+	if (n > LOA_QA_SYN_SCAN) {
+		n = LOA_QA_SYN_SCAN;
+		while (n > 0 && ((unsigned char)body[n] & 0xC0) == 0x80)
+			n--;
+	}
+	ix->mt.len = 0;
+	if (each_token(body, n, mt_push, ix))
+		return;
+	const mtok *t = ix->mt.items;
+	size_t nt = ix->mt.len;
+	for (size_t i = 0; i < nt; i++) {
+		size_t xa, yb, j;
+		/* "X (sau đây gọi [tắt] là Y)", "(sau đây viết tắt là Y)"; not "gọi
+		 * chung là" (a collective name: X is a list, seldom a phrase) */
+		if ((t[i].gap & GAP_OPEN) && strcmp(t[i].fold, "sau") == 0 && mt_is(t, nt, i + 1, "day") &&
+		    (mt_is(t, nt, i + 2, "goi") || mt_is(t, nt, i + 2, "viet"))) {
+			j = i + 3;
+			if (mt_is(t, nt, j, "chung"))
+				continue;
+			if (mt_is(t, nt, j, "tat"))
+				j++;
+			if (mt_is(t, nt, j, "la") && mine_y(t, nt, j + 1, GAP_CLOSE, &yb) &&
+			    mine_named_x(t, i, j + 1, yb, &xa))
+				mine_pair(ix, t, xa, i, j + 1, yb);
+			continue;
+		}
+		/* "X, còn gọi là Y", "X hay còn gọi là Y" */
+		if (strcmp(t[i].fold, "con") == 0 && mt_is(t, nt, i + 1, "goi") &&
+		    mt_is(t, nt, i + 2, "la")) {
+			size_t e = i;
+			if (i > 0 && !(t[i].gap & MT_ANY) && strcmp(t[i - 1].norm, "hay") == 0)
+				e = i - 1;
+			if (e > 0 && (e < i || (t[i].gap & MT_ANY)) && mine_y(t, nt, i + 3, MT_ANY, &yb) &&
+			    mine_named_x(t, e, i + 3, yb, &xa))
+				mine_pair(ix, t, xa, e, i + 3, yb);
+			continue;
+		}
+		/* "1. X là Y, ..." in "Giải thích từ ngữ" */
+		if (defs && t[i].num && (t[i].gap & GAP_NL)) {
+			size_t k = i + 1;
+			while (k < nt && k - i <= LOA_QA_SYN_WORDS + 1 && t[k].syl &&
+			       (k == i + 1 || !(t[k].gap & MT_ANY)) && strcmp(t[k].norm, "là") != 0)
+				k++;
+			if (k < nt && k - (i + 1) >= 2 && k - (i + 1) <= LOA_QA_SYN_WORDS &&
+			    strcmp(t[k].norm, "là") == 0 && !(t[k].gap & MT_ANY) &&
+			    mine_y(t, nt, k + 1, GAP_STOP | GAP_NL, &yb) && yb - (k + 1) >= 2)
+				mine_pair(ix, t, i + 1, k, k + 1, yb);
+		}
+	}
+}
+
+#define SYN_DF_SHARE 0.01
+#define SYN_DF_MIN 50
+
+/* The df of the rarest folded word pair of phrase k ("w1 w2 ..."). */
+static uint32_t phrase_df(const loa_qa_index *ix, const char *k, size_t kn)
+{
+	uint32_t best = UINT32_MAX;
+	size_t a = 0;
+	while (a < kn) {
+		size_t b = a;
+		while (b < kn && k[b] != ' ')
+			b++;
+		if (b >= kn)
+			break;
+		size_t c = b + 1;
+		while (c < kn && k[c] != ' ')
+			c++;
+		char key[KEY_MAX + 2];
+		if (c - a + 1 > KEY_MAX)
+			return 0;
+		key[0] = 'b';
+		memcpy(key + 1, k + a, c - a);
+		void *id = loa_map_get(&ix->terms, key, c - a + 1);
+		uint32_t df = id ? ix->tv.items[(uintptr_t)id - 1].df : 0;
+		if (df < best)
+			best = df;
+		a = b + 1;
+	}
+	return best == UINT32_MAX ? 0 : best;
+}
+
+/* Drops the phrases mined with other partners at least as often, and the
+ * common ones. */
+static int syn_finish(loa_qa_index *ix)
+{
+	LOA_VEC(char *) drop = {0};
+	size_t it = 0;
+	loa_map_entry *e;
+	int rc = LOA_OK;
+	/* a phrase whose rarest word pair is in more than SYN_DF_SHARE of the
+	 * articles (and SYN_DF_MIN) is too common to expand */
+	double df_max = SYN_DF_SHARE * (double)ix->docs.len;
+	if (df_max < SYN_DF_MIN)
+		df_max = SYN_DF_MIN;
+	while (loa_map_next(&ix->syns, &it, &e)) {
+		const syn_val *v = e->value;
+		if (v->diff >= v->same || phrase_df(ix, e->key, e->klen) > df_max) {
+			char *k = malloc(e->klen + 1);
+			if (!k || loa_vec_push(&drop, k)) {
+				free(k);
+				rc = LOA_ENOMEM;
+				break;
+			}
+			memcpy(k, e->key, e->klen);
+			k[e->klen] = '\0';
+		}
+	}
+	if (loa_log_get_level() <= LOA_LOG_DEBUG) {
+		it = 0;
+		while (loa_map_next(&ix->syns, &it, &e)) {
+			const syn_val *v = e->value;
+			loa_debug("qa.synonym", "phrase=\"%.*s\" partner=\"%s\" same=%u diff=%u",
+				  (int)e->klen, e->key, v->text, v->same, v->diff);
+		}
+	}
+	for (size_t i = 0; i < drop.len; i++) {
+		loa_map_del(&ix->syns, drop.items[i], strlen(drop.items[i]));
+		free(drop.items[i]);
+	}
+	loa_vec_release(&drop);
+	return rc;
+}
+
+static const char *fold_phrase(const char *s, char *out, size_t cap)
+{
+	loa_buf b;
+	loa_buf_init(&b, cap - 1);
+	const char *r = NULL;
+	if (loa_text_normalize(s, strlen(s), LOA_NORM_MATCH | LOA_NORM_FOLD, &b) == LOA_OK && b.len) {
+		/* collapse runs of spaces and trim */
+		size_t n = 0;
+		for (size_t i = 0; i < b.len; i++) {
+			char ch = b.data[i];
+			if (ch == ' ' && (n == 0 || out[n - 1] == ' '))
+				continue;
+			out[n++] = ch;
+		}
+		while (n && out[n - 1] == ' ')
+			n--;
+		out[n] = '\0';
+		r = out;
+	}
+	loa_buf_release(&b);
+	return r;
+}
+
+const char *loa_qa_index_synonym(const loa_qa_index *ix, const char *phrase)
+{
+	char k[4 * SYN_BYTES];
+	if (!fold_phrase(phrase, k, sizeof k))
+		return NULL;
+	const syn_val *v = loa_map_get(&ix->syns, k, strlen(k));
+	return v ? v->text : NULL;
+}
+
+const char *loa_qa_index_alias(const loa_qa_index *ix, const char *abbr)
+{
+	char k[4 * SYN_BYTES];
+	if (!fold_phrase(abbr, k, sizeof k))
+		return NULL;
+	return loa_map_get(&ix->aliases, k, strlen(k));
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -750,6 +1163,9 @@ int loa_qa_index_add(loa_qa_index *ix, int64_t key, const char *law, const char 
 	d.body_len = c.ntok;
 	if (c.rc)
 		return loa_err_set(err, c.rc, "hết bộ nhớ / out of memory");
+	if (ix->mine_goi || c.defs == 4)
+		mine_synonyms(ix, body, body_len, c.defs == 4);
+	ix->mine_goi = false;
 	if (loa_vec_push(&ix->docs, d))
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	/* postings: group codes by term */
@@ -785,13 +1201,30 @@ int loa_qa_index_add(loa_qa_index *ix, int64_t key, const char *law, const char 
 
 /* BM25F's pseudo term frequency of one posting (title and body, each
  * length-normalised); the search and the bounds use this one expression. */
-static inline double bm_tf(const loa_qa_index *ix, const loa_qa_params *p, const doc_len *dl,
-			   uint32_t tfb, uint32_t tft)
+static inline double bm_tf(const loa_qa_params *p, const doc_norm *dn, uint32_t tfb, uint32_t tft)
 {
-	double tf = (double)tfb / (1.0 - p->b_body + p->b_body * dl->body / ix->avg_body);
+	double tf = (double)tfb * dn->body;
 	if (tft)
-		tf += p->w_title * tft / (1.0 - p->b_title + p->b_title * dl->title / ix->avg_title);
+		tf += p->w_title * tft * (double)dn->title;
 	return tf;
+}
+
+static int norms_compute(loa_qa_index *ix)
+{
+	const loa_qa_params *p = &ix->p;
+	if (!ix->norms) {
+		ix->norms = malloc((ix->docs.len ? ix->docs.len : 1) * sizeof *ix->norms);
+		if (!ix->norms)
+			return LOA_ENOMEM;
+	}
+	for (size_t i = 0; i < ix->docs.len; i++) {
+		const doc_len *dl = &ix->lens[i];
+		ix->norms[i].body =
+			(float)(1.0 / (1.0 - p->b_body + p->b_body * dl->body / ix->avg_body));
+		ix->norms[i].title =
+			(float)(1.0 / (1.0 - p->b_title + p->b_title * dl->title / ix->avg_title));
+	}
+	return LOA_OK;
 }
 
 static float round_up(double v)
@@ -817,6 +1250,8 @@ static int bounds_compute(loa_qa_index *ix)
 			ix->lens[i].title = ix->docs.items[i].title_len;
 		}
 	}
+	if (norms_compute(ix))
+		return LOA_ENOMEM;
 	for (size_t i = 0; i < ix->tv.len; i++) {
 		term *t = &ix->tv.items[i];
 		if (t->df > BLOCK && !t->bl) {
@@ -844,7 +1279,7 @@ static int bounds_compute(loa_qa_index *ix)
 			if (g & 1)
 				tft = get_varint(&pp);
 			d += g >> 1;
-			double tf = bm_tf(ix, p, &ix->lens[d], tfb, tft);
+			double tf = bm_tf(p, &ix->norms[d], tfb, tft);
 			double sat = tf / (p->k1 + tf);
 			if (sat > bmax)
 				bmax = sat;
@@ -882,10 +1317,401 @@ int loa_qa_index_finish(loa_qa_index *ix, loa_err *err)
 		}
 	}
 	loa_vec_release(&ix->codes);
-	int rc = bounds_compute(ix);
+	loa_vec_release(&ix->mt);
+	int rc = syn_finish(ix);
+	if (!rc)
+		rc = bounds_compute(ix);
 	if (rc)
 		return loa_err_set(err, rc, "hết bộ nhớ / out of memory");
 	ix->finished = true;
+	return LOA_OK;
+}
+
+/* ---- the persisted index ------------------------------------------------------ */
+
+#define IX_MAGIC "LOAQAIX"
+#define IX_VERSION 1u
+#define IX_ENDIAN 0x01020304u
+
+typedef struct ix_head {
+	char magic[8];
+	uint32_t version, endian, sz_doc, sz_blk, sz_term, pad;
+	char key[LOA_QA_INDEX_KEY_MAX];
+	double k1, b_title, b_body, w_title; /* the block bounds were computed with these */
+	double avg_title, avg_body;
+	uint64_t ndocs, nterms, nlaws, text_len, postings, posting_bytes;
+	uint64_t off_docs, off_lens, off_text, off_terms, off_post, len_post, off_blk, n_blk;
+	uint64_t off_keys, len_keys, off_hash, hash_cap, off_strs, len_strs, nalias, nsyn;
+	uint64_t file_size;
+} ix_head;
+
+typedef struct ix_term {
+	uint64_t p_off, bl_off, key_off;
+	uint32_t len, df, nblk, klen;
+	float max;
+	uint32_t pad;
+} ix_term;
+
+static uint32_t term_find(const loa_qa_index *ix, const char *key, size_t n)
+{
+	if (!ix->hslots) {
+		void *v = loa_map_get(&ix->terms, key, n);
+		return v ? (uint32_t)((uintptr_t)v - 1) : UINT32_MAX;
+	}
+	uint64_t m = ix->hcap - 1, h = loa_hash64(key, n) & m;
+	for (;;) {
+		uint32_t s = ix->hslots[h];
+		if (!s)
+			return UINT32_MAX;
+		const ix_term *d = &ix->dterms[s - 1];
+		if (d->klen == n && memcmp(ix->tkeys + d->key_off, key, n) == 0)
+			return s - 1;
+		h = (h + 1) & m;
+	}
+}
+
+typedef struct wr {
+	FILE *f;
+	uint64_t off;
+	bool bad;
+} wr;
+
+static uint64_t wr_put(wr *w, const void *p, size_t n)
+{
+	uint64_t at = w->off;
+	if (n && fwrite(p, 1, n, w->f) != n)
+		w->bad = true;
+	w->off += n;
+	static const char zero[8];
+	size_t pad = (size_t)((8 - w->off % 8) % 8);
+	if (pad && fwrite(zero, 1, pad, w->f) != pad)
+		w->bad = true;
+	w->off += pad;
+	return at;
+}
+
+static int wr_str(loa_buf *b, const char *s)
+{
+	return loa_buf_append(b, s, strlen(s) + 1);
+}
+
+int loa_qa_index_save(const loa_qa_index *ix, const char *path, const char *key, loa_err *err)
+{
+	if (!ix->finished)
+		return loa_err_set(err, LOA_EINVAL, "index not finished");
+	if (strlen(key) >= LOA_QA_INDEX_KEY_MAX)
+		return loa_err_set(err, LOA_EINVAL, "index key too long");
+	char tmp[4096];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
+		return loa_err_set(err, LOA_EINVAL, "đường dẫn quá dài / path too long: %s", path);
+	size_t nt = ix->tv.len;
+	ix_term *dt = calloc(nt ? nt : 1, sizeof *dt);
+	uint64_t hcap = 16;
+	while (hcap < 2 * (uint64_t)nt + 16)
+		hcap *= 2;
+	uint32_t *slots = calloc(hcap, sizeof *slots);
+	loa_buf strs;
+	loa_buf_init(&strs, (size_t)1 << 32);
+	FILE *f = NULL;
+	int rc = LOA_OK;
+	if (!dt || !slots) {
+		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		goto out;
+	}
+	f = fopen(tmp, "wb");
+	if (!f) {
+		rc = loa_err_set(err, LOA_EIO, "không ghi được / cannot write %s", tmp);
+		goto out;
+	}
+	ix_head h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, IX_MAGIC, sizeof IX_MAGIC);
+	h.version = IX_VERSION;
+	h.endian = IX_ENDIAN;
+	h.sz_doc = sizeof(doc_rec);
+	h.sz_blk = sizeof(blk);
+	h.sz_term = sizeof(ix_term);
+	loa_strlcpy(h.key, key, sizeof h.key);
+	h.k1 = ix->p.k1;
+	h.b_title = ix->p.b_title;
+	h.b_body = ix->p.b_body;
+	h.w_title = ix->p.w_title;
+	h.avg_title = ix->avg_title;
+	h.avg_body = ix->avg_body;
+	h.ndocs = ix->docs.len;
+	h.nterms = nt;
+	h.nlaws = ix->laws.len;
+	h.text_len = ix->text_len;
+	h.postings = ix->postings;
+	h.posting_bytes = ix->posting_bytes;
+	wr w = {f, 0, false};
+	wr_put(&w, &h, sizeof h);
+	h.off_docs = wr_put(&w, ix->docs.items, ix->docs.len * sizeof(doc_rec));
+	h.off_lens = wr_put(&w, ix->lens, ix->docs.len * sizeof(doc_len));
+	h.off_text = wr_put(&w, ix->text, ix->text_len);
+	/* postings and blocks, term by term */
+	h.off_post = w.off;
+	uint64_t po = 0;
+	for (size_t i = 0; i < nt && !w.bad; i++) {
+		const term *t = &ix->tv.items[i];
+		dt[i].p_off = po;
+		dt[i].len = t->len;
+		dt[i].df = t->df;
+		dt[i].max = t->max;
+		if (t->len && fwrite(t->p, 1, t->len, f) != t->len)
+			w.bad = true;
+		po += t->len;
+	}
+	w.off += po;
+	h.len_post = po;
+	wr_put(&w, NULL, 0);
+	h.off_blk = w.off;
+	uint64_t bo = 0;
+	for (size_t i = 0; i < nt && !w.bad; i++) {
+		const term *t = &ix->tv.items[i];
+		dt[i].bl_off = bo;
+		dt[i].nblk = t->bl ? t->nblk : 0;
+		if (dt[i].nblk && fwrite(t->bl, sizeof(blk), dt[i].nblk, f) != dt[i].nblk)
+			w.bad = true;
+		bo += dt[i].nblk;
+	}
+	w.off += bo * sizeof(blk);
+	h.n_blk = bo;
+	wr_put(&w, NULL, 0);
+	/* keys, and the hash table over them */
+	h.off_keys = w.off;
+	uint64_t ko = 0;
+	size_t it = 0;
+	loa_map_entry *e;
+	while (loa_map_next(&ix->terms, &it, &e) && !w.bad) {
+		uint32_t id = (uint32_t)((uintptr_t)e->value - 1);
+		dt[id].key_off = ko;
+		dt[id].klen = (uint32_t)e->klen;
+		if (fwrite(e->key, 1, e->klen, f) != e->klen)
+			w.bad = true;
+		ko += e->klen;
+		uint64_t s = loa_hash64(e->key, e->klen) & (hcap - 1);
+		while (slots[s])
+			s = (s + 1) & (hcap - 1);
+		slots[s] = id + 1;
+	}
+	w.off += ko;
+	h.len_keys = ko;
+	wr_put(&w, NULL, 0);
+	h.off_terms = wr_put(&w, dt, nt * sizeof *dt);
+	h.hash_cap = hcap;
+	h.off_hash = wr_put(&w, slots, hcap * sizeof *slots);
+	/* laws, mined abbreviations and synonyms: NUL-terminated strings */
+	int sr = 0;
+	for (size_t i = 0; i < ix->laws.len; i++) {
+		sr |= wr_str(&strs, ix->laws.items[i].name);
+		sr |= wr_str(&strs, ix->laws.items[i].fold);
+	}
+	it = 0;
+	while (loa_map_next(&ix->aliases, &it, &e)) {
+		sr |= loa_buf_append(&strs, e->key, e->klen);
+		sr |= loa_buf_putc(&strs, '\0');
+		sr |= wr_str(&strs, e->value);
+		h.nalias++;
+	}
+	it = 0;
+	while (loa_map_next(&ix->syns, &it, &e)) {
+		sr |= loa_buf_append(&strs, e->key, e->klen);
+		sr |= loa_buf_putc(&strs, '\0');
+		sr |= wr_str(&strs, ((const syn_val *)e->value)->text);
+		h.nsyn++;
+	}
+	if (sr)
+		w.bad = true;
+	h.len_strs = strs.len;
+	h.off_strs = wr_put(&w, strs.data, strs.len);
+	h.file_size = w.off;
+	if (w.bad || fseek(f, 0, SEEK_SET) || fwrite(&h, sizeof h, 1, f) != 1)
+		w.bad = true;
+	if (fclose(f))
+		w.bad = true;
+	f = NULL;
+	if (w.bad || rename(tmp, path)) {
+		remove(tmp);
+		rc = loa_err_set(err, LOA_EIO, "không ghi được / cannot write %s", path);
+	}
+out:
+	if (f) {
+		fclose(f);
+		remove(tmp);
+	}
+	loa_buf_release(&strs);
+	free(slots);
+	free(dt);
+	return rc;
+}
+
+static bool in_file(const ix_head *h, uint64_t off, uint64_t n, uint64_t elem)
+{
+	return off % 8 == 0 && (elem == 0 || n <= h->file_size / elem) && off <= h->file_size &&
+	       n * elem <= h->file_size - off;
+}
+
+/* The next NUL-terminated string of [*p, end), or NULL. */
+static const char *next_str(const char **p, const char *end)
+{
+	const char *s = *p;
+	const char *z = s < end ? memchr(s, '\0', (size_t)(end - s)) : NULL;
+	if (!z)
+		return NULL;
+	*p = z + 1;
+	return s;
+}
+
+int loa_qa_index_load(const char *path, const char *key, const loa_qa_params *p,
+		      loa_qa_index **out, loa_err *err)
+{
+	*out = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return loa_err_set(err, LOA_ENOTFOUND, "không có chỉ mục / no saved index: %s", path);
+	struct stat st;
+	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(ix_head)) {
+		close(fd);
+		return loa_err_set(err, LOA_EPARSE, "chỉ mục hỏng / bad index file: %s", path);
+	}
+	ix_head h;
+	if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
+		close(fd);
+		return loa_err_set(err, LOA_EIO, "không đọc được / cannot read %s", path);
+	}
+	if (memcmp(h.magic, IX_MAGIC, sizeof IX_MAGIC) || h.version != IX_VERSION ||
+	    h.endian != IX_ENDIAN || h.sz_doc != sizeof(doc_rec) || h.sz_blk != sizeof(blk) ||
+	    h.sz_term != sizeof(ix_term)) {
+		close(fd);
+		return loa_err_set(err, LOA_EVERSION, "chỉ mục khác phiên bản / other index format: %s",
+				   path);
+	}
+	h.key[sizeof h.key - 1] = '\0';
+	if (strcmp(h.key, key) != 0) {
+		close(fd);
+		return loa_err_set(err, LOA_ENOTFOUND, "chỉ mục đã cũ / stale index: %s", path);
+	}
+	if (h.file_size != (uint64_t)st.st_size || !in_file(&h, h.off_docs, h.ndocs, sizeof(doc_rec)) ||
+	    !in_file(&h, h.off_lens, h.ndocs, sizeof(doc_len)) || !in_file(&h, h.off_text, h.text_len, 1) ||
+	    !in_file(&h, h.off_post, h.len_post, 1) || !in_file(&h, h.off_blk, h.n_blk, sizeof(blk)) ||
+	    !in_file(&h, h.off_keys, h.len_keys, 1) || !in_file(&h, h.off_terms, h.nterms, sizeof(ix_term)) ||
+	    !in_file(&h, h.off_hash, h.hash_cap, sizeof(uint32_t)) || !in_file(&h, h.off_strs, h.len_strs, 1) ||
+	    h.hash_cap == 0 || (h.hash_cap & (h.hash_cap - 1)) || h.hash_cap <= h.nterms ||
+	    h.ndocs >= UINT32_MAX || h.nterms >= UINT32_MAX || (h.text_len && h.off_text + h.text_len > h.file_size)) {
+		close(fd);
+		return loa_err_set(err, LOA_EPARSE, "chỉ mục hỏng / bad index file: %s", path);
+	}
+	void *map = mmap(NULL, (size_t)h.file_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return loa_err_set(err, LOA_EIO, "không đọc được / cannot map %s", path);
+	const char *base = map;
+	loa_qa_index *ix;
+	loa_qa_params fp = *p;
+	fp.k1 = h.k1;
+	fp.b_title = h.b_title;
+	fp.b_body = h.b_body;
+	fp.w_title = h.w_title;
+	int rc = loa_qa_index_new(&fp, &ix, err);
+	if (rc) {
+		munmap(map, (size_t)h.file_size);
+		return rc;
+	}
+	ix->map = map;
+	ix->map_len = (size_t)h.file_size;
+	ix->docs.items = (doc_rec *)(uintptr_t)(base + h.off_docs);
+	ix->docs.len = (size_t)h.ndocs;
+	ix->lens = (doc_len *)(uintptr_t)(base + h.off_lens);
+	ix->text = (char *)(uintptr_t)(base + h.off_text);
+	ix->text_len = ix->text_cap = (size_t)h.text_len;
+	ix->avg_title = h.avg_title;
+	ix->avg_body = h.avg_body;
+	ix->postings = h.postings;
+	ix->posting_bytes = h.posting_bytes;
+	ix->dterms = (const ix_term *)(const void *)(base + h.off_terms);
+	ix->tkeys = base + h.off_keys;
+	ix->hslots = (const uint32_t *)(const void *)(base + h.off_hash);
+	ix->hcap = h.hash_cap;
+	blk *blocks = (blk *)(uintptr_t)(base + h.off_blk);
+	rc = loa_vec_reserve(&ix->tv, (size_t)h.nterms);
+	for (size_t i = 0; i < h.nterms && !rc; i++) {
+		const ix_term *d = &ix->dterms[i];
+		if (d->p_off > h.len_post || d->len > h.len_post - d->p_off || d->bl_off > h.n_blk ||
+		    d->nblk > h.n_blk - d->bl_off || d->key_off > h.len_keys ||
+		    d->klen > h.len_keys - d->key_off || (d->df > BLOCK) != (d->nblk > 0) ||
+		    (d->nblk && d->nblk != (d->df + BLOCK - 1) / BLOCK)) {
+			rc = LOA_EPARSE;
+			break;
+		}
+		term t = {.p = (uint8_t *)(uintptr_t)(base + h.off_post + d->p_off),
+			  .len = d->len, .cap = d->len, .df = d->df, .last = UINT32_MAX,
+			  .nblk = d->nblk, .max = d->max, .bl = d->nblk ? blocks + d->bl_off : NULL};
+		ix->tv.items[ix->tv.len++] = t;
+	}
+	for (uint64_t i = 0; i < h.hash_cap && !rc; i++)
+		if (ix->hslots[i] > h.nterms)
+			rc = LOA_EPARSE;
+	for (uint64_t i = 0; i < h.ndocs && !rc; i++) {
+		const doc_rec *d = &ix->docs.items[i];
+		if (d->law >= h.nlaws || d->title_off + d->title_bytes >= h.text_len + (h.text_len == 0) ||
+		    d->body_off + d->body_bytes >= h.text_len + (h.text_len == 0))
+			rc = LOA_EPARSE;
+	}
+	/* laws, abbreviations, synonyms */
+	const char *sp = base + h.off_strs, *se = sp + h.len_strs;
+	for (uint64_t i = 0; i < h.nlaws && !rc; i++) {
+		const char *name = next_str(&sp, se), *fold = next_str(&sp, se);
+		if (!name || !fold) {
+			rc = LOA_EPARSE;
+			break;
+		}
+		law_rec r = {strdup(name), strdup(fold)};
+		if (!r.name || !r.fold || loa_vec_push(&ix->laws, r)) {
+			free(r.name);
+			free(r.fold);
+			rc = LOA_ENOMEM;
+		}
+	}
+	for (uint64_t i = 0; i < h.nalias + h.nsyn && !rc; i++) {
+		const char *k = next_str(&sp, se), *v = next_str(&sp, se);
+		if (!k || !v) {
+			rc = LOA_EPARSE;
+			break;
+		}
+		size_t vn = strlen(v);
+		if (i < h.nalias) {
+			char *c = strdup(v);
+			if (!c || loa_map_set(&ix->aliases, k, strlen(k), c)) {
+				free(c);
+				rc = LOA_ENOMEM;
+			}
+		} else {
+			syn_val *sv = malloc(sizeof *sv + vn + 1);
+			if (!sv) {
+				rc = LOA_ENOMEM;
+				break;
+			}
+			sv->same = 1;
+			sv->diff = 0;
+			memcpy(sv->text, v, vn + 1);
+			if (loa_map_set(&ix->syns, k, strlen(k), sv)) {
+				free(sv);
+				rc = LOA_ENOMEM;
+			}
+		}
+	}
+	if (rc) {
+		loa_qa_index_free(ix);
+		return loa_err_set(err, rc, "chỉ mục hỏng / bad index file: %s", path);
+	}
+	if (norms_compute(ix)) {
+		loa_qa_index_free(ix);
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	}
+	ix->finished = true;
+	loa_qa_index_set_params(ix, p); /* other BM25 parameters: the bounds again */
+	*out = ix;
 	return LOA_OK;
 }
 
@@ -920,6 +1746,7 @@ typedef struct qword {
 	char norm[TERM_MAX + 1], fold[TERM_MAX + 1];
 	size_t start, end; /* in the original question; 0,0 for expansions */
 	bool brk, drop;
+	bool syn; /* added from a mined synonym (weight w_syn) */
 } qword;
 
 typedef struct qparse {
@@ -939,6 +1766,7 @@ static void qp_add(qparse *qp, const qtok *t, bool brk)
 	w->end = t->end;
 	w->brk = brk;
 	w->drop = false;
+	w->syn = false;
 }
 
 typedef struct phr {
@@ -991,6 +1819,56 @@ static const char *alias_of(const loa_qa_index *ix, const char *fold)
 	if (ix)
 		return loa_map_get(&ix->aliases, fold, strlen(fold));
 	return NULL;
+}
+
+#define SYN_EXP_MAX 4 /* synonym expansions per question */
+
+/* Appends the mined partners of the question's phrases (longest first,
+ * kept words only) as words marked syn. */
+static void expand_synonyms(const loa_qa_index *ix, qparse *qp)
+{
+	size_t n0 = qp->n, nexp = 0;
+	for (size_t i = 0; i < n0 && nexp < SYN_EXP_MAX; i++) {
+		if (qp->w[i].drop)
+			continue;
+		for (size_t len = LOA_QA_SYN_WORDS; len >= 2; len--) {
+			if (i + len > n0)
+				continue;
+			char k[LOA_QA_SYN_WORDS * (TERM_MAX + 1) + 1];
+			size_t kn = 0;
+			bool ok = true;
+			for (size_t j = i; j < i + len && ok; j++) {
+				const qword *w = &qp->w[j];
+				if (w->drop || (j > i && w->brk)) {
+					ok = false;
+					break;
+				}
+				size_t wn = strlen(w->fold);
+				if (j > i)
+					k[kn++] = ' ';
+				memcpy(k + kn, w->fold, wn);
+				kn += wn;
+			}
+			if (!ok)
+				continue;
+			k[kn] = '\0';
+			const syn_val *v = loa_map_get(&ix->syns, k, kn);
+			if (!v)
+				continue;
+			qlist e = {0};
+			if (each_token(v->text, strlen(v->text), q_push, &e) == 0)
+				for (size_t j = 0; j < e.n && qp->n < LOA_QA_QTERMS_MAX; j++) {
+					qp_add(qp, &e.t[j], j == 0);
+					qp->w[qp->n - 1].syn = true;
+					qp->w[qp->n - 1].start = qp->w[qp->n - 1].end = 0;
+				}
+			free(e.t);
+			loa_debug("qa.expand", "phrase=\"%s\" partner=\"%s\"", k, v->text);
+			nexp++;
+			i += len - 1;
+			break;
+		}
+	}
 }
 
 static int parse_question(const loa_qa_index *ix, const char *q, size_t qn, qparse *qp,
@@ -1053,6 +1931,8 @@ static int parse_question(const loa_qa_index *ix, const char *q, size_t qn, qpar
 			}
 		}
 	}
+	if (ix && ix->p.w_syn > 0 && ix->syns.count)
+		expand_synonyms(ix, qp);
 	return LOA_OK;
 }
 
@@ -1064,7 +1944,7 @@ int loa_qa_rewrite(const loa_qa_index *ix, const char *q, size_t qn, loa_buf *ou
 	int rc = parse_question(ix, q, qn, qp, NULL);
 	bool first = true;
 	for (size_t i = 0; i < qp->n && !rc; i++) {
-		if (qp->w[i].drop)
+		if (qp->w[i].drop || qp->w[i].syn)
 			continue;
 		if (!first)
 			rc = loa_buf_putc(out, ' ');
@@ -1126,6 +2006,7 @@ typedef struct qterm {
 	double idf;
 	int qtf;
 	bool bigram;
+	bool syn; /* from a mined synonym: BM25F only, weight w_syn */
 } qterm;
 
 typedef struct cand {
@@ -1201,7 +2082,7 @@ typedef struct rr_ctx {
 static void rr_match(rr_ctx *c, const char *key, size_t n, size_t s, size_t e)
 {
 	void *v = loa_map_get(c->qmap, key, n);
-	if (!v)
+	if (!v || c->qt[(uintptr_t)v - 1].syn)
 		return;
 	if (c->nm == c->capm) {
 		size_t nc = c->capm ? c->capm * 2 : 64;
@@ -1225,11 +2106,12 @@ static int rr_tok(void *user, const qtok *t)
 	char key[KEY_MAX + 2];
 	size_t n = make_key(key, c->folded ? 'f' : 'u', c->folded ? t->fold : t->norm, NULL);
 	if (c->in_title) {
-		void *id = loa_map_get(&c->ix->terms, key, n);
-		double df = id ? c->ix->tv.items[(uintptr_t)id - 1].df : 0;
+		uint32_t id = term_find(c->ix, key, n);
+		double df = id != UINT32_MAX ? c->ix->tv.items[id].df : 0;
 		double idf = idf_of((double)c->ix->docs.len, df);
 		c->title_tot += idf;
-		if (loa_map_get(c->qmap, key, n))
+		void *q = loa_map_get(c->qmap, key, n);
+		if (q && !c->qt[(uintptr_t)q - 1].syn)
 			c->title_hit += idf;
 	}
 	rr_match(c, key, n, t->start, t->end);
@@ -1378,7 +2260,8 @@ static double qterm_weight(const loa_qa_params *p, const qterm *t)
 {
 	if (t->id == UINT32_MAX)
 		return 0;
-	double w = t->idf * (t->bigram ? p->w_bigram : 1.0) * (t->qtf > 3 ? 3 : t->qtf);
+	double w = t->idf * (t->bigram ? p->w_bigram : 1.0) * (t->qtf > 3 ? 3 : t->qtf) *
+		   (t->syn ? p->w_syn : 1.0);
 	return w > 0 ? w : 0;
 }
 
@@ -1387,7 +2270,7 @@ static inline float contrib(const loa_qa_index *ix, double w, uint32_t d, uint32
 			    uint32_t tft)
 {
 	const loa_qa_params *p = &ix->p;
-	double tf = bm_tf(ix, p, &ix->lens[d], tfb, tft);
+	double tf = bm_tf(p, &ix->norms[d], tfb, tft);
 	float add = (float)(w * tf / (p->k1 + tf));
 	return add > 1e-30f ? add : 1e-30f; /* a touched document never stays at 0 */
 }
@@ -1658,6 +2541,260 @@ static int gather_pruned(const loa_qa_index *ix, const qterm *qt, size_t nq, dou
 	return LOA_OK;
 }
 
+/* Candidate gathering by windows of documents (the default, `prune 1`):
+ * the same candidates and scores as gather_full and gather_pruned. Terms
+ * are split as in gather_pruned (frequent ones and the weakest gathering
+ * ones whose bounds together cannot reach the R-th best score are only
+ * probed; the others are "essential"), but the essential lists are read
+ * term by term over a window of WIN documents into accumulators, so that
+ * each posting costs a decode and an add rather than a pass over every
+ * list; then each document touched in the window, in document order, is
+ * bounded by its partial sum plus the probed terms' bounds (block maxima
+ * when probing), probed, and scored exactly, in gather_full's order, if it
+ * can still enter. The split is revised after each window. */
+#define WIN_MAX (1u << 14) /* 16,384 documents: 128 KB of accumulators */
+#define WIN_MIN (1u << 10) /* at least 16 windows for the split to adapt */
+
+static int gather_window(const loa_qa_index *ix, const qterm *qt, size_t nq, double df_cut,
+			 int32_t as_of_day, bool only_gather, cand *heap, size_t R, size_t *nh)
+{
+	cursor cs[2 * LOA_QA_QTERMS_MAX], ex[2 * LOA_QA_QTERMS_MAX];
+	size_t nc = 0;
+	for (size_t i = 0; i < nq; i++) {
+		double w = qterm_weight(&ix->p, &qt[i]);
+		if (!(w > 0))
+			continue;
+		const term *t = &ix->tv.items[qt[i].id];
+		if (only_gather && t->df > df_cut)
+			continue;
+		cursor *c = &cs[nc++];
+		*c = (cursor){.t = t, .pp = t->p, .end = t->p + t->len, .w = w,
+			      .ub = w * (double)t->max * (1 + 1e-6) + 1e-12,
+			      .gather = t->df <= df_cut, .q = (uint16_t)i};
+	}
+	for (size_t i = 1; i < nc; i++) { /* frequent terms first, then by bound ascending */
+		cursor x = cs[i];
+		size_t j = i;
+		while (j > 0 && (cs[j - 1].gather > x.gather ||
+				 (cs[j - 1].gather == x.gather && cs[j - 1].ub > x.ub))) {
+			cs[j] = cs[j - 1];
+			j--;
+		}
+		cs[j] = x;
+	}
+	size_t nfreq = 0;
+	while (nfreq < nc && !cs[nfreq].gather)
+		nfreq++;
+	double prefix[2 * LOA_QA_QTERMS_MAX + 1];
+	prefix[0] = 0;
+	for (size_t i = 0; i < nc; i++)
+		prefix[i + 1] = prefix[i] + cs[i].ub;
+	uint16_t slot[2 * LOA_QA_QTERMS_MAX], order[2 * LOA_QA_QTERMS_MAX];
+	for (size_t i = 0; i < nq; i++)
+		slot[i] = UINT16_MAX;
+	for (size_t i = 0; i < nc; i++)
+		slot[cs[i].q] = (uint16_t)i;
+	size_t no = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nq; i++)
+			if (slot[i] != UINT16_MAX && cs[slot[i]].gather == (pass == 0))
+				order[no++] = slot[i];
+	size_t ne = nfreq; /* cs[0..ne) are probed, cs[ne..nc) essential */
+	for (size_t i = ne; i < nc; i++) {
+		ex[i] = cs[i];
+		cur_next(&cs[i]);
+	}
+	const uint32_t ndocs = (uint32_t)ix->docs.len;
+	uint32_t WIN = WIN_MIN;
+	while (WIN < WIN_MAX && WIN * 16u < ndocs)
+		WIN *= 2;
+	double *acc = malloc(WIN * sizeof *acc);
+	uint64_t *bits = calloc(WIN / 64, sizeof *bits);
+	if (!acc || !bits) {
+		free(acc);
+		free(bits);
+		return LOA_ENOMEM;
+	}
+	float theta = 0;
+	bool full = false;
+	float add[2 * LOA_QA_QTERMS_MAX];
+	bool has[2 * LOA_QA_QTERMS_MAX];
+	double wpre[2 * LOA_QA_QTERMS_MAX + 1]; /* prefix sums of the probed terms' window bounds */
+	uint32_t wblk[2 * LOA_QA_QTERMS_MAX];
+	memset(wblk, 0, sizeof wblk);
+	for (uint32_t base = 0; base < ndocs && ne < nc; base += WIN) {
+		const uint32_t lim = ndocs - base > WIN ? base + WIN : ndocs;
+		/* the probed terms' bounds in this window: their largest block
+		 * maximum over the blocks that overlap it (0 when none does) */
+		wpre[0] = 0;
+		for (size_t k = 0; k < ne; k++) {
+			const cursor *c = &cs[k];
+			const term *t = c->t;
+			double m = c->ub;
+			if (t->bl) {
+				uint32_t j = wblk[k];
+				while (j < t->nblk && t->bl[j].last < base)
+					j++;
+				wblk[k] = j;
+				float mx = 0;
+				for (; j < t->nblk; j++) {
+					if (t->bl[j].max > mx)
+						mx = t->bl[j].max;
+					if (t->bl[j].last >= lim - 1)
+						break;
+				}
+				m = wblk[k] < t->nblk ? c->w * (double)mx * (1 + 1e-6) + 1e-12 : 0;
+			}
+			wpre[k + 1] = wpre[k] + m;
+		}
+		for (size_t i = ne; i < nc; i++) {
+			cursor *c = &cs[i];
+			while (c->doc < lim) {
+				uint32_t off = c->doc - base;
+				double a = contrib(ix, c->w, c->doc, c->tfb, c->tft);
+				uint64_t m = (uint64_t)1 << (off & 63);
+				if (bits[off >> 6] & m) {
+					acc[off] += a;
+				} else {
+					bits[off >> 6] |= m;
+					acc[off] = a;
+				}
+				cur_next(c);
+			}
+		}
+		for (uint32_t wi = 0; wi < WIN / 64; wi++) {
+			uint64_t b = bits[wi];
+			bits[wi] = 0;
+			while (b) {
+				uint32_t off = wi * 64 + (uint32_t)__builtin_ctzll(b);
+				b &= b - 1;
+				const uint32_t d = base + off;
+				double part = acc[off];
+				const double need = full ? (double)theta * (1 - 1e-4) : -1.0;
+				if (part + wpre[ne] <= need)
+					continue;
+				memset(has, 0, nc * sizeof *has);
+				bool pruned = false;
+				for (size_t k = ne; k-- > 0;) {
+					if (part + wpre[k + 1] <= need) {
+						pruned = true;
+						break;
+					}
+					cursor *c = &cs[k];
+					if (c->t->bl && full) {
+						uint32_t bk = cur_block(c, d);
+						double bub = bk < c->t->nblk
+								     ? c->w * (double)c->t->bl[bk].max * (1 + 1e-6) + 1e-12
+								     : 0;
+						if (part + wpre[k] + bub <= need) {
+							pruned = true;
+							break;
+						}
+						if (bk >= c->t->nblk)
+							continue;
+					}
+					cur_seek(c, d);
+					if (c->doc == d) {
+						add[k] = contrib(ix, c->w, d, c->tfb, c->tft);
+						has[k] = true;
+						part += add[k];
+					}
+				}
+				if (pruned || !valid_on(&ix->docs.items[d], as_of_day))
+					continue;
+				for (size_t i = ne; i < nc; i++) { /* the essential terms, exactly */
+					cursor *c = &ex[i];
+					cur_seek(c, d);
+					if (c->doc == d) {
+						add[i] = contrib(ix, c->w, d, c->tfb, c->tft);
+						has[i] = true;
+					}
+				}
+				float sc = 0.0f;
+				for (size_t k = 0; k < no; k++)
+					if (has[order[k]])
+						sc += add[order[k]];
+				if (full && !(sc > theta))
+					continue;
+				heap_push(heap, nh, R, (cand){d, sc});
+				if (*nh == R) {
+					full = true;
+					theta = heap[0].bm;
+				}
+			}
+		}
+		/* gathering terms whose bounds together cannot reach theta are
+		 * only probed from the next window on */
+		while (full && ne < nc && prefix[ne + 1] <= (double)theta * (1 - 1e-4))
+			ne++;
+	}
+	free(acc);
+	free(bits);
+	return LOA_OK;
+}
+
+static bool has_frequent(const loa_qa_index *ix, const qterm *qt, size_t nq, double df_cut)
+{
+	for (size_t i = 0; i < nq; i++)
+		if (qterm_weight(&ix->p, &qt[i]) > 0 && ix->tv.items[qt[i].id].df > df_cut)
+			return true;
+	return false;
+}
+
+static int cmp_cand_doc(const void *a, const void *b)
+{
+	uint32_t x = ((const cand *)a)->doc, y = ((const cand *)b)->doc;
+	return x < y ? -1 : x > y;
+}
+
+/* Two phases (`refine` N > 0, when the question has frequent terms): the
+ * best N articles by the gathering terms alone (gather_window), then their
+ * exact scores with every term, in gather_full's order; the best R of
+ * those. Approximate: an article outside the N whose frequent terms would
+ * have lifted it into the R is missed; the work on the frequent terms'
+ * long lists drops from every article touched to N seeks each. */
+static int gather_refine(const loa_qa_index *ix, const qterm *qt, size_t nq, double df_cut,
+			 int32_t as_of_day, size_t N, cand *heap, size_t R, size_t *nh)
+{
+	if (N < R)
+		N = R;
+	cand *c1 = malloc(N * sizeof *c1);
+	if (!c1)
+		return LOA_ENOMEM;
+	size_t n1 = 0;
+	int rc = gather_window(ix, qt, nq, df_cut, as_of_day, true, c1, N, &n1);
+	if (rc) {
+		free(c1);
+		return rc;
+	}
+	qsort(c1, n1, sizeof *c1, cmp_cand_doc);
+	cursor cs[2 * LOA_QA_QTERMS_MAX];
+	size_t nc = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < nq; i++) {
+			double w = qterm_weight(&ix->p, &qt[i]);
+			if (!(w > 0))
+				continue;
+			const term *t = &ix->tv.items[qt[i].id];
+			if ((t->df > df_cut) != (pass == 1))
+				continue;
+			cs[nc++] = (cursor){.t = t, .pp = t->p, .end = t->p + t->len, .w = w};
+		}
+	for (size_t j = 0; j < n1; j++) {
+		uint32_t d = c1[j].doc;
+		float sc = 0.0f;
+		for (size_t k = 0; k < nc; k++) {
+			cursor *c = &cs[k];
+			cur_seek(c, d);
+			if (c->doc == d)
+				sc += contrib(ix, c->w, d, c->tfb, c->tft);
+		}
+		heap_push(heap, nh, R, (cand){d, sc});
+	}
+	free(c1);
+	return LOA_OK;
+}
+
 int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q, size_t qn,
 		  int32_t as_of_day, loa_qa_hit *hits, size_t max, size_t *nout, loa_err *err)
 {
@@ -1706,7 +2843,8 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 				continue;
 			void *v = loa_map_get(&qmap, key, kn);
 			if (v) {
-				qt[(uintptr_t)v - 1].qtf++;
+				if (!w->syn)
+					qt[(uintptr_t)v - 1].qtf++;
 				continue;
 			}
 			if (nq >= LOA_QA_QTERMS_MAX)
@@ -1714,10 +2852,10 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 			qterm *t = &qt[nq];
 			memcpy(t->key, key, kn + 1);
 			t->bigram = fam == 1;
+			t->syn = w->syn;
 			t->qtf = 1;
-			void *id = loa_map_get(&ix->terms, key, kn);
-			t->id = id ? (uint32_t)((uintptr_t)id - 1) : UINT32_MAX;
-			double df = id ? ix->tv.items[t->id].df : 0;
+			t->id = term_find(ix, key, kn);
+			double df = t->id != UINT32_MAX ? ix->tv.items[t->id].df : 0;
 			t->idf = idf_of((double)ix->docs.len, df);
 			if (loa_map_set(&qmap, key, kn, (void *)(uintptr_t)(nq + 1))) {
 				rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
@@ -1740,8 +2878,12 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 		goto out;
 	}
-	if (p->prune > 0) {
+	if (p->prune >= 2) {
 		rc = gather_pruned(ix, qt, nq, df_cut, as_of_day, heap, R, &nh);
+	} else if (p->prune > 0 && p->refine > 0 && has_frequent(ix, qt, nq, df_cut)) {
+		rc = gather_refine(ix, qt, nq, df_cut, as_of_day, (size_t)p->refine, heap, R, &nh);
+	} else if (p->prune > 0) {
+		rc = gather_window(ix, qt, nq, df_cut, as_of_day, false, heap, R, &nh);
 	} else {
 		if (!scratch) {
 			own = loa_qa_scratch_new();
@@ -1759,6 +2901,8 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 	/* re-rank */
 	double tot_u = 0, tot_b = 0, bm_max = 0, tot_all = 0;
 	for (size_t i = 0; i < nq; i++) {
+		if (qt[i].syn)
+			continue; /* the re-ranker looks at the question's own words */
 		if (!qt[i].bigram)
 			tot_all += qt[i].idf; /* words the corpus never uses count here */
 		if (qt[i].id == UINT32_MAX)
@@ -1778,6 +2922,8 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 		loa_buf_init(&qb, (TERM_MAX + 2) * LOA_QA_QTERMS_MAX + 8);
 		loa_buf_putc(&qb, ' ');
 		for (size_t i = 0; i < qp->n; i++) {
+			if (qp->w[i].syn)
+				continue;
 			loa_buf_puts(&qb, qp->w[i].fold);
 			loa_buf_putc(&qb, ' ');
 		}

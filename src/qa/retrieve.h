@@ -55,8 +55,14 @@ typedef struct loa_qa_params {
 	double min_conf;                     /* abstain below this confidence */
 	double max_df;  /* terms in more articles than this do not gather candidates
 			   (they still count in re-ranking); the rarest 3 always do */
-	double prune;   /* 1: candidates by dynamic pruning (MaxScore, block-max bounds);
-			   0: every posting scanned. Same candidates and scores. */
+	double prune;   /* 1: candidates by dynamic pruning over windows of documents
+			   (MaxScore split, block-max probes); 2: the same document at a
+			   time; 0: every posting scanned. Same candidates and scores. */
+	double refine;  /* > 0: approximate, two phases: the best `refine` articles by the
+			   gathering terms alone, then exactly scored with every term
+			   (frequent ones too); 0: exact */
+	double w_syn;   /* weight of the terms added from synonyms mined in the corpus
+			   (BM25F only, not the re-ranker's features); 0: no expansion */
 } loa_qa_params;
 
 void loa_qa_params_default(loa_qa_params *p);
@@ -87,8 +93,22 @@ void loa_qa_index_free(loa_qa_index *ix);
 int loa_qa_index_add(loa_qa_index *ix, int64_t key, const char *law, const char *title,
 		     size_t title_len, const char *body, size_t body_len, int32_t from_day,
 		     int32_t to_day, uint32_t *doc, loa_err *err);
-/* Ends building: mines abbreviations defined in the corpus, computes
- * lengths. Searches are allowed only after it. */
+/* Ends building: keeps the unambiguous mined synonyms, computes lengths.
+ * Searches are allowed only after it.
+ *
+ * Mined while adding (bodies, the first LOA_QA_SYN_SCAN bytes): abbreviations
+ * "giấy phép xây dựng (GPXD)" (initials) and terms the text defines itself:
+ * "X (sau đây gọi [tắt] là Y)", "X (sau đây viết tắt là Y)", "X, còn gọi là
+ * Y", "X hay còn gọi là Y", and in articles titled "Giải thích từ ngữ" the
+ * items "N. X là Y." (Y ends the sentence). X: up to LOA_QA_SYN_WORDS
+ * syllables back to punctuation or a function word (của, và, cho...), or
+ * the longer phrase Y shortens; Y: up to LOA_QA_SYN_WORDS words up to the
+ * parenthesis or punctuation; both at least 2 words (Y one upper-case
+ * abbreviation: then an abbreviation of X). Not "gọi chung là" (a list)
+ * nor "là việc/hoạt động..." (a description). Pairs count both ways; a
+ * phrase mined with different partners at least as often as with its
+ * first one, or whose rarest word pair is in over 1% of the articles, is
+ * dropped; at most LOA_QA_SYN_MAX phrases. Details: docs/rooms/qa.md. */
 int loa_qa_index_finish(loa_qa_index *ix, loa_err *err);
 /* Replaces the ranking parameters (after finish too; not while another
  * thread searches). */
@@ -101,8 +121,23 @@ const char *loa_qa_index_law(const loa_qa_index *ix, uint32_t doc);
 const char *loa_qa_index_title(const loa_qa_index *ix, uint32_t doc, size_t *len);
 const char *loa_qa_index_body(const loa_qa_index *ix, uint32_t doc, size_t *len);
 
+/* The persisted index: one file written by loa_qa_index_save (a temporary
+ * file renamed over path) and mapped by loa_qa_index_load (mmap, private:
+ * texts and postings are read from disk when first used). key (< LOA_QA_INDEX_KEY_MAX bytes, the
+ * caller's version of what the index was built from) is stored; load
+ * answers LOA_ENOTFOUND when the file is missing or its key differs,
+ * LOA_EVERSION for another format or machine, LOA_EPARSE when offsets or
+ * sizes are inconsistent (the postings themselves are trusted: the file is
+ * ours). The loaded index equals the saved one (same hits, scores and
+ * synonyms); p's BM25 parameters recompute the block bounds when they
+ * differ from those saved. */
+#define LOA_QA_INDEX_KEY_MAX 256
+int loa_qa_index_save(const loa_qa_index *ix, const char *path, const char *key, loa_err *err);
+int loa_qa_index_load(const char *path, const char *key, const loa_qa_params *p,
+		      loa_qa_index **out, loa_err *err);
+
 typedef struct loa_qa_index_stats {
-	uint64_t docs, terms, postings, posting_bytes, text_bytes, aliases;
+	uint64_t docs, terms, postings, posting_bytes, text_bytes, aliases, synonyms;
 } loa_qa_index_stats;
 void loa_qa_index_stats_get(const loa_qa_index *ix, loa_qa_index_stats *st);
 
@@ -135,6 +170,16 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
  * be NULL) tells whether the question was matched without diacritics. */
 int loa_qa_rewrite(const loa_qa_index *ix, const char *q, size_t qn, loa_buf *out,
 		   bool *folded);
+
+#define LOA_QA_SYN_WORDS 8
+#define LOA_QA_SYN_MAX 100000
+#define LOA_QA_SYN_SCAN (32 * 1024)
+/* The mined partner of a phrase (any case and marks: it is folded), or
+ * NULL. Valid while the index lives. */
+const char *loa_qa_index_synonym(const loa_qa_index *ix, const char *phrase);
+/* The expansion of an abbreviation mined from the corpus (not the static
+ * table), or NULL. */
+const char *loa_qa_index_alias(const loa_qa_index *ix, const char *abbr);
 
 /* The static abbreviation table (NULL-terminated pairs abbr, expansion),
  * documented in docs/rooms/qa.md. */

@@ -22,6 +22,22 @@ full=$(tail -1 "$TMP/out")
 expect_status 0 nice "$LOA" eval retrieve --corpus "$D/alqac2023/corpus.jsonl" \
   --questions "$D/alqac2023/queries.train.jsonl" --qrels "$D/alqac2023/qrels.train.tsv"
 [ "$full" = "$(tail -1 "$TMP/out")" ] && ok || fail "prune=0 differs: $full / $(tail -1 "$TMP/out")"
+# the same top 10 and scores, question by question: windows (default) against the full scan
+# and against document-at-a-time pruning (--compare reruns each question in the same process)
+for m in 0 2; do
+  expect_status 0 nice "$LOA" eval retrieve --latency --compare prune=$m --corpus "$D/alqac2023/corpus.jsonl" \
+    --questions "$D/alqac2023/queries.train.jsonl" --qrels "$D/alqac2023/qrels.train.tsv"
+  expect_grep "$TMP/out" "^latency_b: compare=prune=$m .* questions_differing=0\$"
+done
+# mined synonyms on (default) or off: the ranking does not get worse on ALQAC 2022
+expect_status 0 nice "$LOA" eval retrieve --param w_syn=0 --corpus "$D/alqac2022/corpus.jsonl" \
+  --questions "$D/alqac2022/queries.train.jsonl" --qrels "$D/alqac2022/qrels.train.tsv"
+nosyn=$(tail -1 "$TMP/out")
+expect_status 0 nice "$LOA" eval retrieve --corpus "$D/alqac2022/corpus.jsonl" \
+  --questions "$D/alqac2022/queries.train.jsonl" --qrels "$D/alqac2022/qrels.train.tsv"
+awk -v a="$nosyn" -v b="$(tail -1 "$TMP/out")" 'BEGIN {
+  split(a, x, /[ =]/); split(b, y, /[ =]/); exit !(y[5] >= x[5] && y[9] >= x[9]) }' && ok ||
+  fail "synonyms lower ALQAC 2022: $nosyn -> $(tail -1 "$TMP/out")"
 # loa train retrieve: cross-validated re-ranker weights, a model file eval reads back
 expect_status 0 nice "$LOA" train retrieve --folds 3 --out "$TMP/r.model" \
   --corpus "$D/alqac2023/corpus.jsonl" --questions "$D/alqac2023/queries.train.jsonl" \

@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "qa/retrieve.h"
 
@@ -196,6 +199,9 @@ static size_t gen_text(uint32_t *s, char *out, size_t cap, size_t words)
 	return k;
 }
 
+/* The full scan (prune 0), the windows (1), document at a time (2) and
+ * the two phases refining every candidate (3): the same hits, scores
+ * included. */
 static void same_hits(loa_qa_index *x, const char *q, int32_t day)
 {
 	loa_qa_params p = *loa_qa_index_params(x);
@@ -204,15 +210,21 @@ static void same_hits(loa_qa_index *x, const char *q, int32_t day)
 	p.prune = 0;
 	loa_qa_index_set_params(x, &p);
 	assert_int_equal(loa_qa_search(x, NULL, q, strlen(q), day, a, 10, &na, NULL), 0);
-	p.prune = 1;
-	loa_qa_index_set_params(x, &p);
-	assert_int_equal(loa_qa_search(x, NULL, q, strlen(q), day, b, 10, &nb, NULL), 0);
-	assert_int_equal(na, nb);
-	for (size_t i = 0; i < na; i++) {
-		assert_int_equal(a[i].doc, b[i].doc);
-		assert_true(a[i].score == b[i].score);
-		assert_true(a[i].feat[0] == b[i].feat[0]);
+	for (int mode = 1; mode <= 3; mode++) {
+		p.prune = mode == 3 ? 1 : mode;
+		p.refine = mode == 3 ? 1e6 : 0;
+		loa_qa_index_set_params(x, &p);
+		assert_int_equal(loa_qa_search(x, NULL, q, strlen(q), day, b, 10, &nb, NULL), 0);
+		assert_int_equal(na, nb);
+		for (size_t i = 0; i < na; i++) {
+			assert_int_equal(a[i].doc, b[i].doc);
+			assert_true(a[i].score == b[i].score);
+			assert_true(a[i].feat[0] == b[i].feat[0]);
+		}
 	}
+	p.prune = 1;
+	p.refine = 0;
+	loa_qa_index_set_params(x, &p);
 }
 
 static void test_prune(void **state)
@@ -255,6 +267,195 @@ static void test_prune(void **state)
 	loa_qa_index_free(x);
 }
 
+/* Synonyms mined from hand-written sentences: "(sau đây gọi [tắt] là)",
+ * "còn gọi là", "hay còn gọi là", definition items; not "gọi chung là",
+ * not ambiguous names; the expansion reaches articles that use only the
+ * other name, and only with w_syn > 0. */
+static const char *const syn_arts[][2] = {
+	{"Tổ chức", "Tòa án nhân dân (sau đây gọi là Tòa án) xét xử công khai."},
+	{"Đăng kiểm", "Cục đăng kiểm Việt Nam (sau đây gọi là VR) kiểm định phương tiện."},
+	{"Đất đai", "Giấy chứng nhận quyền sử dụng đất, còn gọi là sổ đỏ, là chứng thư pháp lý."},
+	{"Căn cước", "Thẻ căn cước hay còn gọi là căn cước điện tử."},
+	{"Giải thích từ ngữ",
+	 "Trong Luật này, các từ ngữ dưới đây được hiểu như sau:\n1. Nhà chung cư là nhà nhiều "
+	 "tầng.\n2. Chủ đầu tư là việc của tổ chức.\n3. Đất ở là đất xây nhà, đất vườn."},
+	{"Bộ", "Bộ, cơ quan ngang Bộ (sau đây gọi chung là bộ quản lý) ban hành."},
+	{"Thẩm định", "Hội đồng thẩm định quốc gia (sau đây gọi là Hội đồng) họp."},
+	{"Tư vấn", "Hội đồng tư vấn (sau đây gọi là Hội đồng) giúp việc."},
+	{"Cấp lại", "Sổ đỏ cấp lại khi bị mất."},
+	{"Tóm tắt", "Bản án (sau đây gọi tắt là bản án sơ thẩm) được gửi cho đương sự."},
+};
+
+static void test_synonyms(void **state)
+{
+	loa_qa_params p;
+	loa_qa_params_default(&p);
+	loa_qa_index *x;
+	assert_int_equal(loa_qa_index_new(&p, &x, NULL), 0);
+	size_t na = sizeof syn_arts / sizeof syn_arts[0];
+	for (size_t i = 0; i < na; i++)
+		assert_int_equal(loa_qa_index_add(x, (int64_t)i, "Luật", syn_arts[i][0],
+						  strlen(syn_arts[i][0]), syn_arts[i][1],
+						  strlen(syn_arts[i][1]), LOA_QA_DAY_MIN, LOA_QA_DAY_MAX,
+						  NULL, NULL),
+				 0);
+	assert_int_equal(loa_qa_index_finish(x, NULL), 0);
+	/* "(sau đây gọi là Y)" where Y shortens X: both ways, any marks */
+	assert_non_null(loa_qa_index_synonym(x, "tòa án"));
+	assert_string_equal(loa_qa_index_synonym(x, "Tòa án"), "tòa án nhân dân");
+	assert_string_equal(loa_qa_index_synonym(x, "toa an nhan dan"), "tòa án");
+	/* one upper-case name: an abbreviation, not a synonym */
+	assert_string_equal(loa_qa_index_alias(x, "VR"), "cục đăng kiểm việt nam");
+	assert_null(loa_qa_index_synonym(x, "vr"));
+	/* ", còn gọi là" and "hay còn gọi là" */
+	assert_string_equal(loa_qa_index_synonym(x, "sổ đỏ"), "giấy chứng nhận quyền sử dụng đất");
+	assert_string_equal(loa_qa_index_synonym(x, "giấy chứng nhận quyền sử dụng đất"), "sổ đỏ");
+	assert_string_equal(loa_qa_index_synonym(x, "căn cước điện tử"), "thẻ căn cước");
+	/* definitions: "1. X là Y." kept; "là việc ..." and lists ("Y, ...") not */
+	assert_string_equal(loa_qa_index_synonym(x, "nhà chung cư"), "nhà nhiều tầng");
+	assert_null(loa_qa_index_synonym(x, "chủ đầu tư"));
+	assert_null(loa_qa_index_synonym(x, "đất ở"));
+	assert_null(loa_qa_index_synonym(x, "đất xây nhà"));
+	/* "gọi chung là": a list, not mined */
+	assert_null(loa_qa_index_synonym(x, "bộ quản lý"));
+	/* "Hội đồng" names two bodies: ambiguous, dropped; each body keeps its name */
+	assert_null(loa_qa_index_synonym(x, "hội đồng"));
+	assert_string_equal(loa_qa_index_synonym(x, "hội đồng tư vấn"), "hội đồng");
+	/* "gọi tắt là" with a Y longer than the phrase before: X back to the start */
+	assert_string_equal(loa_qa_index_synonym(x, "bản án sơ thẩm"), "bản án");
+	loa_qa_index_stats st;
+	loa_qa_index_stats_get(x, &st);
+	assert_true(st.synonyms >= 11);
+	/* expansion: article 8 says only "sổ đỏ"; the question only the long name */
+	const char *q = "giấy chứng nhận quyền sử dụng đất";
+	loa_qa_hit h[10];
+	size_t n = 0;
+	bool found = false;
+	assert_int_equal(loa_qa_search(x, NULL, q, strlen(q), LOA_QA_DAY_MIN, h, 10, &n, NULL), 0);
+	for (size_t i = 0; i < n; i++)
+		if (loa_qa_index_key(x, h[i].doc) == 8) {
+			found = true;
+			assert_true(h[i].feat[3] == 0); /* the re-ranker sees the question's own words */
+		}
+	assert_true(found);
+	assert_int_equal(loa_qa_index_key(x, h[0].doc), 2); /* the original words weigh more */
+	/* the rewritten question does not show the expansion */
+	loa_buf b;
+	loa_buf_init(&b, 4096);
+	assert_int_equal(loa_qa_rewrite(x, q, strlen(q), &b, NULL), 0);
+	assert_string_equal(b.data, "giấy chứng nhận quyền sử dụng đất");
+	loa_buf_release(&b);
+	p.w_syn = 0;
+	loa_qa_index_set_params(x, &p);
+	assert_int_equal(loa_qa_search(x, NULL, q, strlen(q), LOA_QA_DAY_MIN, h, 10, &n, NULL), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_not_equal(loa_qa_index_key(x, h[i].doc), 8);
+	loa_qa_index_free(x);
+}
+
+/* hits of two indexes for one question: the same documents, scores, features
+ * and passages */
+static void same_between(loa_qa_index *a, loa_qa_index *b, const char *q)
+{
+	loa_qa_hit ha[10], hb[10];
+	size_t na = 0, nb = 0;
+	assert_int_equal(loa_qa_search(a, NULL, q, strlen(q), LOA_QA_DAY_MIN, ha, 10, &na, NULL), 0);
+	assert_int_equal(loa_qa_search(b, NULL, q, strlen(q), LOA_QA_DAY_MIN, hb, 10, &nb, NULL), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_int_equal(ha[i].doc, hb[i].doc);
+		assert_true(ha[i].score == hb[i].score);
+		assert_true(ha[i].confidence == hb[i].confidence);
+		assert_int_equal(ha[i].pass_start, hb[i].pass_start);
+		assert_int_equal(ha[i].nhl, hb[i].nhl);
+	}
+}
+
+/* Save, load: the same index; a key or format mismatch and damage refused. */
+static void test_persist(void **state)
+{
+	char path[] = "/tmp/loa-qaidx-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	loa_qa_params p;
+	loa_qa_params_default(&p);
+	loa_qa_index *x, *y = NULL;
+	assert_int_equal(loa_qa_index_new(&p, &x, NULL), 0);
+	uint32_t seed = 11;
+	static char title[400], body[4000];
+	for (int i = 0; i < 1500; i++) {
+		gen_text(&seed, title, sizeof title, 3 + lcg(&seed) % 6);
+		gen_text(&seed, body, sizeof body, 10 + lcg(&seed) % 120);
+		assert_int_equal(loa_qa_index_add(x, 1000 + i, i % 3 ? "Luật A" : "Luật B", title,
+						  strlen(title), body, strlen(body), LOA_QA_DAY_MIN,
+						  LOA_QA_DAY_MAX, NULL, NULL),
+				 0);
+	}
+	for (size_t i = 0; i < sizeof syn_arts / sizeof syn_arts[0]; i++)
+		assert_int_equal(loa_qa_index_add(x, (int64_t)i, "Luật C", syn_arts[i][0],
+						  strlen(syn_arts[i][0]), syn_arts[i][1],
+						  strlen(syn_arts[i][1]), LOA_QA_DAY_MIN, LOA_QA_DAY_MAX,
+						  NULL, NULL),
+				 0);
+	assert_int_equal(loa_qa_index_finish(x, NULL), 0);
+	assert_int_equal(loa_qa_index_save(x, path, "gen=1", NULL), 0);
+	/* another key: stale */
+	assert_int_equal(loa_qa_index_load(path, "gen=2", &p, &y, NULL), LOA_ENOTFOUND);
+	assert_null(y);
+	assert_int_equal(loa_qa_index_load("/nonexistent/x.qaidx", "gen=1", &p, &y, NULL),
+			 LOA_ENOTFOUND);
+	assert_int_equal(loa_qa_index_load(path, "gen=1", &p, &y, NULL), 0);
+	loa_qa_index_stats sa, sb;
+	loa_qa_index_stats_get(x, &sa);
+	loa_qa_index_stats_get(y, &sb);
+	assert_memory_equal(&sa, &sb, sizeof sa);
+	assert_int_equal(loa_qa_index_docs(y), loa_qa_index_docs(x));
+	assert_int_equal(loa_qa_index_key(y, 5), loa_qa_index_key(x, 5));
+	assert_string_equal(loa_qa_index_law(y, 3), loa_qa_index_law(x, 3));
+	assert_string_equal(loa_qa_index_body(y, 1500, NULL), syn_arts[0][1]);
+	assert_string_equal(loa_qa_index_synonym(y, "sổ đỏ"), "giấy chứng nhận quyền sử dụng đất");
+	assert_string_equal(loa_qa_index_alias(y, "VR"), "cục đăng kiểm việt nam");
+	char q[600];
+	for (int k = 0; k < 60; k++) {
+		gen_text(&seed, q, sizeof q, 2 + lcg(&seed) % 25);
+		same_between(x, y, q);
+	}
+	same_between(x, y, "giấy chứng nhận quyền sử dụng đất");
+	same_between(x, y, "toa an xet xu cong khai");
+	/* other BM25 parameters on both: the loaded bounds follow */
+	p.k1 = 2.0;
+	p.b_body = 0.3;
+	loa_qa_index_set_params(x, &p);
+	loa_qa_index_free(y);
+	y = NULL;
+	assert_int_equal(loa_qa_index_load(path, "gen=1", &p, &y, NULL), 0);
+	for (int k = 0; k < 30; k++) {
+		gen_text(&seed, q, sizeof q, 2 + lcg(&seed) % 25);
+		same_between(x, y, q);
+	}
+	loa_qa_index_free(y);
+	y = NULL;
+	/* damage: a cut file, another format version */
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(ftruncate(fileno(f), 4096), 0);
+	fclose(f);
+	assert_int_equal(loa_qa_index_load(path, "gen=1", &p, &y, NULL), LOA_EPARSE);
+	assert_null(y);
+	f = fopen(path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 8, SEEK_SET), 0);
+	uint32_t v = 99;
+	assert_int_equal(fwrite(&v, sizeof v, 1, f), 1);
+	fclose(f);
+	assert_int_equal(loa_qa_index_load(path, "gen=1", &p, &y, NULL), LOA_EVERSION);
+	/* an unwritable place: an error, nothing left behind */
+	assert_int_not_equal(loa_qa_index_save(x, "/nonexistent/dir/x.qaidx", "gen=1", NULL), 0);
+	loa_qa_index_free(x);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +464,8 @@ int main(void)
 		cmocka_unit_test(test_bad_questions),
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_prune),
+		cmocka_unit_test(test_synonyms),
+		cmocka_unit_test(test_persist),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
