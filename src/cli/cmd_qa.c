@@ -1288,9 +1288,7 @@ int cmd_ask(loa_ctx *ctx, int argc, char **argv)
 	/* the index saved next to the database, rebuilt after any import */
 	const char *db = loa_config_get(ctx->cfg, "db");
 	char ixpath[4096];
-	bool file_db = db && *db && strcmp(db, ":memory:") != 0 && strncmp(db, "file:", 5) != 0 &&
-		       strstr(db, "://") == NULL &&
-		       snprintf(ixpath, sizeof ixpath, "%s.qaidx", db) < (int)sizeof ixpath;
+	bool file_db = loa_laws_index_path(db, ixpath, sizeof ixpath);
 	if (loa_laws_index(s, &p, file_db ? ixpath : NULL, &ix, NULL, &err)) {
 		status = cli_fail("ask", "%s", loa_err_msg(&err));
 		goto done;

@@ -504,6 +504,11 @@ const loa_http_route *loa_app_routes(loa_app *a, size_t *n)
 loa_http_authorize loa_app_authorize(void) { return authorize; }
 const loa_config *loa_app_config(loa_app *a) { return a->cfg; }
 
+const char *loa_app_db_path(loa_app *a)
+{
+	return a->db_path;
+}
+
 /* Alerts that fire become live "alert" events. */
 static void alert_hook(void *arg, const char *alert, const char *json)
 {

@@ -26,6 +26,8 @@ const loa_http_route *loa_app_routes(loa_app *a, size_t *n);
 loa_http_authorize loa_app_authorize(void);
 /* The configuration the app was made with (borrowed). */
 const loa_config *loa_app_config(loa_app *a);
+/* The database path the app was made with (borrowed). */
+const char *loa_app_db_path(loa_app *a);
 /* The calling thread's store handle (opened on first use; closed by
  * loa_app_free). NULL with err filled when the database cannot be opened. */
 loa_store *loa_app_store(loa_app *a, loa_err *err);

@@ -8,9 +8,11 @@
  * 404 body after the same work; after LOOKUP_MISSES misses in
  * LOOKUP_WINDOW an address is locked out for LOOKUP_LOCK (429).
  *
- * The index is built from the database on first use and rebuilt when the
- * document base changes (qa_meta laws_gen); searches share it under a
- * read lock.
+ * The index is loaded on first use from the file saved next to the
+ * database (loa_laws_index: DB.qaidx), or built and saved there, and made
+ * again when the document base changes (qa_meta laws_gen); searches share
+ * it under a read lock. Ranking parameters come from the server's
+ * configuration.
  */
 #include "qa/qa.h"
 #include "core/calendar.h"
@@ -91,7 +93,7 @@ static void cal_init(void)
 
 /* Takes the read lock on a current index; returns it or NULL (error in
  * err). Unlock with pthread_rwlock_unlock(&ix_lock). */
-static loa_qa_index *index_acquire(loa_store *s, loa_err *err)
+static loa_qa_index *index_acquire(loa_app *app, loa_store *s, loa_err *err)
 {
 	int64_t gen;
 	if (loa_qa_db_init(s, err) || loa_laws_generation(s, &gen, err))
@@ -102,13 +104,13 @@ static loa_qa_index *index_acquire(loa_store *s, loa_err *err)
 	pthread_rwlock_unlock(&ix_lock);
 	pthread_mutex_lock(&ix_build);
 	if (!shared_ix || shared_gen != gen) {
-		loa_config *cfg = env_config();
 		loa_qa_params p;
 		loa_qa_index *nix = NULL;
-		int rc = loa_qa_params_config(cfg, &p, err);
+		char path[4096];
+		bool file = loa_laws_index_path(loa_app_db_path(app), path, sizeof path);
+		int rc = loa_qa_params_config(loa_app_config(app), &p, err);
 		if (!rc)
-			rc = loa_laws_build_index(s, &p, &nix, err);
-		loa_config_free(cfg);
+			rc = loa_laws_index(s, &p, file ? path : NULL, &nix, NULL, err);
 		if (rc) {
 			pthread_mutex_unlock(&ix_build);
 			return NULL;
@@ -305,7 +307,7 @@ static int h_ask(loa_http_req *r, loa_http_resp *w, void *app)
 		goto out;
 	loa_err err;
 	loa_err_clear(&err);
-	loa_qa_index *ix = index_acquire(s, &err);
+	loa_qa_index *ix = index_acquire(app, s, &err);
 	if (!ix) {
 		rc = loa_http_error(w, 503, "unavailable", "%s", loa_err_msg(&err));
 		goto out;
@@ -401,7 +403,7 @@ static int h_lookup(loa_http_req *r, loa_http_resp *w, void *app)
 	}
 	loa_err err;
 	loa_err_clear(&err);
-	loa_qa_index *ix = index_acquire(s, &err);
+	loa_qa_index *ix = index_acquire(app, s, &err);
 	json_t *ans = NULL;
 	pthread_once(&cal_once, cal_init);
 	const loa_calendar *cal = cal_ready ? &shared_cal : NULL;

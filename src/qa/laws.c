@@ -1117,6 +1117,14 @@ int loa_law_citation(const loa_law_article_rec *r, loa_buf *out)
 	return loa_buf_printf(out, "Điều %s, %s %s", r->number, r->doc_type, r->doc_number);
 }
 
+bool loa_laws_index_path(const char *db, char *out, size_t cap)
+{
+	if (!db || !*db || strcmp(db, ":memory:") == 0 || strncmp(db, "file:", 5) == 0 || strstr(db, "://"))
+		return false;
+	int n = snprintf(out, cap, "%s.qaidx", db);
+	return n > 0 && (size_t)n < cap;
+}
+
 int loa_laws_index(loa_store *s, const loa_qa_params *p, const char *path, loa_qa_index **out,
 		   bool *loaded, loa_err *err)
 {

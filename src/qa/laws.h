@@ -145,6 +145,10 @@ int loa_laws_build_index(loa_store *s, const loa_qa_params *p, loa_qa_index **ou
  * qa.index source=file|built. */
 int loa_laws_index(loa_store *s, const loa_qa_params *p, const char *path, loa_qa_index **out,
 		   bool *loaded, loa_err *err);
+/* Where the index of the database db is saved: "DB.qaidx" in out (cap
+ * bytes); false when db is not a plain file (":memory:", "file:" URIs,
+ * "postgres://…") or the name does not fit. */
+bool loa_laws_index_path(const char *db, char *out, size_t cap);
 /* The version of the document base a saved index is keyed by: the import
  * counter, the database's random id (qa_meta laws_uid, set by the first
  * import), the largest article and document ids. */

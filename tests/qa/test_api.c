@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "http/app.h"
 #include "qa/cases.h"
 #include "qa/laws.h"
 #include "qa/qa.h"
+#include "testutil.h"
 
 static loa_http_server *srv;
 static loa_app *app;
@@ -106,11 +108,9 @@ static int teardown(void **state)
 	loa_app_free(app);
 	loa_config_free(cfg);
 	char p[300];
-	static const char *const suf[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", dbp, suf[i]);
-		unlink(p);
-	}
+	loa_test_unlink_db(dbp);
+	snprintf(p, sizeof p, "%s.qaidx", dbp);
+	unlink(p);
 	rmdir(dir);
 	curl_global_cleanup();
 	return 0;
@@ -128,6 +128,12 @@ static void test_ask(void **state)
 	assert_true(json_array_size(json_object_get(a, "highlights")) > 0);
 	assert_non_null(json_string_value(json_object_get(a, "passage")));
 	json_decref(j);
+	/* the server saved its index next to the database (loa_laws_index) */
+	char ixp[300];
+	struct stat sb;
+	snprintf(ixp, sizeof ixp, "%s.qaidx", dbp);
+	assert_int_equal(stat(ixp, &sb), 0);
+	assert_true(sb.st_size > 0);
 	/* before the law was in force */
 	j = post("/api/v1/ask", "{\"question\":\"thời hạn cấp giấy phép xây dựng\",\"as_of\":\"2010-01-01\"}", &r);
 	assert_int_equal(r.status, 200);
