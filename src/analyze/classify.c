@@ -960,6 +960,7 @@ void loa_cls_opts_default(loa_cls_opts *o)
 	o->w_fold = 1;
 	o->len_value = 0.5f;
 	o->nb = true;
+	o->stack = true;
 	o->seed = 1;
 }
 
@@ -1234,6 +1235,7 @@ typedef struct train_ctx {
 	double *ci, *alpha, *w;
 	double *r, *sqs; /* the NB view: per-feature log-count ratio [dim], row norms [rows] */
 	double *pos, *neg; /* feature presence counts [dim] */
+	double *Wp, *Wn;   /* when set, train_ovr also keeps the two views' weights [dim][k] */
 	uint64_t rng;
 	uint64_t done, total;
 } train_ctx;
@@ -1311,6 +1313,9 @@ static void train_ovr(train_ctx *c, const uint32_t *rows, size_t nr, double cost
 			  c->w, c->alpha, c->order);
 		for (size_t j = 0; j < dim; j++)
 			W[j * k + q] = c->w[j];
+		if (c->Wp)
+			for (size_t j = 0; j < dim; j++)
+				c->Wp[j * k + q] = c->w[j];
 		if (c->t->o.nb) {
 			/* the second view (NBSVM, Wang & Manning 2012): the same rows
 			 * with each feature scaled by its log-count ratio for this class,
@@ -1324,10 +1329,19 @@ static void train_ovr(train_ctx *c, const uint32_t *rows, size_t nr, double cost
 				  &c->rng, c->w, c->alpha, c->order);
 			for (size_t j = 0; j < dim; j++)
 				W[j * k + q] = 0.5 * (W[j * k + q] + c->w[j] * c->r[j]);
+			if (c->Wn)
+				for (size_t j = 0; j < dim; j++)
+					c->Wn[j * k + q] = c->w[j] * c->r[j];
 		}
-		if (k == 2)
+		if (k == 2) {
 			for (size_t j = 0; j < dim; j++)
 				W[j * k] = -W[j * k + 1];
+			if (c->Wp && c->Wn)
+				for (size_t j = 0; j < dim; j++) {
+					c->Wp[j * k] = -c->Wp[j * k + 1];
+					c->Wn[j * k] = -c->Wn[j * k + 1];
+				}
+		}
 		tick(c);
 	}
 }
@@ -1536,22 +1550,50 @@ out:
 	return rc;
 }
 
-/* Cross-validation: out-of-fold scores S[n][k]. */
+/* Cross-validation: out-of-fold scores S[n][k] of the rows with
+ * fold_of[i] < folds (the others take no part). Wsum (may be NULL) receives
+ * the sum of the fold models' weights. */
 static void cross_val(train_ctx *c, unsigned folds, double cost, const uint32_t *fold_of,
-		      double *W, double *S)
+		      double *W, double *S, double *Wsum, double *Z)
 {
 	size_t n = c->x.rows;
 	unsigned k = c->k;
+	size_t nw = c->x.dim * k;
+	if (Wsum)
+		memset(Wsum, 0, nw * sizeof *Wsum);
 	for (unsigned fo = 0; fo < folds; fo++) {
 		size_t nr = 0;
 		for (size_t i = 0; i < n; i++)
-			if (fold_of[i] != fo)
+			if (fold_of[i] != fo && fold_of[i] < folds)
 				c->rows[nr++] = (uint32_t)i;
 		train_ovr(c, c->rows, nr, cost, W);
 		for (size_t i = 0; i < n; i++)
-			if (fold_of[i] == fo)
+			if (fold_of[i] == fo) {
 				score_row(&c->x, i, W, k, S + i * k);
+				if (Z) { /* the two views' scores (stacking) */
+					score_row(&c->x, i, c->Wp, k, Z + i * 2 * k);
+					score_row(&c->x, i, c->Wn, k, Z + i * 2 * k + k);
+				}
+			}
+		if (Wsum)
+			for (size_t j = 0; j < nw; j++)
+				Wsum[j] += W[j];
 	}
+}
+
+/* Stratified folds of rows[0..nr) (shuffled in place): fold_of[rows[i]]
+ * in 0..folds-1, dealt round-robin within each class. */
+static void deal_folds(train_ctx *c, uint32_t *rows, size_t nr, unsigned folds, uint32_t *fold_of)
+{
+	for (size_t i = nr; i > 1; i--) {
+		size_t j = (size_t)(splitmix(&c->rng) % i);
+		uint32_t tmp = rows[i - 1];
+		rows[i - 1] = rows[j];
+		rows[j] = tmp;
+	}
+	unsigned next[LOA_CLS_MAX_CLASSES] = {0};
+	for (size_t i = 0; i < nr; i++)
+		fold_of[rows[i]] = next[c->y[rows[i]]]++ % folds;
 }
 
 static void tune_offsets(const double *S, const uint8_t *y, size_t n, unsigned k, double *off)
@@ -1602,6 +1644,260 @@ static double fit_temperature(const double *S, const uint8_t *y, size_t n, unsig
 		}
 	}
 	return exp((a + b) / 2);
+}
+
+/* Stacking of the two views: softmax regression of the labels on the
+ * views' scores z = [plain(k), nb(k)], s_q = A[q].[z, 1], with balanced
+ * sample weights cw[y] and an L2 penalty towards the plain average
+ * A0 = [I/2, I/2, 0]; A is k x (2k + 1). Gradient descent with a step that
+ * grows on success and halves on failure. */
+#define STACK_LAMBDA 1e-3
+static double stack_loss(const double *Z, const uint8_t *y, size_t n, unsigned k, const double *cw,
+			 const double *A, const double *A0, double *G)
+{
+	unsigned m = 2 * k + 1;
+	double tot = 0, wsum = 0, sc[LOA_CLS_MAX_CLASSES], p[LOA_CLS_MAX_CLASSES];
+	if (G)
+		memset(G, 0, (size_t)k * m * sizeof *G);
+	for (size_t i = 0; i < n; i++) {
+		const double *z = Z + i * 2 * k;
+		for (unsigned q = 0; q < k; q++) {
+			const double *a = A + (size_t)q * m;
+			double v = a[2 * k];
+			for (unsigned j = 0; j < 2 * k; j++)
+				v += a[j] * z[j];
+			sc[q] = v;
+		}
+		softmax(sc, k, 1.0, p);
+		double w = cw[y[i]];
+		wsum += w;
+		tot -= w * log(p[y[i]] > 1e-300 ? p[y[i]] : 1e-300);
+		if (G)
+			for (unsigned q = 0; q < k; q++) {
+				double g = w * (p[q] - (q == y[i]));
+				double *gq = G + (size_t)q * m;
+				for (unsigned j = 0; j < 2 * k; j++)
+					gq[j] += g * z[j];
+				gq[2 * k] += g;
+			}
+	}
+	double reg = 0;
+	for (size_t j = 0; j < (size_t)k * m; j++) {
+		double d = A[j] - A0[j];
+		reg += 0.5 * STACK_LAMBDA * d * d;
+		if (G)
+			G[j] = G[j] / wsum + STACK_LAMBDA * d;
+	}
+	return tot / wsum + reg;
+}
+
+static int fit_stack(const double *Z, const uint8_t *y, size_t n, unsigned k, const double *cw,
+		     double *A)
+{
+	unsigned m = 2 * k + 1;
+	size_t na = (size_t)k * m;
+	double *A0 = calloc(na, sizeof *A0), *G = malloc(na * sizeof *G);
+	double *An = malloc(na * sizeof *An), *Gn = malloc(na * sizeof *Gn);
+	if (!A0 || !G || !An || !Gn) {
+		free(A0);
+		free(G);
+		free(An);
+		free(Gn);
+		return LOA_ENOMEM;
+	}
+	for (unsigned q = 0; q < k; q++) {
+		A0[(size_t)q * m + q] = 0.5;
+		A0[(size_t)q * m + k + q] = 0.5;
+	}
+	memcpy(A, A0, na * sizeof *A);
+	double f = stack_loss(Z, y, n, k, cw, A, A0, G), step = 1.0;
+	for (int it = 0; it < 300 && step > 1e-8; it++) {
+		for (size_t j = 0; j < na; j++)
+			An[j] = A[j] - step * G[j];
+		double fn = stack_loss(Z, y, n, k, cw, An, A0, Gn);
+		if (fn < f) {
+			bool small = f - fn < 1e-9;
+			memcpy(A, An, na * sizeof *A);
+			memcpy(G, Gn, na * sizeof *G);
+			f = fn;
+			step *= 1.25;
+			if (small)
+				break;
+		} else {
+			step *= 0.5;
+		}
+	}
+	/* the scale of the scores is the temperature's business: bring the
+	 * stacked scores to the root mean square of the views' average, so the
+	 * offsets' grid and the temperature's range mean what they did */
+	double sa = 0, ss = 0, sc[LOA_CLS_MAX_CLASSES];
+	for (size_t i = 0; i < n; i++) {
+		const double *z = Z + i * 2 * k;
+		for (unsigned q = 0; q < k; q++) {
+			const double *a = A + (size_t)q * m;
+			double v = a[2 * k];
+			for (unsigned j = 0; j < 2 * k; j++)
+				v += a[j] * z[j];
+			sc[q] = v;
+			double av = 0.5 * (z[q] + z[k + q]);
+			sa += av * av;
+			ss += sc[q] * sc[q];
+		}
+	}
+	if (sa > 0 && ss > 0) {
+		double g = sqrt(sa / ss);
+		for (size_t j = 0; j < na; j++)
+			A[j] *= g;
+	}
+	free(A0);
+	free(G);
+	free(An);
+	free(Gn);
+	return LOA_OK;
+}
+
+static void stack_apply(const double *z, const double *A, unsigned k, double *s)
+{
+	unsigned m = 2 * k + 1;
+	for (unsigned q = 0; q < k; q++) {
+		const double *a = A + (size_t)q * m;
+		double v = a[2 * k];
+		for (unsigned j = 0; j < 2 * k; j++)
+			v += a[j] * z[j];
+		s[q] = v;
+	}
+}
+
+/* Nested cross-validation of the final model's recipe: outer folds; inside
+ * each, the inner folds (fold models, out-of-fold scores, offsets) and the
+ * model on all the outer-training rows, as loa_cls_trainer_run does; the
+ * outer fold is then scored by each candidate model with the inner offsets.
+ * res[v], pooled out-of-fold macro-F1 of: 0 the single model (views
+ * averaged), 1 the single model averaged with the inner fold models, 2 the
+ * inner fold models alone, 3 the two views stacked by a second layer fitted
+ * on the inner out-of-fold scores (= 0 without the NB view). The outer
+ * training part is not checked against LOA_CLS_STACK_MIN_TEXTS: this is
+ * the measurement that chose it. */
+#define NEST_VARIANTS 4
+static int nested_cv(train_ctx *c, unsigned outer, unsigned inner, double cost, double *res)
+{
+	size_t n = c->x.rows;
+	unsigned k = c->k;
+	size_t nw = c->x.dim * k;
+	bool stack = c->t->o.nb;
+	double *Z = NULL, *Zi = NULL, *Ti = NULL, *A = NULL;
+	if (stack) {
+		c->Wp = malloc(nw * sizeof *c->Wp);
+		c->Wn = malloc(nw * sizeof *c->Wn);
+		Z = malloc(n * 2 * k * sizeof *Z);
+		Zi = malloc(n * 2 * k * sizeof *Zi);
+		Ti = malloc(n * k * sizeof *Ti);
+		A = malloc((size_t)k * (2 * k + 1) * sizeof *A);
+	}
+	uint32_t *ofold = malloc(n * sizeof *ofold), *ifold = malloc(n * sizeof *ifold);
+	uint32_t *tmp = malloc(n * sizeof *tmp);
+	double *W = malloc(nw * sizeof *W), *Wsum = malloc(nw * sizeof *Wsum);
+	double *Wv = malloc(nw * sizeof *Wv);
+	double *S = malloc(n * k * sizeof *S), *Si = malloc(n * k * sizeof *Si);
+	double *So = malloc(NEST_VARIANTS * n * k * sizeof *So);
+	uint8_t *yi = malloc(n);
+	int rc = LOA_OK;
+	if (!ofold || !ifold || !tmp || !W || !Wsum || !Wv || !S || !Si || !So || !yi ||
+	    (stack && (!c->Wp || !c->Wn || !Z || !Zi || !Ti || !A))) {
+		rc = LOA_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = (uint32_t)i;
+	deal_folds(c, tmp, n, outer, ofold);
+	for (unsigned o = 0; o < outer; o++) {
+		size_t nr = 0;
+		for (size_t i = 0; i < n; i++) {
+			ifold[i] = UINT32_MAX;
+			if (ofold[i] != o)
+				tmp[nr++] = (uint32_t)i;
+		}
+		deal_folds(c, tmp, nr, inner, ifold);
+		cross_val(c, inner, cost, ifold, W, S, Wsum, Z);
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (ifold[i] < inner) {
+				memcpy(Si + m * k, S + i * k, k * sizeof *S);
+				if (stack)
+					memcpy(Zi + m * 2 * k, Z + i * 2 * k, 2 * k * sizeof *Z);
+				yi[m++] = c->y[i];
+			}
+		double off[LOA_CLS_MAX_CLASSES] = {0}, offs[LOA_CLS_MAX_CLASSES] = {0};
+		if (c->t->o.tune_offsets)
+			tune_offsets(Si, yi, m, k, off);
+		if (stack) {
+			rc = fit_stack(Zi, yi, m, k, c->cw, A);
+			if (rc)
+				goto out;
+			for (size_t i = 0; i < m; i++)
+				stack_apply(Zi + i * 2 * k, A, k, Ti + i * k);
+			if (c->t->o.tune_offsets)
+				tune_offsets(Ti, yi, m, k, offs);
+		}
+		nr = 0;
+		for (size_t i = 0; i < n; i++)
+			if (ofold[i] != o)
+				c->rows[nr++] = (uint32_t)i;
+		train_ovr(c, c->rows, nr, cost, W);
+		for (unsigned v = 0; v < NEST_VARIANTS; v++) {
+			if (v == 3) { /* the stacked views */
+				for (size_t i = 0; i < n; i++) {
+					if (ofold[i] != o)
+						continue;
+					double *s = So + (v * n + i) * k, z[2 * LOA_CLS_MAX_CLASSES];
+					if (!stack) {
+						memcpy(s, So + i * k, k * sizeof *s);
+						continue;
+					}
+					score_row(&c->x, i, c->Wp, k, z);
+					score_row(&c->x, i, c->Wn, k, z + k);
+					stack_apply(z, A, k, s);
+					for (unsigned q = 0; q < k; q++)
+						s[q] += offs[q];
+				}
+				continue;
+			}
+			for (size_t j = 0; j < nw; j++)
+				Wv[j] = v == 0   ? W[j]
+					: v == 1 ? (W[j] + Wsum[j]) / (inner + 1)
+						 : Wsum[j] / inner;
+			for (size_t i = 0; i < n; i++) {
+				if (ofold[i] != o)
+					continue;
+				double *s = So + (v * n + i) * k;
+				score_row(&c->x, i, Wv, k, s);
+				for (unsigned q = 0; q < k; q++)
+					s[q] += off[q];
+			}
+		}
+	}
+	double zero[LOA_CLS_MAX_CLASSES] = {0};
+	for (unsigned v = 0; v < NEST_VARIANTS; v++)
+		res[v] = macro_f1_of(So + v * n * k, c->y, n, k, zero, NULL);
+out:
+	free(c->Wp);
+	free(c->Wn);
+	c->Wp = c->Wn = NULL;
+	free(Z);
+	free(Zi);
+	free(Ti);
+	free(A);
+	free(ofold);
+	free(ifold);
+	free(tmp);
+	free(W);
+	free(Wsum);
+	free(Wv);
+	free(S);
+	free(Si);
+	free(So);
+	free(yi);
+	return rc;
 }
 
 static int cmp_label(const void *a, const void *b)
@@ -1694,6 +1990,8 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 	if (!t || !out)
 		return loa_err_set(err, LOA_EINVAL, "tham số không hợp lệ / invalid argument");
 	*out = NULL;
+	if (cv)
+		memset(cv, 0, sizeof *cv);
 	size_t n = t->y.len;
 	if (t->nlabels < 2)
 		return loa_err_set(err, LOA_EINVAL,
@@ -1717,7 +2015,7 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 	uint64_t *hash = NULL;
 	uint16_t *idfq = NULL;
 	size_t nf = 0;
-	double *W = NULL, *S = NULL;
+	double *W = NULL, *S = NULL, *Wbag = NULL, *Wcur = NULL, *Z = NULL, *Zbest = NULL, *A = NULL;
 	uint32_t *fold_of = NULL;
 	int rc = LOA_OK;
 	c.y = malloc(n);
@@ -1767,26 +2065,40 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 	double off[LOA_CLS_MAX_CLASSES] = {0};
 	double temp = 1.0, cost = t->o.c;
 	unsigned ngrid = t->o.tune_c ? (unsigned)(sizeof c_grid / sizeof c_grid[0]) : 1;
+	/* stacking needs both views and out-of-fold scores; it replaces bagging */
+	bool stack = t->o.stack && t->o.nb && folds >= 2 && n >= LOA_CLS_STACK_MIN_TEXTS;
+	bool bag = t->o.bag && folds >= 2 && !stack;
+	if (stack) {
+		c.Wp = malloc(dim * k * sizeof *c.Wp);
+		c.Wn = malloc(dim * k * sizeof *c.Wn);
+		Z = malloc(n * 2 * k * sizeof *Z);
+		Zbest = ngrid > 1 ? malloc(n * 2 * k * sizeof *Zbest) : NULL;
+		A = malloc((size_t)k * (2 * k + 1) * sizeof *A);
+		if (!c.Wp || !c.Wn || !Z || !A || (ngrid > 1 && !Zbest)) {
+			rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+			goto out;
+		}
+	}
 	c.total = (uint64_t)k * (folds >= 2 ? (uint64_t)folds * ngrid + 1 : 1);
+	if (t->o.nested >= 2 && folds >= 2)
+		c.total += (uint64_t)k * t->o.nested * (folds + 1);
 	if (folds >= 2) {
 		for (size_t i = 0; i < n; i++)
 			c.rows[i] = (uint32_t)i;
-		for (size_t i = n; i > 1; i--) {
-			size_t j = (size_t)(splitmix(&c.rng) % i);
-			uint32_t tmp = c.rows[i - 1];
-			c.rows[i - 1] = c.rows[j];
-			c.rows[j] = tmp;
-		}
-		unsigned next[LOA_CLS_MAX_CLASSES] = {0};
-		for (size_t i = 0; i < n; i++) {
-			uint32_t r = c.rows[i];
-			fold_of[r] = next[c.y[r]]++ % folds;
-		}
+		deal_folds(&c, c.rows, n, folds, fold_of);
 		double best = -1;
 		double *Sbest = NULL;
+		if (bag) {
+			Wbag = malloc(dim * k * sizeof *Wbag);
+			Wcur = ngrid > 1 ? malloc(dim * k * sizeof *Wcur) : Wbag;
+			if (!Wbag || !Wcur) {
+				rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+				goto out;
+			}
+		}
 		for (unsigned g = 0; g < ngrid; g++) {
 			double cc = t->o.tune_c ? c_grid[g] : cost;
-			cross_val(&c, folds, cc, fold_of, W, S);
+			cross_val(&c, folds, cc, fold_of, W, S, Wcur, Z);
 			double o2[LOA_CLS_MAX_CLASSES] = {0};
 			if (t->o.tune_offsets)
 				tune_offsets(S, c.y, n, k, o2);
@@ -1802,12 +2114,32 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 						goto out;
 					}
 					memcpy(Sbest, S, n * k * sizeof *S);
+					if (Zbest)
+						memcpy(Zbest, Z, n * 2 * k * sizeof *Z);
+					if (bag) {
+						double *sw = Wbag;
+						Wbag = Wcur;
+						Wcur = sw;
+					}
 				}
 			}
 		}
 		if (Sbest) {
 			memcpy(S, Sbest, n * k * sizeof *S);
 			free(Sbest);
+			if (Zbest)
+				memcpy(Z, Zbest, n * 2 * k * sizeof *Z);
+		}
+		if (stack) {
+			/* the second layer, fitted on the out-of-fold scores of the
+			 * two views; its out-of-fold scores replace the average's */
+			rc = fit_stack(Z, c.y, n, k, c.cw, A);
+			if (rc) {
+				loa_err_set(err, rc, "hết bộ nhớ / out of memory");
+				goto out;
+			}
+			for (size_t i = 0; i < n; i++)
+				stack_apply(Z + i * 2 * k, A, k, S + i * k);
 		}
 		double zero[LOA_CLS_MAX_CLASSES] = {0};
 		if (cv) {
@@ -1822,6 +2154,7 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 			cv->temperature = temp;
 			cv->nll = nll_of(S, c.y, n, k, off, 1.0 / temp);
 			cv->c = cost;
+			cv->stacked = stack;
 		}
 	} else if (cv) {
 		memset(cv, 0, sizeof *cv);
@@ -1831,8 +2164,50 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 	for (size_t i = 0; i < n; i++)
 		c.rows[i] = (uint32_t)i;
 	train_ovr(&c, c.rows, n, cost, W);
+	if (bag) /* the final model averaged with the fold models (bagging) */
+		for (size_t j = 0; j < dim * k; j++)
+			W[j] = (W[j] + Wbag[j]) / (folds + 1);
+	if (stack) { /* fold the second layer into the weights: s = A.[w_plain.x, w_nb.x, 1] */
+		unsigned m2 = 2 * k + 1;
+		for (size_t f = 0; f < dim; f++)
+			for (unsigned q = 0; q < k; q++) {
+				const double *a = A + (size_t)q * m2;
+				double sv = 0;
+				for (unsigned j = 0; j < k; j++)
+					sv += a[j] * c.Wp[f * k + j] + a[k + j] * c.Wn[f * k + j];
+				W[f * k + q] = sv;
+			}
+		for (unsigned q = 0; q < k; q++) /* the bias feature is the last */
+			W[(dim - 1) * k + q] += A[(size_t)q * m2 + 2 * k];
+		free(c.Wp);
+		free(c.Wn);
+		c.Wp = c.Wn = NULL;
+	}
 	rc = build_model(out, t, labels, k, hash, idfq, nf, W, off, temp, err);
+	if (!rc && t->o.nested >= 2 && folds >= 2 && cv) {
+		double res[NEST_VARIANTS];
+		rc = nested_cv(&c, t->o.nested, folds, cost, res);
+		if (rc) {
+			loa_cls_model_free(*out);
+			*out = NULL;
+			loa_err_set(err, rc, "hết bộ nhớ / out of memory");
+			goto out;
+		}
+		cv->nested_folds = t->o.nested;
+		cv->nested_single = res[0];
+		cv->nested_bag = res[1];
+		cv->nested_fold_models = res[2];
+		cv->nested_stack = res[3];
+	}
 out:
+	if (Wcur != Wbag)
+		free(Wcur);
+	free(Wbag);
+	free(Z);
+	free(Zbest);
+	free(A);
+	free(c.Wp);
+	free(c.Wn);
 	free(c.y);
 	csr_release(&c.x);
 	free(c.rows);

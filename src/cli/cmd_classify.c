@@ -354,7 +354,8 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 {
 	enum { O_TRAIN = CLI_OPT_FIRST_FREE, O_DEV, O_OUT, O_C, O_TUNE_C, O_FOLDS, O_MIN_DF,
 	       O_MAX_FEAT, O_WORDS, O_CHARS, O_FOLD, O_NO_BAL, O_OFFSETS, O_LEN, O_ITER, O_SEED,
-	       O_NOTE, O_WW, O_WC, O_WF, O_FOLD_WORDS, O_NO_OFFSETS, O_LABELS_FROM, O_TASK, O_NB, O_NO_NB };
+	       O_NOTE, O_WW, O_WC, O_WF, O_FOLD_WORDS, O_NO_OFFSETS, O_LABELS_FROM, O_TASK, O_NB, O_NO_NB,
+	       O_BAG, O_NO_BAG, O_NESTED, O_STACK, O_NO_STACK };
 	static const struct option opts[] = {
 		{"train", required_argument, NULL, O_TRAIN},
 		{"dev", required_argument, NULL, O_DEV},
@@ -376,6 +377,11 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		{"no-offsets", no_argument, NULL, O_NO_OFFSETS},
 		{"nb", no_argument, NULL, O_NB},
 		{"no-nb", no_argument, NULL, O_NO_NB},
+		{"stack", no_argument, NULL, O_STACK},
+		{"no-stack", no_argument, NULL, O_NO_STACK},
+		{"bag", no_argument, NULL, O_BAG},
+		{"no-bag", no_argument, NULL, O_NO_BAG},
+		{"nested-cv", required_argument, NULL, O_NESTED},
 		{"length", required_argument, NULL, O_LEN},
 		{"iter", required_argument, NULL, O_ITER},
 		{"seed", required_argument, NULL, O_SEED},
@@ -408,6 +414,15 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		case O_NO_OFFSETS: o.tune_offsets = false; break;
 		case O_NB: o.nb = true; break;
 		case O_NO_NB: o.nb = false; break;
+		case O_STACK: o.stack = true; break;
+		case O_NO_STACK: o.stack = false; break;
+		case O_BAG: o.bag = true; break;
+		case O_NO_BAG: o.bag = false; break;
+		case O_NESTED:
+			if (loa_parse_i64(optarg, &iv) || iv < 2 || iv > 20)
+				return cli_usage_error("train", "--nested-cv phải từ 2 đến 20 / must be 2..20");
+			o.nested = (unsigned)iv;
+			break;
 		case O_C:
 			if (loa_parse_double(optarg, &dv) || !(dv > 0) || dv > 1e6)
 				return cli_usage_error("train", "--c phải là số dương / must be positive");
@@ -490,13 +505,14 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		const char *base = train ? strrchr(train, '/') : NULL;
 		snprintf(notebuf, sizeof notebuf,
 			 "train=%s%s c=%g%s folds=%u min_df=%u words=1-%u chars=%u-%u fold_chars=%u-%u "
-			 "fold_words=1-%u len=%g%s%s%s",
+			 "fold_words=1-%u len=%g%s%s%s%s",
 			 base ? base + 1 : train ? train : "",
 			 labels_from ? (train ? "+analysts' labels" : "analysts' labels") : "", o.c, o.tune_c ? "(tuned)" : "", o.folds, o.min_df,
 			 o.word_max, o.char_min, o.char_max, o.fold_min, o.fold_max, o.fold_words,
 			 (double)o.len_value,
 			 o.balanced ? " balanced" : "", o.tune_offsets ? " offsets" : "",
-			 o.nb ? " nb" : "");
+			 o.nb ? " nb" : "",
+			 o.nb && o.stack && o.folds >= 2 ? " stack" : o.bag && o.folds >= 2 ? " bag" : "");
 		note = notebuf;
 	}
 	o.note = note;
@@ -575,12 +591,17 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		loa_buf_init(&img, LOA_CLS_MODEL_MAX);
 		loa_cls_model_write(m, &img);
 		printf("train classify: n=%zu classes=%u features=%zu c=%g cv_folds=%u cv_accuracy=%.4f "
-		       "cv_macro_f1=%.4f cv_macro_f1_offsets=%.4f temperature=%.3f cv_nll=%.4f bytes=%zu "
-		       "seconds=%.1f bad_lines=%llu\n",
+		       "cv_macro_f1=%.4f cv_macro_f1_offsets=%.4f temperature=%.3f cv_nll=%.4f stacked=%d "
+		       "bytes=%zu seconds=%.1f bad_lines=%llu\n",
 		       loa_cls_trainer_count(t), loa_cls_model_classes(m), loa_cls_model_features(m),
 		       cv.c, cv.folds, cv.accuracy, cv.macro_f1, cv.macro_f1_offsets, cv.temperature,
-		       cv.nll, img.len, secs, (unsigned long long)bad);
+		       cv.nll, cv.stacked ? 1 : 0, img.len, secs, (unsigned long long)bad);
 		loa_buf_release(&img);
+		if (cv.nested_folds)
+			printf("train classify: nested_folds=%u nested_macro_f1_single=%.4f "
+			       "nested_macro_f1_bag=%.4f nested_macro_f1_fold_models=%.4f nested_macro_f1_stack=%.4f\n",
+			       cv.nested_folds, cv.nested_single, cv.nested_bag, cv.nested_fold_models,
+			       cv.nested_stack);
 	}
 	loa_cls_model_free(m);
 	loa_cls_trainer_free(t);

@@ -33,6 +33,7 @@ out=$("$LOA" -q train classify --train "$tmp/train.tsv" --dev "$tmp/dev.tsv" --o
 	--min-df 1 --folds 3 2>"$tmp/err") || { cat "$tmp/err"; fail "train"; }
 echo "$out"
 echo "$out" | grep -q '^train classify: n=120 classes=3 ' || fail "train summary"
+train_out=$out
 grep -q 'dev.tsv:31:' "$tmp/err" || { cat "$tmp/err"; fail "bad line number not reported"; }
 
 out=$("$LOA" eval classify --model "$tmp/m.model" --gold "$tmp/dev.tsv" 2>"$tmp/err") || fail "eval"
@@ -63,6 +64,32 @@ grep -aq 'offsets nb' "$tmp/plain.model" && fail "--no-nb: note still says nb"
 cmp -s "$tmp/m.model" "$tmp/plain.model" && fail "--no-nb: same model"
 out=$(echo "tai nạn cháy nổ" | "$LOA" classify --model "$tmp/plain.model") || fail "classify (no nb)"
 echo "$out" | grep -q '^negative	' || fail "--no-nb model: $out"
+
+# stacking is on by default (the note says "stack") from 1,000 texts: the 120
+# above were averaged; on 1,200 (the set ten times) --no-stack changes the model;
+# --bag (without stacking) averages the final model with the fold models
+grep -aq 'offsets nb stack' "$tmp/m.model" || fail "default note: stack"
+echo "$train_out" | grep -q ' stacked=0 ' || fail "120 texts: not stacked"
+for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$tmp/train.tsv"; done >"$tmp/big.tsv"
+out=$("$LOA" -q train classify --train "$tmp/big.tsv" --out "$tmp/s.model" --min-df 1 --folds 3 \
+	2>/dev/null) || fail "train 1,200"
+echo "$out" | grep -q ' stacked=1 ' || fail "1,200 texts: stacked: $out"
+"$LOA" -q train classify --train "$tmp/big.tsv" --out "$tmp/avg.model" --min-df 1 --folds 3 \
+	--no-stack >/dev/null 2>&1 || fail "train --no-stack"
+grep -aq 'nb stack' "$tmp/avg.model" && fail "--no-stack: note still says stack"
+cmp -s "$tmp/s.model" "$tmp/avg.model" && fail "--no-stack: same model"
+"$LOA" -q train classify --train "$tmp/big.tsv" --out "$tmp/bag.model" --min-df 1 --folds 3 \
+	--no-stack --bag >/dev/null 2>&1 || fail "train --bag"
+grep -aq 'offsets nb bag' "$tmp/bag.model" || fail "--bag: note"
+cmp -s "$tmp/avg.model" "$tmp/bag.model" && fail "--bag: same model"
+# nested cross-validation: one more summary line, the model itself unchanged
+out=$("$LOA" -q train classify --train "$tmp/train.tsv" --out "$tmp/n.model" --min-df 1 --folds 3 \
+	--nested-cv 3 2>/dev/null) || fail "train --nested-cv"
+echo "$out" | grep -Eq '^train classify: nested_folds=3 nested_macro_f1_single=0\.9[0-9]* nested_macro_f1_bag=[0-9.]+ nested_macro_f1_fold_models=[0-9.]+ nested_macro_f1_stack=0\.9[0-9]*$|nested_macro_f1_single=1\.0000.*stack=1\.0000$' ||
+	fail "--nested-cv: $out"
+cmp -s "$tmp/m.model" "$tmp/n.model" || fail "--nested-cv changed the model"
+"$LOA" -q train classify --train "$tmp/train.tsv" --out "$tmp/n.model" --nested-cv 1 >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--nested-cv 1: usage"
 
 # bad models: truncated, another version, missing
 head -c 1000 "$tmp/m.model" >"$tmp/trunc.model"

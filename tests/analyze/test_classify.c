@@ -173,6 +173,89 @@ static void nb_view(void **state)
 	loa_cls_model_free(without);
 }
 
+/* The tiny three-class set, `rounds` x (2 + 1/3) texts, with the given
+ * options (folds 3, min_df 1). */
+static loa_cls_model *train_tiny_with(loa_cls_opts *o, loa_cls_cv *cv, int rounds)
+{
+	o->folds = 3;
+	o->min_df = 1;
+	loa_cls_trainer *t = NULL;
+	loa_err err;
+	assert_int_equal(loa_cls_trainer_new(&t, o, &err), LOA_OK);
+	char buf[512];
+	rng_state = 7;
+	for (int i = 0; i < rounds; i++) {
+		make_text(buf, sizeof buf, pos_w, 8);
+		assert_int_equal(loa_cls_trainer_add(t, "positive", 8, buf, strlen(buf), &err), LOA_OK);
+		make_text(buf, sizeof buf, neg_w, 8);
+		assert_int_equal(loa_cls_trainer_add(t, "negative", 8, buf, strlen(buf), &err), LOA_OK);
+		if (i % 3 == 0) { /* a small class */
+			make_text(buf, sizeof buf, neu_w, 8);
+			assert_int_equal(loa_cls_trainer_add(t, "neutral", 7, buf, strlen(buf), &err),
+					 LOA_OK);
+		}
+	}
+	loa_cls_model *m = NULL;
+	if (loa_cls_trainer_run(t, &m, cv, &err))
+		fail_msg("train: %s", loa_err_msg(&err));
+	loa_cls_trainer_free(t);
+	return m;
+}
+
+/* Stacking (the default): a second layer over the two views' scores, folded
+ * into the same weights; bagging; nested cross-validation of the recipe. */
+static void stack_bag_nested(void **state)
+{
+	loa_cls_opts o;
+	loa_cls_opts_default(&o);
+	assert_true(o.stack);
+	assert_false(o.bag);
+	assert_int_equal(o.nested, 0);
+	loa_cls_cv cv_s, cv_a, cv_b, cv_small;
+	/* stacking needs LOA_CLS_STACK_MIN_TEXTS texts: 140 are averaged */
+	loa_cls_model_free(train_tiny_with(&o, &cv_small, 60));
+	assert_false(cv_small.stacked);
+	o.nested = 3;
+	loa_cls_model *ms = train_tiny_with(&o, &cv_s, 450); /* 1,050 texts */
+	assert_true(cv_s.stacked);
+	/* nested CV ran with 3 outer folds and measured all four variants */
+	assert_int_equal(cv_s.nested_folds, 3);
+	assert_true(cv_s.nested_single > 0.9 && cv_s.nested_single <= 1.0);
+	assert_true(cv_s.nested_bag > 0.9 && cv_s.nested_bag <= 1.0);
+	assert_true(cv_s.nested_fold_models > 0.9 && cv_s.nested_fold_models <= 1.0);
+	assert_true(cv_s.nested_stack > 0.9 && cv_s.nested_stack <= 1.0);
+	assert_true(cv_s.macro_f1 > 0.9);
+	loa_cls_opts_default(&o);
+	o.stack = false;
+	loa_cls_model *ma = train_tiny_with(&o, &cv_a, 450);
+	assert_int_equal(cv_a.nested_folds, 0);
+	assert_false(cv_a.stacked);
+	o.bag = true;
+	loa_cls_model *mb = train_tiny_with(&o, &cv_b, 450);
+	loa_cls_model *mods[3] = {ms, ma, mb};
+	loa_classifier *c[3];
+	loa_cls_result r[3];
+	const char *mixed = "tai nạn thành công kế hoạch người dân";
+	for (int i = 0; i < 3; i++) {
+		c[i] = loa_classifier_new(mods[i]);
+		assert_non_null(c[i]);
+		assert_string_equal(predict(c[i], mods[i], "Vụ tai nạn và cháy nổ gây thiệt hại", &r[i]),
+				    "negative");
+		assert_string_equal(predict(c[i], mods[i], "Thông báo lịch trình cuộc họp", &r[i]),
+				    "neutral");
+		assert_string_equal(predict(c[i], mods[i], "tăng trưởng xuất sắc", &r[i]), "positive");
+		assert_int_equal(loa_classify(c[i], mixed, strlen(mixed), &r[i]), LOA_OK);
+		assert_true(fabs(r[i].probs[0] + r[i].probs[1] + r[i].probs[2] - 1) < 1e-9);
+	}
+	/* each recipe gives other weights: the mixed text gets other probabilities */
+	assert_true(fabs(r[0].probs[0] - r[1].probs[0]) > 1e-4);
+	assert_true(fabs(r[2].probs[0] - r[1].probs[0]) > 1e-4);
+	for (int i = 0; i < 3; i++) {
+		loa_classifier_free(c[i]);
+		loa_cls_model_free(mods[i]);
+	}
+}
+
 static void probabilities(void **state)
 {
 	loa_cls_model *m = train_tiny(3);
@@ -368,7 +451,7 @@ int main(void)
 		cmocka_unit_test(round_trip),          cmocka_unit_test(bad_models),
 		cmocka_unit_test(empty_and_huge),      cmocka_unit_test(parse_lines),
 		cmocka_unit_test(trainer_errors),      cmocka_unit_test(scores),
-		cmocka_unit_test(nb_view),
+		cmocka_unit_test(nb_view),             cmocka_unit_test(stack_bag_nested),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
