@@ -621,6 +621,15 @@ static size_t put_varint(uint8_t *p, uint64_t v)
 	return n;
 }
 
+/* True when a whole varint (at most 5 bytes) starts at p before end. */
+static inline bool varint_ok(const uint8_t *p, const uint8_t *end)
+{
+	for (int i = 0; i < 5 && p < end; i++, p++)
+		if (!(*p & 0x80))
+			return true;
+	return false;
+}
+
 static inline uint32_t get_varint(const uint8_t **pp)
 {
 	const uint8_t *p = *pp;
@@ -1237,7 +1246,10 @@ static float round_up(double v)
 
 /* Per term: the blocks (skip offsets, last documents) and the largest
  * saturation tf/(k1+tf), overall and per block, under the current
- * parameters. Allocates the blocks the first time only. */
+ * parameters. Allocates the blocks the first time only. Decoding is
+ * bounded: a posting list that runs past its end, names a document out of
+ * range or holds more postings than its df gives LOA_EPARSE (a damaged
+ * saved index whose parameters differ from the saved ones). */
 static int bounds_compute(loa_qa_index *ix)
 {
 	const loa_qa_params *p = &ix->p;
@@ -1274,10 +1286,19 @@ static int bounds_compute(loa_qa_index *ix)
 				t->bl[k / BLOCK].off = (uint32_t)(pp - t->p);
 				bmax = 0;
 			}
+			if (k >= t->df || !varint_ok(pp, end))
+				return LOA_EPARSE;
 			uint32_t g = get_varint(&pp);
+			if (!varint_ok(pp, end))
+				return LOA_EPARSE;
 			uint32_t tfb = get_varint(&pp), tft = 0;
-			if (g & 1)
+			if (g & 1) {
+				if (!varint_ok(pp, end))
+					return LOA_EPARSE;
 				tft = get_varint(&pp);
+			}
+			if ((uint64_t)d + (g >> 1) >= ix->docs.len)
+				return LOA_EPARSE;
 			d += g >> 1;
 			double tf = bm_tf(p, &ix->norms[d], tfb, tft);
 			double sat = tf / (p->k1 + tf);
@@ -1710,7 +1731,15 @@ int loa_qa_index_load(const char *path, const char *key, const loa_qa_params *p,
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	}
 	ix->finished = true;
-	loa_qa_index_set_params(ix, p); /* other BM25 parameters: the bounds again */
+	bool bm25 = p && (p->k1 != ix->p.k1 || p->b_title != ix->p.b_title || p->b_body != ix->p.b_body ||
+			  p->w_title != ix->p.w_title);
+	if (p)
+		ix->p = *p;
+	if (bm25 && (rc = bounds_compute(ix)) != LOA_OK) { /* other BM25 parameters: the bounds again */
+		loa_qa_index_free(ix);
+		return rc == LOA_ENOMEM ? loa_err_set(err, rc, "hết bộ nhớ / out of memory")
+					: loa_err_set(err, LOA_EPARSE, "chỉ mục hỏng / bad index file: %s", path);
+	}
 	*out = ix;
 	return LOA_OK;
 }
