@@ -1,7 +1,8 @@
 /*
  * fuzz_laws.c - libFuzzer harness for the qa room's readers of outside
  * documents: the first byte picks a path, the rest is the input.
- *   0: a plain-text legal document (loa_law_parse_text)
+ *   0: a plain-text legal document (loa_law_parse_text), its articles then
+ *      indexed for retrieval (abbreviation and synonym mining) and searched
  *   1: a JSON document of the law base (loa_law_from_json)
  *   2: application records as JSON lines (loa_case_import_json)
  *   3: application records as CSV-like rows: a header line of names, then
@@ -27,6 +28,7 @@
 #include "core/utf8.h"
 #include "qa/cases.h"
 #include "qa/laws.h"
+#include "qa/retrieve.h"
 #include "store/store.h"
 
 #include "core/banned.h"
@@ -69,15 +71,52 @@ static void check_doc(const loa_law_doc *d)
 		CHECK(valid(d->chapters.items[i].number) && valid(d->chapters.items[i].title));
 }
 
+/* The parsed articles through the retrieval index: abbreviation and
+ * synonym mining on arbitrary text, then a search that must stay within
+ * the articles, the bodies and the hit cap. */
+static void law_index(const loa_law_doc *d)
+{
+	loa_qa_params p;
+	loa_qa_params_default(&p);
+	loa_qa_index *ix = NULL;
+	loa_err err;
+	if (loa_qa_index_new(&p, &ix, &err) != LOA_OK)
+		return;
+	for (size_t i = 0; i < d->articles.len; i++) {
+		const loa_law_article *a = &d->articles.items[i];
+		if (loa_qa_index_add(ix, (int64_t)i + 1, "Luật Thử", a->title, strlen(a->title), a->body,
+				     strlen(a->body), LOA_QA_DAY_MIN, LOA_QA_DAY_MAX, NULL, &err) != LOA_OK) {
+			loa_qa_index_free(ix);
+			return;
+		}
+	}
+	if (loa_qa_index_finish(ix, &err) == LOA_OK) {
+		loa_qa_hit hits[5];
+		size_t nh = 0;
+		static const char q[] = "thời hạn cấp giấy phép xây dựng cho người sử dụng lao động";
+		int rc = loa_qa_search(ix, NULL, q, sizeof q - 1, LOA_QA_DAY_MIN, hits, 5, &nh, &err);
+		CHECK(rc == LOA_OK || rc == LOA_ENOMEM);
+		CHECK(nh <= 5);
+		for (size_t i = 0; rc == LOA_OK && i < nh; i++) {
+			CHECK(hits[i].doc < loa_qa_index_docs(ix));
+			size_t bl = 0;
+			loa_qa_index_body(ix, hits[i].doc, &bl);
+			CHECK(hits[i].pass_start <= hits[i].pass_end && hits[i].pass_end <= bl);
+		}
+	}
+	loa_qa_index_free(ix);
+}
+
 static void law_text(const char *s, size_t n)
 {
 	loa_law_doc d;
 	loa_law_doc_init(&d);
 	loa_err err;
 	int rc = loa_law_parse_text(&d, s, n, &err);
-	if (rc == LOA_OK)
+	if (rc == LOA_OK) {
 		check_doc(&d);
-	else
+		law_index(&d);
+	} else
 		CHECK(rc == LOA_EPARSE || rc == LOA_ETOOBIG || rc == LOA_EINVAL);
 	loa_law_doc_release(&d);
 }

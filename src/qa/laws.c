@@ -266,11 +266,12 @@ static int append_to(loa_buf *b, loa_str l)
 	return rc ? rc : loa_buf_append(b, l.p, l.n);
 }
 
-static long article_num(const char *s)
+/* The leading number of the slice num (its digits only; "12a" -> 12). */
+static long article_num(loa_str num)
 {
 	long v = 0;
-	for (; is_digit(*s) && v < 1000000; s++)
-		v = v * 10 + (*s - '0');
+	for (size_t i = 0; i < num.n && is_digit(num.p[i]) && v < 1000000; i++)
+		v = v * 10 + (num.p[i] - '0');
 	return v;
 }
 
@@ -282,7 +283,7 @@ static int content_line(parse_state *ps, loa_str l, long lineno, bool structure,
 	if (structure && match_clause(l, &num, &rest)) {
 		if ((rc = flush_clause(ps)))
 			return rc;
-		long want = (long)ps->art->clauses.len + 1, got = article_num(num.p);
+		long want = (long)ps->art->clauses.len + 1, got = article_num(num);
 		if (got != want)
 			return loa_err_set(err, LOA_EPARSE,
 					   "dòng %ld: khoản %ld sau khoản %ld của Điều %s / line %ld: "
@@ -381,7 +382,7 @@ static int parse_lines(loa_law_doc *d, const char *s, size_t n, bool whole_doc, 
 			if ((rc = flush_article(&ps, err)))
 				break;
 			ps.pending_chapter_title = 0;
-			long v = article_num(num.p);
+			long v = article_num(num);
 			if (v <= last_num && !(v == last_num && num.n && !is_digit(num.p[num.n - 1]))) {
 				rc = loa_err_set(err, LOA_EPARSE,
 						 "dòng %ld: Điều %.*s sau Điều %ld (trùng hoặc lùi số) / line "
