@@ -2,7 +2,9 @@
  * fuzz_text.c - libFuzzer harness for the text room: normalisation (every
  * flag set), tokens (whole and streamed in chunks) and sentences. Asserts:
  * no crash, output valid UTF-8 without NUL, normalisation idempotent,
- * token offsets in bounds and ordered, streaming equal to one call.
+ * token offsets in bounds and ordered, streaming equal to one call; the
+ * FTS5 tokenizer's folded terms (loa_text_fts5_terms) valid, positions
+ * increasing, and the same when its per-thread word cache is warm.
  * (The segmenter has a harness of its own: fuzz_segment.c.)
  *
  * Build with -DLOA_FUZZ=ON (clang); the normal build replays the seed
@@ -16,6 +18,7 @@
 
 #include "core/buf.h"
 #include "core/utf8.h"
+#include "text/fts5_tok.h"
 #include "text/text.h"
 
 #include "core/banned.h"
@@ -34,6 +37,26 @@ typedef struct sink {
 	size_t n, size, last_end;
 	uint64_t h;
 } sink;
+
+typedef struct terms_sink {
+	size_t n;
+	int last_pos;
+	uint64_t h;
+} terms_sink;
+
+static int on_term(void *user, const char *term, size_t n, int pos)
+{
+	terms_sink *k = user;
+	CHECK(n > 0 && n <= LOA_TOK_MAX_LEN * 4 + 64);
+	CHECK(loa_utf8_valid(term, n));
+	CHECK(pos >= k->last_pos);
+	k->last_pos = pos;
+	for (size_t i = 0; i < n; i++)
+		k->h = (k->h ^ (unsigned char)term[i]) * 1099511628211ull;
+	k->h = (k->h ^ (uint64_t)(unsigned)pos) * 1099511628211ull;
+	k->n++;
+	return 0;
+}
 
 static int on_tok(void *user, const loa_token *t, const char *text)
 {
@@ -100,6 +123,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(loa_tokstream_finish(&ts) == 0);
 	loa_tokstream_release(&ts);
 	CHECK(part.n == whole.n && part.h == whole.h);
+	/* the FTS5 tokenizer's terms: twice, the second time from its word cache */
+	terms_sink t1 = {0, 0, 1469598103934665603ull}, t2 = t1;
+	int r1 = loa_text_fts5_terms(s, size, on_term, &t1);
+	int r2 = loa_text_fts5_terms(s, size, on_term, &t2);
+	CHECK(r1 == r2 && (r1 == LOA_OK || r1 == LOA_ENOMEM));
+	CHECK(t1.n == t2.n && t1.h == t2.h);
 	size_t sz = size;
 	loa_text_sentences(s, size, on_sent, &sz);
 	return 0;

@@ -681,7 +681,7 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 		}
 		/* a run of Latin letters: find its end */
 		size_t j = i, k = 0;
-		bool ascii = true, upper = false, marks = false;
+		bool ascii = true, upper = false, marks = false, glued = false;
 		while (j < n) {
 			unsigned char b = p[j];
 			uint8_t bcl = byte_class[b];
@@ -705,6 +705,7 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 					goto problem;
 				marks = true;
 			} else {
+				glued = cq - 0x300u >= 0x70u && loa_text_is_letter(cq); /* "ghànhɓ": one word */
 				break;
 			}
 			ascii = false;
@@ -713,7 +714,21 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 		/* Without folding, a combining mark right after the run belongs to
 		 * its last letter: moving a tone there could change what NFC
 		 * composes, so such a run is left as it is. */
-		bool repair = tone;
+		/* A run touching a letter outside the tables ("ɓghành") is part of
+		 * a longer word, not a syllable: never repaired, so that a second
+		 * pass (where lower-casing may have moved a letter out of the
+		 * tables: Ɓ -> ɓ) changes nothing. */
+		if (!glued && i > 0) {
+			size_t b = i - 1;
+			while (b > 0 && i - b < 4 && (p[b] & 0xC0) == 0x80)
+				b--;
+			uint32_t cb;
+			if (p[b] >= 0x80 && loa__u8dec(p + b, i - b, &cb) == i - b) {
+				const vi_info *vb = vi_lookup(cb);
+				glued = !(vb && vb->letter) && cb - 0x300u >= 0x70u && loa_text_is_letter(cb);
+			}
+		}
+		bool repair = tone && !glued;
 		if (!fold && j < n && p[j] >= 0x80) {
 			uint32_t cm;
 			loa__u8dec(p + j, n - j, &cm);
