@@ -944,6 +944,38 @@ static int norm_block(const unsigned char *p, size_t n, unsigned flags, loa_buf 
 	return LOA_OK;
 }
 
+/* True when s[0..n) holds a combining mark of U+0300..U+036F. */
+static bool has_mark(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i + 1 < n; i++)
+		if (p[i] == 0xCC || (p[i] == 0xCD && p[i + 1] < 0xB0))
+			return true;
+	return false;
+}
+
+/* norm_block, stable: lower-casing after NFC can leave a letter and a mark
+ * that NFC composes ("W" + U+030A has no precomposed form, "w" + U+030A
+ * is U+1E98), so a block that still holds a mark is normalised once more
+ * and normalising twice changes nothing. */
+static int norm_block_stable(const unsigned char *p, size_t n, unsigned flags, loa_buf *out, loa_buf *tmp)
+{
+	size_t start = out->len;
+	int rc = norm_block(p, n, flags, out, tmp);
+	if (rc || !(flags & LOA_NORM_NFC) || !(flags & LOA_NORM_LOWER) || !has_mark(out->data + start, out->len - start))
+		return rc;
+	loa_buf again;
+	loa_buf_init(&again, out->max);
+	rc = loa_buf_append(&again, out->data + start, out->len - start);
+	if (rc == LOA_OK) {
+		out->len = start;
+		out->data[start] = '\0';
+		rc = norm_block((const unsigned char *)again.data, again.len, flags, out, tmp);
+	}
+	loa_buf_release(&again);
+	return rc;
+}
+
 int loa_text_normalize(const char *s, size_t n, unsigned flags, loa_buf *out)
 {
 	if (!out || (!s && n))
@@ -958,7 +990,7 @@ int loa_text_normalize(const char *s, size_t n, unsigned flags, loa_buf *out)
 		size_t be = n - i > NORM_BLOCK ? i + NORM_BLOCK : n;
 		while (be < n && !is_ascii_space(p[be]))
 			be++;
-		rc = norm_block(p + i, be - i, flags, out, &tmp);
+		rc = norm_block_stable(p + i, be - i, flags, out, &tmp);
 		i = be;
 	}
 	loa_buf_release(&tmp);
@@ -992,7 +1024,7 @@ int loa__text_norm_piece(const unsigned char *p, size_t n, unsigned flags, loa_b
 			return LOA_OK;
 		}
 	}
-	int rc = norm_block(p, n, flags, out, tmp);
+	int rc = norm_block_stable(p, n, flags, out, tmp);
 	if (rc) {
 		out->len = start;
 		if (out->data)

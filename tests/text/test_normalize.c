@@ -131,6 +131,8 @@ static void idempotent(void **state)
 		"q\xCC\x89" "ao\0\0\xCC\xA3\xCC\x80", /* marks that compose after NUL removal */
 		"\xC7\xBF \xC9\x83",        /* ǿ Ƀ */
 		"x\xCC\x81 ho\xCC\x80" "a", "Tựợng BUỚC qùa",
+		"W\xCC\x8A",               /* W + ring: composes only once lower-cased (ẘ) */
+		"\xC6\x81gh\xC3\xA0nh",    /* Ɓghành: glued to a letter outside the tables */
 	};
 	static const unsigned fl[] = {LOA_NORM_DISPLAY, LOA_NORM_MATCH, LOA_NORM_MATCH | LOA_NORM_FOLD,
 				      LOA_NORM_NFC | LOA_NORM_TONE | LOA_NORM_FOLD};
