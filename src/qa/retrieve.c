@@ -2431,6 +2431,36 @@ static inline void cur_seek(cursor *c, uint32_t target)
 	while (c->doc != UINT32_MAX && c->doc < target);
 }
 
+/* Probes the non-essential cursors cs[ne-1..0] (strongest last) at d,
+ * adding their contributions to *part (add[k], has[k]), while the bound
+ * can still reach need: pre[k] is the sum of the bounds of cs[0..k), and
+ * with full a block's bound prunes too. True when d cannot reach need.
+ * Both pruned gatherings use it, so their scores stay the same floats. */
+static inline bool probe_rest(const loa_qa_index *ix, cursor *cs, size_t ne, const double *pre, uint32_t d,
+			      bool full, double need, double *part, float *add, bool *has)
+{
+	for (size_t k = ne; k-- > 0;) {
+		if (*part + pre[k + 1] <= need)
+			return true;
+		cursor *c = &cs[k];
+		if (c->t->bl && full) {
+			uint32_t b = cur_block(c, d);
+			double bub = b < c->t->nblk ? c->w * (double)c->t->bl[b].max * (1 + 1e-6) + 1e-12 : 0;
+			if (*part + pre[k] + bub <= need)
+				return true;
+			if (b >= c->t->nblk)
+				continue;
+		}
+		cur_seek(c, d);
+		if (c->doc == d) {
+			add[k] = contrib(ix, c->w, d, c->tfb, c->tft);
+			has[k] = true;
+			*part += add[k];
+		}
+	}
+	return false;
+}
+
 /* Candidate gathering with dynamic pruning (MaxScore with block-max
  * bounds) over the same candidates and scores as gather_full: terms sorted
  * by their upper bound; frequent terms and the weakest gathering terms
@@ -2523,32 +2553,7 @@ static int gather_pruned(const loa_qa_index *ix, const qterm *qt, size_t nq, dou
 		/* probe the others, strongest first, while the bound can still win
 		 * (need: theta less a margin for the rounding of float sums) */
 		const double need = full ? (double)theta * (1 - 1e-4) : -1.0;
-		bool pruned = false;
-		for (size_t k = ne; k-- > 0;) {
-			double rest = prefix[k + 1];
-			if (part + rest <= need) {
-				pruned = true;
-				break;
-			}
-			cursor *c = &cs[k];
-			if (c->t->bl && full) {
-				uint32_t b = cur_block(c, d);
-				double bub = b < c->t->nblk ? c->w * (double)c->t->bl[b].max * (1 + 1e-6) + 1e-12
-							   : 0;
-				if (part + prefix[k] + bub <= need) {
-					pruned = true;
-					break;
-				}
-				if (b >= c->t->nblk)
-					continue;
-			}
-			cur_seek(c, d);
-			if (c->doc == d) {
-				add[k] = contrib(ix, c->w, d, c->tfb, c->tft);
-				has[k] = true;
-				part += add[k];
-			}
-		}
+		bool pruned = probe_rest(ix, cs, ne, prefix, d, full, need, &part, add, has);
 		if (pruned || !valid_on(&ix->docs.items[d], as_of_day))
 			continue;
 		float sc = 0.0f;
@@ -2703,32 +2708,7 @@ static int gather_window(const loa_qa_index *ix, const qterm *qt, size_t nq, dou
 				if (part + wpre[ne] <= need)
 					continue;
 				memset(has, 0, nc * sizeof *has);
-				bool pruned = false;
-				for (size_t k = ne; k-- > 0;) {
-					if (part + wpre[k + 1] <= need) {
-						pruned = true;
-						break;
-					}
-					cursor *c = &cs[k];
-					if (c->t->bl && full) {
-						uint32_t bk = cur_block(c, d);
-						double bub = bk < c->t->nblk
-								     ? c->w * (double)c->t->bl[bk].max * (1 + 1e-6) + 1e-12
-								     : 0;
-						if (part + wpre[k] + bub <= need) {
-							pruned = true;
-							break;
-						}
-						if (bk >= c->t->nblk)
-							continue;
-					}
-					cur_seek(c, d);
-					if (c->doc == d) {
-						add[k] = contrib(ix, c->w, d, c->tfb, c->tft);
-						has[k] = true;
-						part += add[k];
-					}
-				}
+				bool pruned = probe_rest(ix, cs, ne, wpre, d, full, need, &part, add, has);
 				if (pruned || !valid_on(&ix->docs.items[d], as_of_day))
 					continue;
 				for (size_t i = ne; i < nc; i++) { /* the essential terms, exactly */
