@@ -2431,6 +2431,30 @@ static inline void cur_seek(cursor *c, uint32_t target)
 	while (c->doc != UINT32_MAX && c->doc < target);
 }
 
+/* Orders the cursors: frequent terms first (always probed, never
+ * gathering), then by upper bound ascending; prefix[k] gets the sum of the
+ * bounds of cs[0..k). Returns the number of frequent terms. */
+static size_t cursors_order(cursor *cs, size_t nc, double *prefix)
+{
+	for (size_t i = 1; i < nc; i++) {
+		cursor x = cs[i];
+		size_t j = i;
+		while (j > 0 && (cs[j - 1].gather > x.gather ||
+				 (cs[j - 1].gather == x.gather && cs[j - 1].ub > x.ub))) {
+			cs[j] = cs[j - 1];
+			j--;
+		}
+		cs[j] = x;
+	}
+	size_t nfreq = 0;
+	while (nfreq < nc && !cs[nfreq].gather)
+		nfreq++;
+	prefix[0] = 0;
+	for (size_t i = 0; i < nc; i++)
+		prefix[i + 1] = prefix[i] + cs[i].ub;
+	return nfreq;
+}
+
 /* Probes the non-essential cursors cs[ne-1..0] (strongest last) at d,
  * adding their contributions to *part (add[k], has[k]), while the bound
  * can still reach need: pre[k] is the sum of the bounds of cs[0..k), and
@@ -2483,24 +2507,8 @@ static int gather_pruned(const loa_qa_index *ix, const qterm *qt, size_t nq, dou
 			      .ub = w * (double)t->max * (1 + 1e-6) + 1e-12,
 			      .gather = t->df <= df_cut, .q = (uint16_t)i};
 	}
-	/* order: frequent terms first (always probed), then by bound ascending */
-	for (size_t i = 1; i < nc; i++) {
-		cursor x = cs[i];
-		size_t j = i;
-		while (j > 0 && (cs[j - 1].gather > x.gather ||
-				 (cs[j - 1].gather == x.gather && cs[j - 1].ub > x.ub))) {
-			cs[j] = cs[j - 1];
-			j--;
-		}
-		cs[j] = x;
-	}
-	size_t nfreq = 0;
-	while (nfreq < nc && !cs[nfreq].gather)
-		nfreq++;
 	double prefix[2 * LOA_QA_QTERMS_MAX + 1];
-	prefix[0] = 0;
-	for (size_t i = 0; i < nc; i++)
-		prefix[i + 1] = prefix[i] + cs[i].ub;
+	size_t nfreq = cursors_order(cs, nc, prefix);
 	size_t ne = nfreq; /* cs[0..ne) are probed, cs[ne..nc) gather */
 	for (size_t i = ne; i < nc; i++)
 		cur_next(&cs[i]);
@@ -2606,23 +2614,8 @@ static int gather_window(const loa_qa_index *ix, const qterm *qt, size_t nq, dou
 			      .ub = w * (double)t->max * (1 + 1e-6) + 1e-12,
 			      .gather = t->df <= df_cut, .q = (uint16_t)i};
 	}
-	for (size_t i = 1; i < nc; i++) { /* frequent terms first, then by bound ascending */
-		cursor x = cs[i];
-		size_t j = i;
-		while (j > 0 && (cs[j - 1].gather > x.gather ||
-				 (cs[j - 1].gather == x.gather && cs[j - 1].ub > x.ub))) {
-			cs[j] = cs[j - 1];
-			j--;
-		}
-		cs[j] = x;
-	}
-	size_t nfreq = 0;
-	while (nfreq < nc && !cs[nfreq].gather)
-		nfreq++;
 	double prefix[2 * LOA_QA_QTERMS_MAX + 1];
-	prefix[0] = 0;
-	for (size_t i = 0; i < nc; i++)
-		prefix[i + 1] = prefix[i] + cs[i].ub;
+	size_t nfreq = cursors_order(cs, nc, prefix);
 	uint16_t slot[2 * LOA_QA_QTERMS_MAX], order[2 * LOA_QA_QTERMS_MAX];
 	for (size_t i = 0; i < nq; i++)
 		slot[i] = UINT16_MAX;
