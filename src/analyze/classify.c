@@ -1652,6 +1652,20 @@ static double fit_temperature(const double *S, const uint8_t *y, size_t n, unsig
  * A0 = [I/2, I/2, 0]; A is k x (2k + 1). Gradient descent with a step that
  * grows on success and halves on failure. */
 #define STACK_LAMBDA 1e-3
+/* The stacked layer's k class scores sc[] for one row z of 2k view
+ * scores: A holds per class 2k weights and a bias (m = 2k + 1). */
+static inline void stack_scores(const double *A, unsigned k, const double *z, double *sc)
+{
+	unsigned m = 2 * k + 1;
+	for (unsigned q = 0; q < k; q++) {
+		const double *a = A + (size_t)q * m;
+		double v = a[2 * k];
+		for (unsigned j = 0; j < 2 * k; j++)
+			v += a[j] * z[j];
+		sc[q] = v;
+	}
+}
+
 static double stack_loss(const double *Z, const uint8_t *y, size_t n, unsigned k, const double *cw,
 			 const double *A, const double *A0, double *G)
 {
@@ -1661,13 +1675,7 @@ static double stack_loss(const double *Z, const uint8_t *y, size_t n, unsigned k
 		memset(G, 0, (size_t)k * m * sizeof *G);
 	for (size_t i = 0; i < n; i++) {
 		const double *z = Z + i * 2 * k;
-		for (unsigned q = 0; q < k; q++) {
-			const double *a = A + (size_t)q * m;
-			double v = a[2 * k];
-			for (unsigned j = 0; j < 2 * k; j++)
-				v += a[j] * z[j];
-			sc[q] = v;
-		}
+		stack_scores(A, k, z, sc);
 		softmax(sc, k, 1.0, p);
 		double w = cw[y[i]];
 		wsum += w;
@@ -1733,12 +1741,8 @@ static int fit_stack(const double *Z, const uint8_t *y, size_t n, unsigned k, co
 	double sa = 0, ss = 0, sc[LOA_CLS_MAX_CLASSES];
 	for (size_t i = 0; i < n; i++) {
 		const double *z = Z + i * 2 * k;
+		stack_scores(A, k, z, sc);
 		for (unsigned q = 0; q < k; q++) {
-			const double *a = A + (size_t)q * m;
-			double v = a[2 * k];
-			for (unsigned j = 0; j < 2 * k; j++)
-				v += a[j] * z[j];
-			sc[q] = v;
 			double av = 0.5 * (z[q] + z[k + q]);
 			sa += av * av;
 			ss += sc[q] * sc[q];
