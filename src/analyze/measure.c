@@ -425,3 +425,293 @@ int loa_claim_items(loa_store *s, int64_t id, int64_t limit, loa_claim_item_cb c
 	loa_sql_reset(st);
 	return rc < 0 || rc > 1 ? rc : LOA_OK;
 }
+
+/* ---- measures from the aggregate ------------------------------------------------------ */
+
+#define TONE_IN "label IN ('positive','neutral','negative')"
+
+typedef struct mrun {
+	loa_store *s;
+	const loa_measure_query *q;
+	bool by_org, own, about, all;
+	loa_measure_row_cb cb;
+	void *arg;
+	loa_err *err;
+} mrun;
+
+static void tone_counts(const char *label, int64_t n, int64_t c[4])
+{
+	c[0] = n;
+	c[1] = strcmp(label, "positive") == 0 ? n : 0;
+	c[2] = strcmp(label, "neutral") == 0 ? n : 0;
+	c[3] = strcmp(label, "negative") == 0 ? n : 0;
+}
+
+static bool in_set(const loa_measure_query *q, const char *slug)
+{
+	for (size_t i = 0; slug && i < q->nset; i++)
+		if (strcmp(q->set[i], slug) == 0)
+			return true;
+	return false;
+}
+
+/* The reference: grouped SQL over analyze_item and analyze_mention for
+ * [a, b), per UTC hour (the statements GET /api/v1/measures ran before the
+ * aggregate). */
+static int sql_set(loa_buf *b, const loa_measure_query *q)
+{
+	int e = loa_buf_puts(b, " IN (");
+	for (size_t i = 0; i < q->nset; i++)
+		e |= loa_buf_printf(b, "%s?%zu", i ? ", " : "", i + 3);
+	return e | loa_buf_putc(b, ')');
+}
+
+static int sql_scope(loa_buf *b, const mrun *m)
+{
+	const loa_measure_query *q = m->q;
+	if (!q->nset) {
+		if (m->own)
+			return loa_buf_puts(b, " AND a.own_org IS NOT NULL");
+		if (m->about)
+			return loa_buf_puts(b, " AND EXISTS (SELECT 1 FROM analyze_mention m WHERE "
+					    "m.item_id = a.item_id AND (a.own_org IS NULL OR m.org <> a.own_org))");
+		return 0;
+	}
+	if (m->own)
+		return loa_buf_puts(b, " AND a.own_org") | sql_set(b, q);
+	int e = loa_buf_puts(b, m->about ? " AND (a.own_org IS NULL OR a.own_org NOT" : " AND (a.own_org");
+	e |= sql_set(b, q);
+	e |= loa_buf_puts(b, m->about ? ") AND EXISTS (" : " OR EXISTS (");
+	e |= loa_buf_puts(b, "SELECT 1 FROM analyze_mention m WHERE m.item_id = a.item_id AND m.org");
+	e |= sql_set(b, q);
+	return e | loa_buf_puts(b, m->about ? ")" : "))");
+}
+
+#define SCAN_HOUR "(a.published_at / 3600000 - (a.published_at % 3600000 < 0))"
+#define SCAN_COUNTS                                                                                \
+	"count(*), sum(a.label = 'positive'), sum(a.label = 'neutral'), sum(a.label = 'negative')"
+#define SCAN_RANGE                                                                                 \
+	" WHERE a.published_at >= ?1 AND a.published_at < ?2 AND a.kind <> 'comment' AND a." TONE_IN
+
+static int scan_run(mrun *m, const char *sql, int mode, loa_ms a, loa_ms b)
+{
+	loa_stmt *st;
+	int rc = loa_sql_prepare(m->s, sql, &st, m->err);
+	if (rc)
+		return rc;
+	loa_sql_bind_i64(st, 1, a);
+	loa_sql_bind_i64(st, 2, b);
+	for (size_t i = 0; i < m->q->nset; i++)
+		loa_sql_bind_text(st, (int)i + 3, m->q->set[i]);
+	while ((rc = loa_sql_step(st, m->err)) == LOA_SQL_ROW) {
+		int64_t c[4] = {loa_sql_col_i64(st, 3), loa_sql_col_i64(st, 4), loa_sql_col_i64(st, 5),
+				loa_sql_col_i64(st, 6)};
+		const char *key = loa_sql_col_text(st, 0);
+		int k = m->cb(m->arg, mode, key ? key : "", loa_sql_col_text(st, 1),
+			      loa_sql_col_i64(st, 2) * HOUR_MS, c);
+		if (k) {
+			rc = k;
+			break;
+		}
+	}
+	loa_sql_finalize(st);
+	return rc;
+}
+
+static int scan(mrun *m, loa_ms a, loa_ms b)
+{
+	if (a >= b)
+		return LOA_OK;
+	loa_buf sql;
+	loa_buf_init(&sql, 16384);
+	int rc = LOA_OK, e;
+	e = loa_buf_puts(&sql, "SELECT NULL, NULL, " SCAN_HOUR ", " SCAN_COUNTS " FROM analyze_item a"
+			 SCAN_RANGE) | sql_scope(&sql, m) | loa_buf_puts(&sql, " GROUP BY 3");
+	if (e || (rc = scan_run(m, sql.data, LOA_MEASURE_TOTAL, a, b)))
+		goto out;
+	if (!m->by_org) {
+		loa_buf_reset(&sql);
+		e = loa_buf_puts(&sql, strcmp(m->q->by, "platform") == 0
+					       ? "SELECT a.platform"
+					       : "SELECT CASE WHEN a.own_org IS NULL THEN 'other' ELSE 'own' END");
+		e |= loa_buf_puts(&sql, ", NULL, " SCAN_HOUR ", " SCAN_COUNTS " FROM analyze_item a"
+				  SCAN_RANGE) | sql_scope(&sql, m) | loa_buf_puts(&sql, " GROUP BY 1, 3");
+		if (!e)
+			rc = scan_run(m, sql.data, LOA_MEASURE_GROUP, a, b);
+		goto out;
+	}
+	if (!m->about) {
+		loa_buf_reset(&sql);
+		e = loa_buf_puts(&sql, "SELECT a.own_org, NULL, " SCAN_HOUR ", " SCAN_COUNTS
+				 " FROM analyze_item a" SCAN_RANGE " AND a.own_org");
+		e |= m->q->nset ? sql_set(&sql, m->q) : loa_buf_puts(&sql, " IS NOT NULL");
+		e |= loa_buf_puts(&sql, " GROUP BY 1, 3");
+		if (e || (rc = scan_run(m, sql.data, LOA_MEASURE_OWN, a, b)))
+			goto out;
+	}
+	if (!m->own) {
+		loa_buf_reset(&sql);
+		e = loa_buf_puts(&sql, "SELECT m.org, a.own_org, " SCAN_HOUR ", " SCAN_COUNTS
+				 " FROM analyze_item a CROSS JOIN analyze_mention m" SCAN_RANGE
+				 " AND m.item_id = a.item_id");
+		if (m->q->nset)
+			e |= loa_buf_puts(&sql, " AND m.org") | sql_set(&sql, m->q);
+		e |= loa_buf_puts(&sql, " GROUP BY 1, 2, 3");
+		if (!e)
+			rc = scan_run(m, sql.data, LOA_MEASURE_ABOUT, a, b);
+	}
+out:
+	loa_buf_release(&sql);
+	if (e && !rc)
+		rc = loa_err_set(m->err, LOA_ETOOBIG, "câu truy vấn quá dài / query too long");
+	return rc;
+}
+
+static const char SQL_AGG_ITEMS[] =
+	"SELECT t, own, about, platform, label, n FROM analyze_measure WHERE grain = ?1 AND t >= ?2 "
+	"AND t < ?3 AND org = '' AND kind <> 'comment' AND " TONE_IN " AND n > 0";
+static const char SQL_AGG_MENTIONS[] =
+	"SELECT t, org, own, platform, label, n FROM analyze_measure WHERE grain = ?1 AND t >= ?2 "
+	"AND t < ?3 AND org <> '' AND kind <> 'comment' AND " TONE_IN " AND n > 0";
+
+/* One item row of the aggregate: the scope's total and groups, and its own
+ * organisation. */
+static int agg_item(mrun *m, loa_ms at, const char *own, bool about, const char *platform,
+		    const int64_t c[4])
+{
+	const loa_measure_query *q = m->q;
+	bool has_own = own[0] != 0;
+	bool in = m->own ? (q->nset ? in_set(q, own) : has_own)
+		  : m->about ? (!q->nset && about)
+			     : (!q->nset || in_set(q, own));
+	int k;
+	if (in && (k = m->cb(m->arg, LOA_MEASURE_TOTAL, "", NULL, at, c)))
+		return k;
+	if (in && !m->by_org &&
+	    (k = m->cb(m->arg, LOA_MEASURE_GROUP,
+		       strcmp(q->by, "platform") == 0 ? platform : has_own ? "own" : "other", NULL,
+		       at, c)))
+		return k;
+	if (m->by_org && !m->about && has_own && (!q->nset || in_set(q, own)))
+		return m->cb(m->arg, LOA_MEASURE_OWN, own, NULL, at, c);
+	return 0;
+}
+
+/* One (mentioned organisation, item) row: "about" for the organisation,
+ * and, for one organisation asked for, the items naming it that are not
+ * its own. */
+static int agg_mention(mrun *m, loa_ms at, const char *org, const char *own, const char *platform,
+		       const int64_t c[4])
+{
+	const loa_measure_query *q = m->q;
+	int k;
+	if (q->nset && !m->own && in_set(q, org) && !in_set(q, own)) {
+		if ((k = m->cb(m->arg, LOA_MEASURE_TOTAL, "", NULL, at, c)))
+			return k;
+		if (!m->by_org &&
+		    (k = m->cb(m->arg, LOA_MEASURE_GROUP,
+			       strcmp(q->by, "platform") == 0 ? platform : own[0] ? "own" : "other",
+			       NULL, at, c)))
+			return k;
+	}
+	if (m->by_org && !m->own && (!q->nset || in_set(q, org)))
+		return m->cb(m->arg, LOA_MEASURE_ABOUT, org, own[0] ? own : NULL, at, c);
+	return 0;
+}
+
+static int agg(mrun *m, int grain, int64_t t0, int64_t t1)
+{
+	if (t0 >= t1)
+		return LOA_OK;
+	bool mentions = !m->own && (m->by_org || m->q->nset);
+	int rc = LOA_OK;
+	for (int pass = 0; pass < (mentions ? 2 : 1) && rc == LOA_OK; pass++) {
+		loa_stmt *st;
+		if ((rc = loa_sql_cached(m->s, pass ? SQL_AGG_MENTIONS : SQL_AGG_ITEMS, &st, m->err)))
+			return rc;
+		loa_sql_bind_i64(st, 1, grain);
+		loa_sql_bind_i64(st, 2, t0);
+		loa_sql_bind_i64(st, 3, t1);
+		while ((rc = loa_sql_step(st, m->err)) == LOA_SQL_ROW) {
+			int64_t t = loa_sql_col_i64(st, 0), c[4];
+			loa_ms at = grain ? t * DAY_MS - VN_MS : t * HOUR_MS;
+			const char *platform = loa_sql_col_text(st, 3), *label = loa_sql_col_text(st, 4);
+			tone_counts(label ? label : "", loa_sql_col_i64(st, 5), c);
+			int k;
+			if (pass) {
+				const char *org = loa_sql_col_text(st, 1), *own = loa_sql_col_text(st, 2);
+				k = agg_mention(m, at, org ? org : "", own ? own : "",
+						platform ? platform : "", c);
+			} else {
+				const char *own = loa_sql_col_text(st, 1);
+				k = agg_item(m, at, own ? own : "", loa_sql_col_i64(st, 2) != 0,
+					     platform ? platform : "", c);
+			}
+			if (k) {
+				rc = k;
+				break;
+			}
+		}
+		loa_sql_reset(st);
+	}
+	return rc;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b < 0);
+}
+
+/* [a, b) by hours: full hours from the aggregate, the partial ones at the
+ * ends scanned. */
+static int by_hours(mrun *m, loa_ms a, loa_ms b)
+{
+	if (a >= b)
+		return LOA_OK;
+	int64_t h0 = a == INT64_MIN ? INT64_MIN : -floor_div(-a, HOUR_MS);
+	int64_t h1 = b == INT64_MAX ? INT64_MAX : floor_div(b, HOUR_MS);
+	if (h0 >= h1)
+		return scan(m, a, b);
+	int rc;
+	if (a != INT64_MIN && (rc = scan(m, a, h0 * HOUR_MS)))
+		return rc;
+	if ((rc = agg(m, 0, h0, h1)))
+		return rc;
+	return b != INT64_MAX ? scan(m, h1 * HOUR_MS, b) : LOA_OK;
+}
+
+int loa_measure_rows(loa_store *s, const loa_measure_query *q, loa_measure_row_cb cb, void *arg,
+		     loa_err *err)
+{
+	mrun m = {s, q, strcmp(q->by, "org") == 0, strcmp(q->scope, "own") == 0,
+		  strcmp(q->scope, "about") == 0, strcmp(q->scope, "all") == 0, cb, arg, err};
+	if (!m.own && !m.about && !m.all)
+		return loa_err_set(err, LOA_EINVAL, "scope là own, about hoặc all / scope is own, about "
+				   "or all");
+	if (!m.by_org && strcmp(q->by, "channel") && strcmp(q->by, "platform"))
+		return loa_err_set(err, LOA_EINVAL, "by là org, channel hoặc platform / by is org, "
+				   "channel or platform");
+	int rc = loa_analyze_schema(s, err);
+	if (rc)
+		return rc;
+	loa_ms from = q->from, to = q->to;
+	if (from >= to)
+		return LOA_OK;
+	/* an item naming two slugs of one organisation counts once: only the
+	 * scan sees items */
+	if (q->exact || (q->nset > 1 && !m.own))
+		rc = scan(&m, from, to);
+	else if (q->hourly)
+		rc = by_hours(&m, from, to);
+	else {
+		int64_t d0 = from == INT64_MIN ? INT64_MIN : -floor_div(-(from + VN_MS), DAY_MS);
+		int64_t d1 = to == INT64_MAX ? INT64_MAX : floor_div(to + VN_MS, DAY_MS);
+		if (d0 >= d1) {
+			rc = by_hours(&m, from, to);
+		} else if (!(rc = from == INT64_MIN ? LOA_OK : by_hours(&m, from, d0 * DAY_MS - VN_MS)) &&
+			   !(rc = agg(&m, 1, d0, d1)) && to != INT64_MAX) {
+			rc = by_hours(&m, d1 * DAY_MS - VN_MS, to);
+		}
+	}
+	return rc < 0 ? rc : LOA_OK;
+}

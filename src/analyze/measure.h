@@ -141,6 +141,49 @@ typedef struct loa_measures_opts {
 
 int loa_measures_build(loa_store *s, const loa_measures_opts *o, void **out_json, loa_err *err);
 
+/* ---- the aggregate ------------------------------------------------------------- *
+ * analyze_measure (pipeline.c, migration 3) holds, per UTC hour (grain 0)
+ * and per Vietnam day (grain 1; Vietnam is UTC+7 all year, so hours sum
+ * exactly into its days, weeks and months), the items of analyze_item by
+ * own organisation, "about" (mentions an organisation other than its own),
+ * platform, kind and effective label, with their engagement sums, and one
+ * row per mentioned organisation likewise. Triggers keep it equal to
+ * analyze_item and analyze_mention in the same transaction as every write
+ * (analysis, re-analysis, relabel, deletion). Sources are not in it (their
+ * number makes it as large as the items): the report keeps its scan. */
+
+/* What GET /api/v1/measures counts: news and posts with a tone label. */
+typedef struct loa_measure_query {
+	const char *by;          /* "org", "channel" or "platform" */
+	const char *scope;       /* "own", "about" or "all" */
+	bool hourly;             /* hour windows: day rows are not used */
+	loa_ms from, to;         /* [from, to); INT64_MIN / INT64_MAX when open */
+	const char *const *set;  /* an organisation and those it succeeded (slugs) */
+	size_t nset;             /* 0: every organisation */
+	bool exact;              /* scan analyze_item (the reference) instead */
+} loa_measure_query;
+
+enum {
+	LOA_MEASURE_GROUP = 0, /* key: the platform, or "own" / "other" (channel) */
+	LOA_MEASURE_OWN = 1,   /* key: the item's own organisation (unresolved) */
+	LOA_MEASURE_ABOUT = 2, /* key: an organisation mentioned; own: the item's (or NULL) */
+	LOA_MEASURE_TOTAL = 3  /* every item of the scope once */
+};
+
+/* c = {items, positive, neutral, negative} of a part of the window holding
+ * at; rows of one (mode, key, own, window) may come several times: the
+ * caller sums them. Strings are borrowed for the call. A non-zero return
+ * stops (a negative one is returned). */
+typedef int (*loa_measure_row_cb)(void *arg, int mode, const char *key, const char *own,
+				  loa_ms at, const int64_t c[4]);
+
+/* Full hours and days of [from, to) come from the aggregate, the partial
+ * hours at its ends from analyze_item; q->exact (or an organisation with
+ * predecessors outside scope "own", where an item naming two of them must
+ * count once) scans analyze_item for all of it. */
+int loa_measure_rows(loa_store *s, const loa_measure_query *q, loa_measure_row_cb cb, void *arg,
+		     loa_err *err);
+
 /* Renders a report object: "json", "csv" or "html" (printable, SVG charts). */
 int loa_report_render(const void *json, const char *format, loa_buf *out, loa_err *err);
 

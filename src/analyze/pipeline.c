@@ -35,6 +35,92 @@
 
 /* ---- schema --------------------------------------------------------------- */
 
+/* The measures' aggregate (measure.h, "The aggregate"): counts per UTC hour
+ * (grain 0) and per Vietnam day (grain 1) of analyze_item joined with
+ * analyze_mention, kept equal to them by triggers in the same transaction
+ * as every write (insert, delete, relabel, re-analysis), so it cannot
+ * drift. R names an analyze_item row ("NEW", "OLD", "a"); S is the sign. */
+#define M_HOUR(x) "(" x " / 3600000 - (" x " % 3600000 < 0))"
+#define M_DAY(x) "((" x " + 25200000) / 86400000 - ((" x " + 25200000) % 86400000 < 0))"
+#define M_T(x) "CASE g.g WHEN 0 THEN " M_HOUR(x) " ELSE " M_DAY(x) " END"
+#define M_ENG(S, x) S " * max(coalesce(" x ", 0), 0)"
+#define M_GRAINS "(SELECT 0 AS g UNION ALL SELECT 1) g"
+#define M_INSERT                                                                                   \
+	"INSERT INTO analyze_measure(grain, t, org, own, about, platform, kind, label, n, "         \
+	"reactions, shares, comments) "
+#define M_UPSERT                                                                                   \
+	" ON CONFLICT(grain, t, org, own, about, platform, kind, label) DO UPDATE SET "            \
+	"n = n + excluded.n, reactions = reactions + excluded.reactions, "                       \
+	"shares = shares + excluded.shares, comments = comments + excluded.comments;\n"
+#define M_REST(R, S)                                                                               \
+	R ".platform, " R ".kind, coalesce(" R ".label, ''), " S ", " M_ENG(S, R ".reactions") ", " \
+	M_ENG(S, R ".shares") ", " M_ENG(S, R ".comments")
+/* an item row's "about": it mentions an organisation other than its own */
+#define M_ABOUT(R)                                                                                 \
+	"EXISTS(SELECT 1 FROM analyze_mention q WHERE q.item_id = " R ".item_id AND (" R          \
+	".own_org IS NULL OR q.org <> " R ".own_org))"
+#define M_ITEM(R, S)                                                                               \
+	M_INSERT "SELECT g.g, " M_T(R ".published_at") ", '', coalesce(" R ".own_org, ''), "       \
+	M_ABOUT(R) ", " M_REST(R, S) " FROM " M_GRAINS " WHERE 1" M_UPSERT
+#define M_MENTIONS(R, S)                                                                           \
+	M_INSERT "SELECT g.g, " M_T(R ".published_at") ", m.org, coalesce(" R ".own_org, ''), 0, " \
+	M_REST(R, S) " FROM analyze_mention m, " M_GRAINS " WHERE m.item_id = " R ".item_id"      \
+	M_UPSERT
+/* a mention M ("NEW" or "OLD") of an analysed item a: its own row, and the
+ * item row moved between about 0 and 1 when M alone decides it */
+#define M_ONE_MENTION(M, S)                                                                        \
+	M_INSERT "SELECT g.g, " M_T("a.published_at") ", " M ".org, coalesce(a.own_org, ''), 0, "  \
+	M_REST("a", S) " FROM analyze_item a, " M_GRAINS " WHERE a.item_id = " M ".item_id"       \
+	M_UPSERT
+#define M_FLAG(M, MOVES)                                                                           \
+	M_INSERT "SELECT g.g, " M_T("a.published_at") ", '', coalesce(a.own_org, ''), s.about, "   \
+	M_REST("a", "s.sign") " FROM analyze_item a, " M_GRAINS ", (" MOVES ") s "                \
+	"WHERE a.item_id = " M ".item_id AND (a.own_org IS NULL OR " M ".org <> a.own_org) "       \
+	"AND NOT EXISTS(SELECT 1 FROM analyze_mention q WHERE q.item_id = " M ".item_id AND "     \
+	"q.org <> " M ".org AND (a.own_org IS NULL OR q.org <> a.own_org))" M_UPSERT
+#define M_ITEM_COLS "published_at, own_org, platform, kind, label, reactions, shares, comments"
+
+#define MEASURE_MIGRATION                                                                          \
+	"CREATE TABLE analyze_measure(\n"                                                          \
+	"  grain INTEGER NOT NULL,\n"                                                              \
+	"  t INTEGER NOT NULL,\n"                                                                  \
+	"  org TEXT NOT NULL,\n"                                                                   \
+	"  own TEXT NOT NULL,\n"                                                                   \
+	"  about INTEGER NOT NULL,\n"                                                              \
+	"  platform TEXT NOT NULL,\n"                                                              \
+	"  kind TEXT NOT NULL,\n"                                                                  \
+	"  label TEXT NOT NULL,\n"                                                                 \
+	"  n INTEGER NOT NULL,\n"                                                                  \
+	"  reactions INTEGER NOT NULL,\n"                                                          \
+	"  shares INTEGER NOT NULL,\n"                                                             \
+	"  comments INTEGER NOT NULL,\n"                                                           \
+	"  PRIMARY KEY(grain, t, org, own, about, platform, kind, label)) WITHOUT ROWID;\n"       \
+	M_INSERT "SELECT g.g, " M_T("a.published_at") ", '', coalesce(a.own_org, ''), "            \
+	M_ABOUT("a") ", a.platform, a.kind, coalesce(a.label, ''), count(*), "                     \
+	"sum(" M_ENG("1", "a.reactions") "), sum(" M_ENG("1", "a.shares") "), "                   \
+	"sum(" M_ENG("1", "a.comments") ") FROM analyze_item a, " M_GRAINS                         \
+	" WHERE 1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8" M_UPSERT                                       \
+	M_INSERT "SELECT g.g, " M_T("a.published_at") ", m.org, coalesce(a.own_org, ''), 0, "      \
+	"a.platform, a.kind, coalesce(a.label, ''), count(*), "                                    \
+	"sum(" M_ENG("1", "a.reactions") "), sum(" M_ENG("1", "a.shares") "), "                   \
+	"sum(" M_ENG("1", "a.comments") ") FROM analyze_mention m JOIN analyze_item a ON "        \
+	"a.item_id = m.item_id, " M_GRAINS " WHERE 1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8" M_UPSERT    \
+	"CREATE TRIGGER analyze_measure_ai AFTER INSERT ON analyze_item BEGIN\n"                   \
+	M_ITEM("NEW", "1") M_MENTIONS("NEW", "1") "END;\n"                                         \
+	"CREATE TRIGGER analyze_measure_ad AFTER DELETE ON analyze_item BEGIN\n"                   \
+	M_ITEM("OLD", "-1") M_MENTIONS("OLD", "-1") "END;\n"                                       \
+	"CREATE TRIGGER analyze_measure_au AFTER UPDATE OF item_id, " M_ITEM_COLS                  \
+	" ON analyze_item BEGIN\n" M_ITEM("OLD", "-1") M_MENTIONS("OLD", "-1")                    \
+	M_ITEM("NEW", "1") M_MENTIONS("NEW", "1") "END;\n"                                         \
+	"CREATE TRIGGER analyze_measure_mi AFTER INSERT ON analyze_mention BEGIN\n"                \
+	M_ONE_MENTION("NEW", "1")                                                                  \
+	M_FLAG("NEW", "SELECT 0 AS about, -1 AS sign UNION ALL SELECT 1, 1") "END;\n"              \
+	"CREATE TRIGGER analyze_measure_md AFTER DELETE ON analyze_mention BEGIN\n"                \
+	M_ONE_MENTION("OLD", "-1")                                                                 \
+	M_FLAG("OLD", "SELECT 1 AS about, -1 AS sign UNION ALL SELECT 0, 1") "END;\n"              \
+	"CREATE TRIGGER analyze_measure_mu BEFORE UPDATE ON analyze_mention BEGIN\n"               \
+	"SELECT RAISE(ABORT, 'analyze_mention rows are replaced, never updated');\nEND;\n"
+
 static const char *const migrations[] = {
 	/* 1 */
 	"CREATE TABLE analyze_item(\n"
@@ -116,6 +202,8 @@ static const char *const migrations[] = {
 	"CREATE INDEX analyze_item_measure ON analyze_item(published_at, kind, label, own_org, "
 	"platform);\n"
 	"DROP INDEX analyze_item_time;\n",
+	/* 3: measures pre-aggregated (measure.h, "The aggregate") */
+	MEASURE_MIGRATION,
 };
 
 int loa_analyze_schema(loa_store *s, loa_err *err)

@@ -13,10 +13,11 @@
  * and the analysis extras of an item (api_item_analysis, used by
  * GET /api/v1/items/{id}).
  *
- * Measures are computed here with grouped SQL over the analyze room's
- * tables (docs/rooms/analyze.md; "own" and "about" as measure.h defines
- * them), one row per (group, window) instead of one per item, so a request
- * costs one index range scan. Stories, claims, labels and the report go
+ * Measures come from the analyze room's aggregate (loa_measure_rows,
+ * measure.h: counts per hour and per Vietnam day kept current by triggers;
+ * "own" and "about" as measure.h defines them), summed here into groups
+ * and windows, so a request reads about one row per (group, day) instead
+ * of one per item. Stories, claims, labels and the report go
  * through the analyze room's functions. Moderation decisions are this
  * file's own table (room "moderation") and are audited. Fired alerts are
  * read, read-only, from the search room's documented delivery table.
@@ -59,7 +60,6 @@
 #define LABELS_MAX 200            /* label history entries */
 #define NOTE_MAX 2048
 
-static const char *const TONE_IN = "a.label IN ('positive','neutral','negative')";
 
 /* ---- small helpers ---------------------------------------------------------------- */
 
@@ -321,144 +321,40 @@ static mgroup *group_at(mquery *q, const char *key)
 	return g;
 }
 
-/* Appends " IN (?k, ?k+1, …)" for the organisation set; returns non-zero
- * when the buffer is full (every call below ORs its result in). */
-static int sql_set(loa_buf *b, const mquery *q)
+/* One row of loa_measure_rows into the groups and the total: own and about
+ * keys resolved to today's organisation (about rows of its own items
+ * naming itself dropped). */
+static int measure_row(void *arg, int mode, const char *key, const char *own, loa_ms at,
+		       const int64_t c4[4])
 {
-	int e = loa_buf_puts(b, " IN (");
-	for (size_t i = 0; i < q->nset; i++)
-		e |= loa_buf_printf(b, "%s?%zu", i ? ", " : "", i + 5);
-	return e | loa_buf_putc(b, ')');
-}
-
-/* The scope's condition on analyze_item a (empty for "all" of everyone). */
-static int sql_scope(loa_buf *b, const mquery *q)
-{
-	bool own = strcmp(q->scope, "own") == 0, about = strcmp(q->scope, "about") == 0;
-	if (!q->org) {
-		if (own)
-			return loa_buf_puts(b, " AND a.own_org IS NOT NULL");
-		if (about)
-			return loa_buf_puts(b, " AND EXISTS (SELECT 1 FROM analyze_mention m WHERE "
-					    "m.item_id = a.item_id AND (a.own_org IS NULL OR m.org <> a.own_org))");
-		return 0;
-	}
-	if (own)
-		return loa_buf_puts(b, " AND a.own_org") | sql_set(b, q);
-	int e = loa_buf_puts(b, about ? " AND (a.own_org IS NULL OR a.own_org NOT" : " AND (a.own_org");
-	e |= sql_set(b, q);
-	e |= loa_buf_puts(b, about ? ") AND EXISTS (" : " OR EXISTS (");
-	e |= loa_buf_puts(b, "SELECT 1 FROM analyze_mention m WHERE m.item_id = a.item_id AND m.org");
-	e |= sql_set(b, q);
-	return e | loa_buf_puts(b, about ? ")" : "))");
-}
-
-#define COUNT_COLS                                                             \
-	"count(*), sum(CASE WHEN a.label = 'positive' THEN 1 ELSE 0 END), "    \
-	"sum(CASE WHEN a.label = 'neutral' THEN 1 ELSE 0 END), "               \
-	"sum(CASE WHEN a.label = 'negative' THEN 1 ELSE 0 END)"
-
-/* Runs one grouped statement: columns key, own (or NULL), bucket, n, pos,
- * neu, neg. mode 0: into groups by key (platform, channel); 1: own of
- * organisations (key resolved); 2: about organisations (key resolved, rows
- * whose own organisation is the same one dropped); 3: into the total. */
-static int run_grouped(loa_store *s, mquery *q, const char *sql, int mode, loa_err *err)
-{
-	loa_stmt *st;
-	int rc = loa_sql_prepare(s, sql, &st, err);
-	if (rc)
-		return rc;
-	loa_sql_bind_i64(st, 1, q->from);
-	loa_sql_bind_i64(st, 2, q->to);
-	loa_sql_bind_i64(st, 3, q->off);
-	loa_sql_bind_i64(st, 4, q->unit);
-	for (size_t i = 0; i < q->nset; i++)
-		loa_sql_bind_text(st, (int)i + 5, q->set[i]);
-	while ((rc = loa_sql_step(st, err)) == LOA_SQL_ROW) {
-		const char *key = loa_sql_col_text(st, 0);
-		const char *own = loa_sql_col_text(st, 1);
-		loa_ms t = loa_window_start(loa_sql_col_i64(st, 2) * q->unit - q->off, q->interval);
-		counts c = {loa_sql_col_i64(st, 3), loa_sql_col_i64(st, 4), loa_sql_col_i64(st, 5),
-			    loa_sql_col_i64(st, 6)};
-		mgroup *g;
-		if (mode == 3) {
-			g = &q->total;
-		} else {
-			if (!key)
-				key = "";
-			if (mode == 1 || mode == 2) {
-				key = org_resolve(&q->orgs, key);
-				if (q->org && strcmp(key, q->org) != 0)
-					continue;
-				if (mode == 2 && own && strcmp(org_resolve(&q->orgs, own), key) == 0)
-					continue; /* its own item naming itself */
-			}
-			if (!(g = group_at(q, key))) {
-				rc = LOA_ENOMEM;
-				break;
-			}
+	mquery *q = arg;
+	counts c = {c4[0], c4[1], c4[2], c4[3]};
+	mgroup *g;
+	if (mode == LOA_MEASURE_TOTAL) {
+		g = &q->total;
+	} else {
+		if (mode == LOA_MEASURE_OWN || mode == LOA_MEASURE_ABOUT) {
+			key = org_resolve(&q->orgs, key);
+			if (q->org && strcmp(key, q->org) != 0)
+				return 0;
+			if (mode == LOA_MEASURE_ABOUT && own &&
+			    strcmp(org_resolve(&q->orgs, own), key) == 0)
+				return 0; /* its own item naming itself */
 		}
-		if ((rc = point_add(q, g, t, &c)))
-			break;
+		if (!(g = group_at(q, key)))
+			return LOA_ENOMEM;
 	}
-	loa_sql_finalize(st);
-	if (rc > 0 || rc == LOA_ENOMEM)
-		return rc == LOA_ENOMEM ? loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory")
-					: LOA_OK;
-	return rc;
+	return point_add(q, g, loa_window_start(at, q->interval), &c);
 }
 
+/* The measures from the analyze room's aggregate (measure.h). */
 static int measures_sql(loa_store *s, mquery *q, loa_err *err)
 {
-	loa_buf b;
-	loa_buf_init(&b, 16384);
-	int rc = LOA_OK, e;
-	const char *range = " WHERE a.published_at >= ?1 AND a.published_at < ?2 AND a.kind <> 'comment' AND ";
-	/* the total: every item of the scope once */
-	e = loa_buf_puts(&b, "SELECT NULL, NULL, (a.published_at + ?3) / ?4, " COUNT_COLS
-			 " FROM analyze_item a");
-	e |= loa_buf_puts(&b, range) | loa_buf_puts(&b, TONE_IN) | sql_scope(&b, q);
-	e |= loa_buf_puts(&b, " GROUP BY 3");
-	if (e || (rc = run_grouped(s, q, b.data, 3, err)))
-		goto out;
-	if (strcmp(q->by, "org") != 0) {
-		loa_buf_reset(&b);
-		e = loa_buf_puts(&b, strcmp(q->by, "platform") == 0
-					     ? "SELECT a.platform"
-					     : "SELECT CASE WHEN a.own_org IS NULL THEN 'other' ELSE 'own' END");
-		e |= loa_buf_puts(&b, ", NULL, (a.published_at + ?3) / ?4, " COUNT_COLS " FROM analyze_item a");
-		e |= loa_buf_puts(&b, range) | loa_buf_puts(&b, TONE_IN) | sql_scope(&b, q);
-		e |= loa_buf_puts(&b, " GROUP BY 1, 3");
-		if (!e)
-			rc = run_grouped(s, q, b.data, 0, err);
-		goto out;
-	}
-	if (strcmp(q->scope, "about") != 0) {
-		loa_buf_reset(&b);
-		e = loa_buf_puts(&b, "SELECT a.own_org, NULL, (a.published_at + ?3) / ?4, " COUNT_COLS
-				 " FROM analyze_item a");
-		e |= loa_buf_puts(&b, range) | loa_buf_puts(&b, TONE_IN) | loa_buf_puts(&b, " AND a.own_org");
-		e |= q->org ? sql_set(&b, q) : loa_buf_puts(&b, " IS NOT NULL");
-		e |= loa_buf_puts(&b, " GROUP BY 1, 3");
-		if (e || (rc = run_grouped(s, q, b.data, 1, err)))
-			goto out;
-	}
-	if (strcmp(q->scope, "own") != 0) {
-		loa_buf_reset(&b);
-		e = loa_buf_puts(&b, "SELECT m.org, a.own_org, (a.published_at + ?3) / ?4, " COUNT_COLS
-				 " FROM analyze_item a CROSS JOIN analyze_mention m");
-		e |= loa_buf_puts(&b, range) | loa_buf_puts(&b, "m.item_id = a.item_id AND ");
-		e |= loa_buf_puts(&b, TONE_IN);
-		if (q->org)
-			e |= loa_buf_puts(&b, " AND m.org") | sql_set(&b, q);
-		e |= loa_buf_puts(&b, " GROUP BY 1, 2, 3");
-		if (!e)
-			rc = run_grouped(s, q, b.data, 2, err);
-	}
-out:
-	loa_buf_release(&b);
-	if (e && !rc)
-		rc = loa_err_set(err, LOA_ETOOBIG, "câu truy vấn quá dài / query too long");
+	loa_measure_query mq = {q->by, q->scope, strcmp(q->interval, "hour") == 0, q->from, q->to,
+				q->set, q->nset, false};
+	int rc = loa_measure_rows(s, &mq, measure_row, q, err);
+	if (rc == LOA_ENOMEM)
+		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	return rc;
 }
 
