@@ -27,7 +27,8 @@
 #endif
 
 #define CLS_MAGIC "LOACLSM\x1a"
-#define CLS_HEADER_BYTES 72u
+#define CLS_HEADER_BYTES 80u
+#define CLS_HEADER_BYTES_V1 72u /* version 1: no negation scope */
 #define IDF_SCALE 4096.0
 #define NBLOCKS 3 /* W, C, F */
 enum { BLK_W = 0, BLK_C = 1, BLK_F = 2 };
@@ -78,6 +79,7 @@ typedef struct cls_feat {
 	uint32_t fold_words; /* folded word n-grams 1..fold_words in the F block */
 	float w_blk[NBLOCKS];
 	float len_value;
+	uint32_t neg_scope; /* words marked after a negation word (0 = none) */
 } cls_feat;
 
 static double tf_tab[64];
@@ -131,6 +133,7 @@ typedef struct fx {
 	/* word n-gram history (plain and folded) */
 	uint64_t prev1, prev2, fprev1;
 	unsigned nprev;
+	unsigned neg_left; /* words still in the current negation scope */
 } fx;
 
 static void fx_init(fx *x, const cls_feat *f)
@@ -216,9 +219,41 @@ static const char *tok_class(loa_tok_type t)
 	}
 }
 
+/* Negation scope: after one of these words (normalised, lower case; with
+ * and without diacritics, and the short forms of comments) the next words,
+ * up to neg_scope of them, a punctuation mark or a contrast word (nhưng,
+ * mà), also give "negated" unigrams: the word's hash xor NEG_SALT, in the W
+ * block (and folded in the F block). A negation word inside a scope starts
+ * a new one. */
+static const char *const neg_words[] = {"không", "chưa", "chẳng", "chả", "đừng", "chớ", "hông",
+					"khong", "chua", "ko", "k", "kg", "kô", "hok", "hem"};
+static const char *const neg_stops[] = {"nhưng", "mà"};
+#define NEG_SALT 0x6e65676174656421ull
+#define NEG_WORD_MAX 8u /* bytes: longer tokens are never negation words */
+static uint64_t neg_hash[sizeof neg_words / sizeof *neg_words];
+static uint64_t neg_stop_hash[sizeof neg_stops / sizeof *neg_stops];
+
+__attribute__((constructor)) static void neg_init(void)
+{
+	for (size_t i = 0; i < sizeof neg_words / sizeof *neg_words; i++)
+		neg_hash[i] = fnv_bytes(0xcbf29ce484222325ull, neg_words[i], strlen(neg_words[i]));
+	for (size_t i = 0; i < sizeof neg_stops / sizeof *neg_stops; i++)
+		neg_stop_hash[i] = fnv_bytes(0xcbf29ce484222325ull, neg_stops[i], strlen(neg_stops[i]));
+}
+
+static bool hash_in(uint64_t h, const uint64_t *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == h)
+			return true;
+	return false;
+}
+
 static int fx_tok(void *user, const loa_token *tok, const char *text)
 {
 	fx *x = user;
+	if (x->f.neg_scope && tok->type == LOA_TOK_PUNCT)
+		x->neg_left = 0;
 	const char *cls = tok_class(tok->type);
 	uint64_t h = 0xcbf29ce484222325ull;
 	unsigned high = 0; /* any byte >= 0x80 */
@@ -232,6 +267,20 @@ static int fx_tok(void *user, const loa_token *tok, const char *text)
 		}
 	}
 	x->ntok++;
+	bool neg = false; /* this token is in a negation scope */
+	if (x->f.neg_scope) {
+		bool shortw = !cls && tok->end - tok->start <= NEG_WORD_MAX;
+		if (shortw && hash_in(h, neg_hash, sizeof neg_hash / sizeof *neg_hash)) {
+			x->neg_left = x->f.neg_scope;
+		} else if (shortw &&
+			   hash_in(h, neg_stop_hash, sizeof neg_stop_hash / sizeof *neg_stop_hash)) {
+			x->neg_left = 0;
+		} else if (x->neg_left) {
+			neg = true;
+			x->neg_left--;
+			fx_emit(x, h ^ NEG_SALT, BLK_W);
+		}
+	}
 	if (x->f.word_max >= 1)
 		fx_emit(x, h, BLK_W);
 	if (x->f.word_max >= 2 && x->nprev >= 1)
@@ -260,6 +309,8 @@ static int fx_tok(void *user, const loa_token *tok, const char *text)
 		fx_emit(x, fh, BLK_F);
 		if (x->f.fold_words >= 2 && x->nprev >= 1)
 			fx_emit(x, x->fprev1 * 0x9e3779b97f4a7c15ull ^ fh ^ 0x2ull, BLK_F);
+		if (neg)
+			fx_emit(x, fh ^ NEG_SALT, BLK_F);
 		x->fprev1 = fh;
 	}
 	x->prev2 = x->prev1;
@@ -346,6 +397,7 @@ static int fx_run(fx *x, const char *s, size_t n)
 {
 	x->ntok = 0;
 	x->nprev = 0;
+	x->neg_left = 0;
 	x->truncated = false;
 	if (!s)
 		n = 0;
@@ -387,7 +439,7 @@ static int fx_run(fx *x, const char *s, size_t n)
 		for (size_t i = 0; i < nc; i++)
 			x->fcps[i] = x->cps[i] < 0x80 ? x->cps[i] : loa_text_fold_cp(x->cps[i]);
 	/* every token is at least one byte: pn bounds the tokens */
-	size_t emits = pn * (x->f.word_max + x->f.fold_words);
+	size_t emits = pn * (x->f.word_max + x->f.fold_words + (x->f.neg_scope ? 2 : 0));
 	if (x->f.char_max)
 		emits += nc * (x->f.char_max - x->f.char_min + 1);
 	if (x->f.fold_max)
@@ -453,11 +505,11 @@ typedef struct layout {
 	size_t labels, note, bias, lenw, recs, stride, sum, total;
 } layout;
 
-static void make_layout(layout *l, unsigned k, unsigned bits, size_t labels_bytes,
-			size_t note_bytes)
+static void make_layout(layout *l, size_t header_bytes, unsigned k, unsigned bits,
+			size_t labels_bytes, size_t note_bytes)
 {
 	size_t s = (size_t)1 << bits;
-	size_t o = 16 + CLS_HEADER_BYTES;
+	size_t o = 16 + header_bytes;
 	l->labels = o;
 	o += pad8(labels_bytes);
 	l->note = o;
@@ -477,6 +529,7 @@ typedef struct header {
 	uint32_t k, bits, nfeat, word_max, char_min, char_max, fold_min, fold_max;
 	float w_word, w_char, w_fold, len_value, wscale, inv_temp;
 	uint32_t labels_bytes, note_bytes, len_bins, fold_words;
+	uint32_t neg_scope, reserved; /* from version 2 (reserved: 0) */
 } header;
 _Static_assert(sizeof(header) == CLS_HEADER_BYTES, "header size");
 
@@ -505,26 +558,29 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 	uint32_t version, hbytes;
 	memcpy(&version, data + 8, 4);
 	memcpy(&hbytes, data + 12, 4);
-	if (version != LOA_CLS_MODEL_VERSION) {
+	if (version != LOA_CLS_MODEL_VERSION && version != 1) {
 		rc = loa_err_set(err, LOA_EVERSION,
 				 "mô hình phiên bản %u, chương trình đọc phiên bản %u; hãy huấn luyện lại / "
 				 "model version %u, this program reads version %u; retrain it",
 				 version, LOA_CLS_MODEL_VERSION, version, LOA_CLS_MODEL_VERSION);
 		goto fail;
 	}
-	if (n < 16 + CLS_HEADER_BYTES || hbytes != CLS_HEADER_BYTES)
+	/* version 1 is version 2 without the negation scope */
+	size_t hb = version == 1 ? CLS_HEADER_BYTES_V1 : CLS_HEADER_BYTES;
+	if (n < 16 + hb || hbytes != hb)
 		goto trunc;
 	header h;
-	memcpy(&h, data + 16, sizeof h);
+	memset(&h, 0, sizeof h);
+	memcpy(&h, data + 16, hb);
 	if (h.k < 2 || h.k > LOA_CLS_MAX_CLASSES || h.bits < 4 || h.bits > 28 ||
 	    h.nfeat > (1u << h.bits) || h.labels_bytes > h.k * (LOA_CLS_LABEL_MAX + 1) ||
 	    h.note_bytes > LOA_CLS_NOTE_MAX + 1 || h.len_bins != LOA_CLS_LEN_BINS ||
 	    h.word_max > 3 || h.char_max > 8 || h.fold_max > 8 || h.char_min > h.char_max ||
 	    h.fold_min > h.fold_max || (h.char_max && !h.char_min) || (h.fold_max && !h.fold_min) ||
-	    h.fold_words > 2)
+	    h.fold_words > 2 || h.neg_scope > LOA_CLS_NEG_SCOPE_MAX || h.reserved)
 		goto trunc;
 	layout l;
-	make_layout(&l, h.k, h.bits, h.labels_bytes, h.note_bytes);
+	make_layout(&l, hb, h.k, h.bits, h.labels_bytes, h.note_bytes);
 	if (n != l.total)
 		goto trunc;
 	uint64_t sum;
@@ -563,8 +619,8 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 	m->k = h.k;
 	m->bits = h.bits;
 	m->nfeat = h.nfeat;
-	m->f = (cls_feat){h.word_max, h.char_min, h.char_max, h.fold_min, h.fold_max, h.fold_words,
-			  {h.w_word, h.w_char, h.w_fold}, h.len_value};
+	m->f = (cls_feat){h.word_max,	 h.char_min, h.char_max, h.fold_min, h.fold_max,
+			  h.fold_words, {h.w_word, h.w_char, h.w_fold}, h.len_value, h.neg_scope};
 	m->wscale = h.wscale;
 	m->inv_temp = h.inv_temp;
 	m->note = note;
@@ -961,6 +1017,9 @@ void loa_cls_opts_default(loa_cls_opts *o)
 	o->len_value = 0.5f;
 	o->nb = true;
 	o->stack = true;
+	/* off: +0.0065 nested CV on UIT-VSFC but -0.004 on UIT-VSMEC, and dev fell
+	 * below the SVM there (docs/rooms/analyze.md) */
+	o->neg_scope = 0;
 	o->seed = 1;
 }
 
@@ -987,7 +1046,7 @@ int loa_cls_trainer_new(loa_cls_trainer **out, const loa_cls_opts *o, loa_err *e
 	if (!(o->c > 0) || o->word_max > 3 || o->char_max > 8 || o->fold_max > 8 ||
 	    o->char_min > o->char_max || o->fold_min > o->fold_max ||
 	    (o->char_max && !o->char_min) || (o->fold_max && !o->fold_min) || o->folds > 20 ||
-	    o->fold_words > 2 ||
+	    o->fold_words > 2 || o->neg_scope > LOA_CLS_NEG_SCOPE_MAX ||
 	    !(o->w_word >= 0) || !(o->w_char >= 0) || !(o->w_fold >= 0) || !(o->len_value >= 0))
 		return loa_err_set(err, LOA_EINVAL,
 				   "tùy chọn huấn luyện không hợp lệ / invalid training options");
@@ -1393,8 +1452,8 @@ static int build_matrix(train_ctx *c, vocab *v, uint64_t **hash_out, uint16_t **
 	loa_cls_trainer *t = c->t;
 	const loa_cls_opts *o = &t->o;
 	size_t n = t->y.len;
-	cls_feat f = {o->word_max, o->char_min, o->char_max, o->fold_min, o->fold_max, o->fold_words,
-		      {o->w_word, o->w_char, o->w_fold}, o->len_value};
+	cls_feat f = {o->word_max,   o->char_min, o->char_max, o->fold_min, o->fold_max,
+		      o->fold_words, {o->w_word, o->w_char, o->w_fold}, o->len_value, o->neg_scope};
 	fx x;
 	fx_init(&x, &f);
 	/* pass 1: per-text (feature id, count) lists */
@@ -1924,7 +1983,7 @@ static int build_model(loa_cls_model **out, const loa_cls_trainer *t, char **lab
 		lb += strlen(labels[i]) + 1;
 	size_t nb = strlen(t->note) + 1;
 	layout l;
-	make_layout(&l, k, bits, lb, nb);
+	make_layout(&l, CLS_HEADER_BYTES, k, bits, lb, nb);
 	unsigned char *d = model_alloc(l.total);
 	if (!d)
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
@@ -1940,7 +1999,8 @@ static int build_model(loa_cls_model **out, const loa_cls_trainer *t, char **lab
 	double scale = mx > 0 ? mx / 32767.0 : 1.0;
 	header h = {k, bits, (uint32_t)nf, o->word_max, o->char_min, o->char_max, o->fold_min,
 		    o->fold_max, o->w_word, o->w_char, o->w_fold, o->len_value, (float)scale,
-		    (float)(1.0 / temp), (uint32_t)lb, (uint32_t)nb, LOA_CLS_LEN_BINS, o->fold_words};
+		    (float)(1.0 / temp), (uint32_t)lb, (uint32_t)nb, LOA_CLS_LEN_BINS, o->fold_words,
+		    o->neg_scope, 0};
 	memcpy(d + 16, &h, sizeof h);
 	char *lp = (char *)d + l.labels;
 	for (unsigned i = 0; i < k; i++) {

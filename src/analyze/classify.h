@@ -10,6 +10,10 @@
  *   F  word unigrams and bigrams of the folded text (no diacritics), so
  *      comments written without diacritics meet the same n-grams
  *   L  a length bin (log2 of the number of tokens)
+ *   N  optional (opts.neg_scope): after a negation word (không, chưa,
+ *      chẳng…; ko, k…) each following word, up to neg_scope words, a
+ *      punctuation mark or nhưng/mà, also gives a negated unigram (W and
+ *      F blocks)
  * Each class has two SVMs: one on these features and one on the same
  * features scaled by the class's NB log-count ratios (NBSVM, Wang & Manning
  * 2012). A second layer (stacking: softmax regression fitted on the two
@@ -33,7 +37,8 @@
  * read(), pointers then point into that buffer):
  *   "LOACLSM\x1a", u32 version (LOA_CLS_MODEL_VERSION), u32 header bytes,
  *   the header (classes, table bits, feature settings, weight scale,
- *   temperature), the labels, the training note, f32 offsets[K],
+ *   temperature; from version 2 the negation scope and a reserved 0: 80
+ *   bytes, 72 in version 1 files, which are still read), the labels, the training note, f32 offsets[K],
  *   f32 length weights[LOA_CLS_LEN_BINS][K], an open-addressing table of
  *   S = 2^bits records {u32 feature fingerprint (0 = empty), u16 idf x 4096,
  *   i16 weights[K] x weight scale} padded to 4 bytes, and a 64-bit checksum
@@ -59,13 +64,14 @@
 #include "core/err.h"
 #include "core/str.h"
 
-#define LOA_CLS_MODEL_VERSION 1u
+#define LOA_CLS_MODEL_VERSION 2u /* version 1 files (no negation scope) are still read */
 #define LOA_CLS_MODEL_MAX ((size_t)512 << 20) /* cap on a model file */
 #define LOA_CLS_TEXT_MAX ((size_t)32 << 10)   /* bytes of a text used; the rest is ignored */
 #define LOA_CLS_MAX_CLASSES 64u
 #define LOA_CLS_LABEL_MAX 63u /* bytes of a label */
 #define LOA_CLS_NOTE_MAX 4096u
 #define LOA_CLS_LEN_BINS 32u
+#define LOA_CLS_NEG_SCOPE_MAX 16u /* cap on loa_cls_opts.neg_scope */
 #define LOA_CLS_MAX_TEXTS ((size_t)20 << 20) /* cap on training texts */
 /* Stacking needs this many training texts: below it the second layer is fitted
  * on fold models too weak to trust (nested CV on subsets of the six sets'
@@ -142,6 +148,11 @@ typedef struct loa_cls_opts {
 	unsigned fold_words;   /* folded word n-grams 1..fold_words (0–2), default 2 */
 	float w_word, w_char, w_fold; /* block weights, default 1, 1, 1 */
 	float len_value;       /* value of the length-bin feature, default 0.5 (0 = none) */
+	unsigned neg_scope;    /* negation scope: after không, chưa, chẳng… (and ko, k…) up to
+				  neg_scope words, ended early by punctuation or nhưng/mà,
+				  also give negated unigrams (W and F blocks); 0 = none, at
+				  most LOA_CLS_NEG_SCOPE_MAX; default 0 (16 helps
+				  UIT-VSFC, see docs/rooms/analyze.md) */
 	uint64_t seed;         /* default 1 */
 	const char *note;      /* stored in the model */
 	/* progress: (done, total) over all passes of training */

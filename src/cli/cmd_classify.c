@@ -355,7 +355,7 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 	enum { O_TRAIN = CLI_OPT_FIRST_FREE, O_DEV, O_OUT, O_C, O_TUNE_C, O_FOLDS, O_MIN_DF,
 	       O_MAX_FEAT, O_WORDS, O_CHARS, O_FOLD, O_NO_BAL, O_OFFSETS, O_LEN, O_ITER, O_SEED,
 	       O_NOTE, O_WW, O_WC, O_WF, O_FOLD_WORDS, O_NO_OFFSETS, O_LABELS_FROM, O_TASK, O_NB, O_NO_NB,
-	       O_BAG, O_NO_BAG, O_NESTED, O_STACK, O_NO_STACK };
+	       O_BAG, O_NO_BAG, O_NESTED, O_STACK, O_NO_STACK, O_NEG };
 	static const struct option opts[] = {
 		{"train", required_argument, NULL, O_TRAIN},
 		{"dev", required_argument, NULL, O_DEV},
@@ -382,6 +382,7 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		{"bag", no_argument, NULL, O_BAG},
 		{"no-bag", no_argument, NULL, O_NO_BAG},
 		{"nested-cv", required_argument, NULL, O_NESTED},
+		{"neg-scope", required_argument, NULL, O_NEG},
 		{"length", required_argument, NULL, O_LEN},
 		{"iter", required_argument, NULL, O_ITER},
 		{"seed", required_argument, NULL, O_SEED},
@@ -418,6 +419,12 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		case O_NO_STACK: o.stack = false; break;
 		case O_BAG: o.bag = true; break;
 		case O_NO_BAG: o.bag = false; break;
+		case O_NEG:
+			if (loa_parse_i64(optarg, &iv) || iv < 0 || iv > LOA_CLS_NEG_SCOPE_MAX)
+				return cli_usage_error("train", "--neg-scope phải từ 0 đến %u / must be 0..%u",
+						       LOA_CLS_NEG_SCOPE_MAX, LOA_CLS_NEG_SCOPE_MAX);
+			o.neg_scope = (unsigned)iv;
+			break;
 		case O_NESTED:
 			if (loa_parse_i64(optarg, &iv) || iv < 2 || iv > 20)
 				return cli_usage_error("train", "--nested-cv phải từ 2 đến 20 / must be 2..20");

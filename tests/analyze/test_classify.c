@@ -332,7 +332,8 @@ static void bad_models(void **state)
 	loa_cls_model *x = NULL;
 	loa_err err;
 	/* truncated anywhere: a clear error, never a crash */
-	size_t cuts[] = {0, 1, 8, 15, 16, 40, 87, 88, 100, img.len / 2, img.len - 9, img.len - 1};
+	size_t cuts[] = {0,  1,	  8,   15,	     16,	   40,		 87,
+			 88, 95,  96,  100, img.len / 2, img.len - 9, img.len - 1};
 	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
 		loa_err_clear(&err);
 		assert_int_equal(loa_cls_model_load_mem(&x, img.data, cuts[i], &err), LOA_EPARSE);
@@ -345,6 +346,11 @@ static void bad_models(void **state)
 	bad[img.len / 2] ^= 0x40;
 	assert_int_equal(loa_cls_model_load_mem(&x, bad, img.len, &err), LOA_EPARSE);
 	assert_non_null(strstr(loa_err_msg(&err), "truncated or corrupt"));
+	/* a negation scope above the cap (header offset 16 + 72) */
+	memcpy(bad, img.data, img.len);
+	uint32_t big = LOA_CLS_NEG_SCOPE_MAX + 1;
+	memcpy(bad + 88, &big, 4);
+	assert_int_equal(loa_cls_model_load_mem(&x, bad, img.len, &err), LOA_EPARSE);
 	/* another version */
 	memcpy(bad, img.data, img.len);
 	uint32_t v = LOA_CLS_MODEL_VERSION + 1;
@@ -414,6 +420,9 @@ static void trainer_errors(void **state)
 	loa_cls_opts_default(&o);
 	o.c = -1;
 	assert_int_equal(loa_cls_trainer_new(&t, &o, &err), LOA_EINVAL);
+	loa_cls_opts_default(&o);
+	o.neg_scope = LOA_CLS_NEG_SCOPE_MAX + 1;
+	assert_int_equal(loa_cls_trainer_new(&t, &o, &err), LOA_EINVAL);
 	assert_int_equal(loa_cls_trainer_new(&t, NULL, &err), LOA_OK);
 	assert_int_equal(loa_cls_trainer_add(t, "", 0, "x", 1, &err), LOA_EINVAL);
 	assert_int_equal(loa_cls_trainer_add(t, "a\nb", 3, "x", 1, &err), LOA_EINVAL);
@@ -428,6 +437,135 @@ static void trainer_errors(void **state)
 	assert_non_null(m);
 	loa_cls_model_free(m);
 	loa_cls_trainer_free(t);
+}
+
+/* Two classes of short comments with negations, trained with the given
+ * negation scope (no cross-validation, every n-gram kept). */
+static loa_cls_model *train_neg(unsigned scope)
+{
+	static const char *good[] = {"tốt lắm", "hay lắm", "thầy dạy tốt", "rất hay và dễ hiểu"};
+	static const char *bad[] = {"hôm nay không tốt lắm", "không hay , tốt lắm", "không tốt nhưng lắm",
+				    "chưa hay lắm", "dạy không dễ hiểu"};
+	loa_cls_opts o;
+	loa_cls_opts_default(&o);
+	o.folds = 0;
+	o.min_df = 1;
+	o.neg_scope = scope;
+	loa_cls_trainer *t = NULL;
+	loa_err err;
+	assert_int_equal(loa_cls_trainer_new(&t, &o, &err), LOA_OK);
+	for (int r = 0; r < 3; r++) {
+		for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+			assert_int_equal(loa_cls_trainer_add(t, "pos", 3, good[i], strlen(good[i]), &err),
+					 LOA_OK);
+		for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+			assert_int_equal(loa_cls_trainer_add(t, "neg", 3, bad[i], strlen(bad[i]), &err),
+					 LOA_OK);
+	}
+	loa_cls_model *m = NULL;
+	if (loa_cls_trainer_run(t, &m, NULL, &err))
+		fail_msg("train: %s", loa_err_msg(&err));
+	loa_cls_trainer_free(t);
+	return m;
+}
+
+static size_t features_of(const loa_cls_model *m, const char *s)
+{
+	loa_classifier *c = loa_classifier_new(m);
+	assert_non_null(c);
+	loa_cls_result r;
+	assert_int_equal(loa_classify(c, s, strlen(s), &r), LOA_OK);
+	loa_classifier_free(c);
+	return r.features;
+}
+
+/* The checksum of the model file (classify.c), to build a version 1 image. */
+static uint64_t file_sum(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		h = (h ^ v) * 0x100000001b3ull;
+		h ^= h >> 29;
+	}
+	h ^= n;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
+/* Negation scope: each word after a negation word, up to the scope, a
+ * punctuation mark or nhưng/mà, adds one negated unigram in the W block and
+ * one (folded) in the F block; the scope is kept in the model file. */
+static void negation_scope(void **state)
+{
+	loa_cls_opts o;
+	loa_cls_opts_default(&o);
+	assert_int_equal(o.neg_scope, 0); /* off by default */
+	loa_cls_model *plain = train_neg(0), *neg = train_neg(16), *one = train_neg(1);
+	const char *full = "hôm nay không tốt lắm";
+	size_t base = features_of(plain, full);
+	assert_true(base > 0);
+	/* tốt and lắm are negated: 2 words x (W + F) */
+	assert_int_equal(features_of(neg, full), base + 4);
+	/* a scope of one word */
+	assert_int_equal(features_of(one, full), base + 2);
+	/* punctuation ends the scope; so does nhưng */
+	assert_int_equal(features_of(neg, "không hay , tốt lắm"),
+			 features_of(plain, "không hay , tốt lắm") + 2);
+	assert_int_equal(features_of(neg, "không tốt nhưng lắm"),
+			 features_of(plain, "không tốt nhưng lắm") + 2);
+	/* without diacritics: the folded negated unigrams (F block) match */
+	assert_int_equal(features_of(neg, "khong tot lam"), features_of(plain, "khong tot lam") + 2);
+	/* no negation word: nothing added */
+	assert_int_equal(features_of(neg, "thầy dạy tốt lắm"), features_of(plain, "thầy dạy tốt lắm"));
+	/* the scope survives the file: a reloaded model finds the same features */
+	loa_buf img;
+	loa_buf_init(&img, LOA_CLS_MODEL_MAX);
+	assert_int_equal(loa_cls_model_write(neg, &img), LOA_OK);
+	loa_cls_model *back = NULL;
+	loa_err err;
+	assert_int_equal(loa_cls_model_load_mem(&back, img.data, img.len, &err), LOA_OK);
+	assert_int_equal(features_of(back, full), base + 4);
+	loa_cls_model_free(back);
+	/* truncated inside the new header fields: refused */
+	assert_int_equal(loa_cls_model_load_mem(&back, img.data, 92, &err), LOA_EPARSE);
+	assert_null(back);
+	/* a version 1 file (header without the scope) is still read */
+	loa_buf_reset(&img);
+	assert_int_equal(loa_cls_model_write(plain, &img), LOA_OK);
+	size_t n1 = img.len - 8;
+	unsigned char *v1 = malloc(n1);
+	assert_non_null(v1);
+	uint32_t one32 = 1, hb = 72;
+	memcpy(v1, img.data, 8);
+	memcpy(v1 + 8, &one32, 4);
+	memcpy(v1 + 12, &hb, 4);
+	memcpy(v1 + 16, img.data + 16, 72);
+	memcpy(v1 + 88, img.data + 96, img.len - 96 - 8);
+	uint64_t sum = file_sum(v1, n1 - 8);
+	memcpy(v1 + n1 - 8, &sum, 8);
+	assert_int_equal(loa_cls_model_load_mem(&back, v1, n1, &err), LOA_OK);
+	loa_classifier *a = loa_classifier_new(plain), *b = loa_classifier_new(back);
+	loa_cls_result ra, rb;
+	assert_int_equal(loa_classify(a, full, strlen(full), &ra), LOA_OK);
+	assert_int_equal(loa_classify(b, full, strlen(full), &rb), LOA_OK);
+	assert_int_equal(ra.features, rb.features);
+	assert_true(ra.label == rb.label && ra.prob == rb.prob);
+	loa_classifier_free(a);
+	loa_classifier_free(b);
+	loa_cls_model_free(back);
+	/* ... and a version 1 file cut short is refused */
+	assert_int_equal(loa_cls_model_load_mem(&back, v1, n1 - 1, &err), LOA_EPARSE);
+	free(v1);
+	loa_buf_release(&img);
+	loa_cls_model_free(plain);
+	loa_cls_model_free(neg);
+	loa_cls_model_free(one);
 }
 
 static void scores(void **state)
@@ -452,6 +590,7 @@ int main(void)
 		cmocka_unit_test(empty_and_huge),      cmocka_unit_test(parse_lines),
 		cmocka_unit_test(trainer_errors),      cmocka_unit_test(scores),
 		cmocka_unit_test(nb_view),             cmocka_unit_test(stack_bag_nested),
+		cmocka_unit_test(negation_scope),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
