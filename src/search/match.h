@@ -2,20 +2,24 @@
  * match.h - streaming match: many saved queries compiled together and
  * checked against one item at a time.
  *
- * The term layer is one vectorscan (Hyperscan) literal database over the
- * item's terms as the "loa" FTS5 tokenizer emits them (so a match here is
- * a match in the index: same normalisation, folding, numbers, abbreviations,
- * positions), written one after another as "\x01term"; a word is the
- * literal "\x01word\x01", a prefix "\x01pre". A hit marks its atom for
- * the item (and whether it occurs in the title); the operands of NEAR/n and
- * ONEAR/n also keep the token position of every occurrence. Above it, each
- * query whose anchor terms were hit (and each query that can match without
- * any term, e.g. source:x NOT y) whose required atoms were all hit is
- * evaluated as a boolean expression, unless it is only terms ANDed (then
- * the hits decide); NEAR/n and ONEAR/n are verified on token positions.
+ * The term layer is one vectorscan (Hyperscan) literal database of units:
+ * every syllable of the queries' terms as the "loa" FTS5 tokenizer emits it
+ * ("\x01syllable\x01"; a prefix "\x01pre"), scanned over the item's
+ * distinct terms, each written once ("\x01term\x01term...\x01"; the
+ * terms are the index's: same normalisation, folding, numbers,
+ * abbreviations, positions). A query term (an atom) is one unit or a
+ * phrase of several. Above the scan: an atom of one unit occurs where its
+ * term does; a phrase is found in one walk over the item's terms in order,
+ * at each two adjacent syllables that start a phrase (a table of those
+ * pairs, compiled with the queries; a phrase ending in a prefix along the
+ * occurrences of its first syllable), in one column (title or text).
+ * Positions are gathered only for the operands of NEAR/n and ONEAR/n of
+ * the queries evaluated. Above that, each query whose anchor terms were
+ * hit (and each query that can match without any term, e.g. source:x NOT
+ * y) whose required atoms were all hit is evaluated as a boolean
+ * expression, unless it is only terms ANDed (then the hits decide).
  * Each query is compiled once into a flat program (atoms as small ints);
- * candidates are a bitset over queries; title and text are scanned apart
- * (short atoms without positions are reported once per column).
+ * candidates are a bitset over queries.
  *
  * Ownership: a loa_matcher owns its queries (parsed copies), the vectorscan
  * database and scratch; freed by loa_matcher_free(). The id array returned

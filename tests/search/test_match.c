@@ -4,7 +4,8 @@
  * title-only occurrences, NEAR over repeated terms, queries that need no
  * boolean evaluation and queries evaluated for every item, many items in a
  * row; more queries than one word of the candidate bitset, with short atoms
- * (reported once per column) and NEAR over them. */
+ * and NEAR over them; phrases found at their first two syllables, phrases
+ * ending in a prefix, positions gathered on demand, a long item. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -343,7 +344,7 @@ static void expect(loa_matcher *m, const loa_search_item *it, const char *want)
 	for (size_t i = 0; i < n && k + 24 < sizeof got; i++)
 		k += (size_t)snprintf(got + k, sizeof got - k, "%s%lld", i ? "," : "", (long long)ids[i]);
 	if (strcmp(got, want) != 0)
-		fail_msg("item '%s' / '%s': [%s], want [%s]", it->title ? it->title : "(null)",
+		fail_msg("item '%.80s' / '%.80s': [%s], want [%s]", it->title ? it->title : "(null)",
 			 it->text ? it->text : "(null)", got, want);
 }
 
@@ -442,12 +443,85 @@ static void many_queries(void **state)
 	loa_matcher_free(m);
 }
 
+/* Phrases found at their first two syllables (one walk over the item's
+ * terms), phrases sharing those (3 syllables, several per pair), a phrase
+ * ending in a prefix, a repeated syllable, an abbreviation, NEAR/ONEAR on
+ * positions found only when asked for (a prefix operand of several
+ * terms), title:, NOT, a field; an item of thousands of distinct terms
+ * (the term set grows) and the items after it. */
+static void phrases_and_positions(void **state)
+{
+	(void)state;
+	loa_matcher *m;
+	loa_err err;
+	assert_int_equal(loa_matcher_new(&m, &err), LOA_OK);
+	static const char *const qs[] = {
+		"\"giá xăng\"",                 /* 1 */
+		"\"giá xăng dầu\"",             /* 2 */
+		"\"giá xăng tăng\"",            /* 3 */
+		"giá_xă*",                      /* 4: a phrase ending in a prefix */
+		"xă* NEAR/1 giảm",              /* 5 */
+		"\"giá xăng\" ONEAR/2 giảm",    /* 6 */
+		"title:\"giá xăng\"",           /* 7 */
+		"\"giá xăng\" NOT \"giá dầu\"", /* 8 */
+		"\"xăng xăng\"",                /* 9 */
+		"source:bao-a \"dầu tăng\"",    /* 10 */
+		"\"TP.HCM giá\"",               /* 11 */
+	};
+	for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
+		if (loa_matcher_add(m, (int64_t)i + 1, qs[i], T0, &err))
+			fail_msg("add '%s': %s", qs[i], err.msg);
+	assert_int_equal(loa_matcher_compile(m, &err), LOA_OK);
+	loa_search_item it = {.id = 1, .source = "bao-b", .kind = "article", .published_at = T0};
+	for (int round = 0; round < 2; round++) {
+		it.source = "bao-b";
+		it.title = NULL;
+		it.text = "Giá xăng dầu tăng. Xăm giảm.";
+		expect(m, &it, "1,2,4,5,8");
+		/* the phrase in the title only (not across into the text) */
+		it.source = "bao-a";
+		it.title = "Giá xăng";
+		it.text = "Dầu tăng, giá dầu giảm. Xăng xăng.";
+		expect(m, &it, "1,4,5,7,9,10");
+		it.title = NULL;
+		it.text = "TP.HCM giá xăng giảm mạnh; giá xăng tăng";
+		expect(m, &it, "1,3,4,5,6,8,11");
+		/* the prefix after the second giá; xăng one term from giảm */
+		it.source = "bao-b";
+		it.text = "xăng giá, giảm. Giá xăm";
+		expect(m, &it, "4,5");
+		/* ONEAR: giảm before the phrase */
+		it.text = "giảm giá xăng";
+		expect(m, &it, "1,4,5,8");
+		/* the phrase in the text first, then in the title: still title: */
+		it.title = "Tin nhanh: giá xăng";
+		it.text = "giá xăng tăng";
+		expect(m, &it, "1,3,4,7,8");
+	}
+	/* thousands of distinct terms, then short items */
+	loa_buf b;
+	loa_buf_init(&b, 1 << 20);
+	for (int i = 0; i < 3000; i++)
+		loa_buf_printf(&b, "k%c%c%c ", 'a' + i / 676 % 26, 'a' + i / 26 % 26, 'a' + i % 26);
+	loa_buf_puts(&b, "giá xăng. Xăng giảm"); /* "xăng xăng" across the full stop */
+	it.title = NULL;
+	it.text = b.data;
+	expect(m, &it, "1,4,5,6,8,9");
+	it.text = "giá xăng dầu";
+	expect(m, &it, "1,2,4,8");
+	it.text = "kaaa kaab giá";
+	expect(m, &it, "");
+	loa_buf_release(&b);
+	loa_matcher_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(randomized_agreement),
 		cmocka_unit_test(shortcuts),
 		cmocka_unit_test(many_queries),
+		cmocka_unit_test(phrases_and_positions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
