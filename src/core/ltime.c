@@ -135,12 +135,16 @@ char *loa_time_format_rfc3339(loa_ms t, char *out)
 	unsigned m, d;
 	split(t, &days, &secs, &ms);
 	loa_civil_from_days(days, &y, &m, &d);
+	/* narrow types, so the compiler sees that every field fits */
+	unsigned char mo = (unsigned char)m, dd = (unsigned char)d, hh = (unsigned char)(secs / 3600),
+		      mi = (unsigned char)(secs / 60 % 60), ss = (unsigned char)(secs % 60);
+	unsigned short mss = (unsigned short)ms;
 	if (ms)
-		snprintf(out, LOA_TIME_STR_MAX, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", (long long)y,
-			 m, d, secs / 3600, secs / 60 % 60, secs % 60, ms);
+		snprintf(out, LOA_TIME_STR_MAX, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", (long long)y,
+			 mo, dd, hh, mi, ss, mss);
 	else
-		snprintf(out, LOA_TIME_STR_MAX, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m,
-			 d, secs / 3600, secs / 60 % 60, secs % 60);
+		snprintf(out, LOA_TIME_STR_MAX, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, mo,
+			 dd, hh, mi, ss);
 	return out;
 }
 
