@@ -5,7 +5,9 @@
 # questions, next to Xapian with BM25 on the same data in the same run.
 #   bench/qa.sh [N]      (LOA=path/to/loa, LOA_SHARED=../shared)
 #   LOA_REF=path/to/other/loa  also runs another build (e.g. before a change)
-#   QA_DATA=DIR          keeps the generated data in DIR and reuses it
+#   QA_DATA=DIR          keeps the generated data in DIR and reuses it, with loa's
+#                        index saved there (eval retrieve --index): later runs load it
+#                        (load_s=) instead of building it (build_s=)
 #   QA_COMPARE=K=V       also times each question with parameter K=V on the same
 #                        index in the same process (e.g. prune=2: the previous
 #                        document-at-a-time gathering), a fair A/B on a loaded machine
@@ -29,6 +31,7 @@ run_loa() { # label binary [extra args]
   echo "== $1 (in-memory index, BM25F + re-ranker)" >&2
   local l=$1 b=$2; shift 2
   /usr/bin/time -f "$l: max_rss_kb=%M" "$b" eval retrieve --latency "$@" \
+    ${QA_DATA:+--index "$D/$l.qaidx"} \
     --corpus "$D/corpus.jsonl" --questions "$D/questions.jsonl" --qrels "$D/qrels.tsv" 2>&1 |
     grep -v '^\s*$' | sed "s/^latency/$l latency/; s/^retrieve:/$l retrieve:/"
 }

@@ -864,14 +864,6 @@ int cmd_claims(loa_ctx *ctx, int argc, char **argv)
  * this thread and in wall time. */
 #define STREAM_BYTES_MAX ((size_t)2 << 30)
 
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int stream_bench(const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -936,7 +928,7 @@ static int stream_bench(const char *path)
 	loa_story_index *ix = status == LOA_EXIT_OK ? loa_story_index_new(0) : NULL;
 	loa_shingles sh = {0};
 	uint64_t stories = 0;
-	uint64_t w0 = loa_mono_ns(), c0 = thread_cpu_ns();
+	uint64_t w0 = loa_mono_ns(), c0 = loa_thread_cpu_ns();
 	for (size_t i = 0; ix && i < nt; i++) {
 		loa_story_sig sig;
 		int64_t story = 0;
@@ -950,7 +942,7 @@ static int stream_bench(const char *path)
 		if (story == (int64_t)i + 1 && sig.shingles >= LOA_STORY_MIN_SHINGLES)
 			stories++;
 	}
-	double cpu = (double)(thread_cpu_ns() - c0) / 1e9, wall = (double)(loa_mono_ns() - w0) / 1e9;
+	double cpu = (double)(loa_thread_cpu_ns() - c0) / 1e9, wall = (double)(loa_mono_ns() - w0) / 1e9;
 	if (!ix && status == LOA_EXIT_OK)
 		status = cli_fail("eval stories", "hết bộ nhớ / out of memory");
 	if (status == LOA_EXIT_OK)

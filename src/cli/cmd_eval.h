@@ -21,7 +21,7 @@
 	X(normalize, "Chuẩn hoá chữ Việt / Vietnamese normalisation pairs", \
 	  "loa eval normalize --pairs FILE [--verbose]") \
 	X(retrieve, "Tìm điều luật cho câu hỏi / Legal article retrieval (ALQAC)", \
-	  "loa eval retrieve --corpus FILE --questions FILE --qrels FILE [--model M] [--param K=V] [--verbose] [--latency [--compare K=V]] [--offtopic FILE] [--run FILE]") \
+	  "loa eval retrieve --corpus FILE --questions FILE --qrels FILE [--model M] [--param K=V] [--verbose] [--latency [--compare K=V]] [--offtopic FILE] [--run FILE] [--index FILE]") \
 	X(segment, "Tách từ / Word segmentation", \
 	  "loa eval segment --gold FILE [--model MODEL]") \
 	X(stories, "Sự việc (tin gần trùng) / Story grouping pairs", \

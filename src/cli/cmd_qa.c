@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/banned.h"
 
@@ -121,6 +122,85 @@ static int corpus_line(void *user, const char *line, size_t n, long lineno, loa_
 		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	}
 	json_decref(j);
+	return rc;
+}
+
+static void corpus_release(alqac_corpus *c);
+static int corpus_load(alqac_corpus *c, const char *path, const loa_qa_params *p, loa_err *err);
+
+/* Only the doc_id of each line, for an index loaded from a file. */
+static int corpus_id_line(void *user, const char *line, size_t n, long lineno, loa_err *err)
+{
+	alqac_corpus *c = user;
+	if (loa_str_trim((loa_str){line, n}).n == 0)
+		return LOA_OK;
+	json_error_t je;
+	json_t *j = json_loadb(line, n, 0, &je);
+	const char *id = NULL;
+	if (!j || json_unpack(j, "{s:s}", "doc_id", &id)) {
+		json_decref(j);
+		return loa_err_set(err, LOA_EPARSE, "dòng %ld: cần doc_id / line %ld: expected doc_id",
+				   lineno, lineno);
+	}
+	char *dup = strdup(id);
+	int rc = LOA_OK;
+	if (!dup || loa_vec_push(&c->ids, dup)) {
+		free(dup);
+		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	}
+	json_decref(j);
+	return rc;
+}
+
+/* The index of the corpus at path: loaded from ixpath when that file was
+ * saved from the same corpus file (its size and time are the key), else
+ * built and, with ixpath, saved there for the next run. */
+static int corpus_open(alqac_corpus *c, const char *path, const char *ixpath,
+		       const loa_qa_params *p, bool *loaded, loa_err *err)
+{
+	*loaded = false;
+	struct stat st;
+	char key[LOA_QA_INDEX_KEY_MAX];
+	if (ixpath) {
+		if (stat(path, &st))
+			return loa_err_set(err, LOA_EIO, "không đọc được tệp / cannot read file: %s", path);
+		snprintf(key, sizeof key, "alqac-eval size=%lld mtime=%lld", (long long)st.st_size,
+			 (long long)st.st_mtime);
+		loa_err e2;
+		loa_err_clear(&e2);
+		memset(c, 0, sizeof *c);
+		loa_map_init(&c->by_id, NULL);
+		loa_buf_init(&c->norm, 4 * LINE_CAP);
+		int rc = loa_qa_index_load(ixpath, key, p, &c->ix, &e2);
+		if (rc == LOA_OK) {
+			if ((rc = each_line(path, corpus_id_line, c, err)))
+				return rc;
+			uint32_t nd = loa_qa_index_docs(c->ix);
+			for (uint32_t d = 0; d < nd; d++) {
+				int64_t k = loa_qa_index_key(c->ix, d);
+				if (k < 0 || (size_t)k >= c->ids.len)
+					return loa_err_set(err, LOA_EINVAL,
+							   "%s không khớp với / does not match %s", ixpath,
+							   path);
+				const char *id = c->ids.items[k];
+				if (loa_map_set(&c->by_id, id, strlen(id), (void *)(uintptr_t)(d + 1)))
+					return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+			}
+			*loaded = true;
+			return LOA_OK;
+		}
+		if (rc != LOA_ENOTFOUND)
+			loa_warn("eval.retrieve", "index=%s error=\"%s\"", ixpath, loa_err_msg(&e2));
+		corpus_release(c);
+	}
+	int rc = corpus_load(c, path, p, err);
+	if (!rc && ixpath) {
+		loa_err e2;
+		loa_err_clear(&e2);
+		if (loa_qa_index_save(c->ix, ixpath, key, &e2))
+			loa_warn("eval.retrieve", "index=%s save=failed error=\"%s\"", ixpath,
+				 loa_err_msg(&e2));
+	}
 	return rc;
 }
 
@@ -333,7 +413,7 @@ static void calibrate(const loa_qa_index *ix, loa_qa_scratch *scr, const char *p
 int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 {
 	enum { O_CORPUS = CLI_OPT_FIRST_FREE, O_QUESTIONS, O_QRELS, O_PARAM, O_MODEL, O_VERBOSE,
-	       O_LATENCY, O_OFFTOPIC, O_RUN, O_COMPARE };
+	       O_LATENCY, O_OFFTOPIC, O_RUN, O_COMPARE, O_INDEX };
 	static const struct option opts[] = {
 		{"compare", required_argument, NULL, O_COMPARE},
 		{"corpus", required_argument, NULL, O_CORPUS},
@@ -345,13 +425,14 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		{"latency", no_argument, NULL, O_LATENCY},
 		{"offtopic", required_argument, NULL, O_OFFTOPIC},
 		{"run", required_argument, NULL, O_RUN},
+		{"index", required_argument, NULL, O_INDEX},
 		CLI_COMMON_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
 	const loa_cmd *self = loa_cli_find("eval");
 	const char *corpus = NULL, *questions = NULL, *qrels = NULL, *model = NULL, *offtopic = NULL,
-		   *run = NULL;
-	bool verbose = false, latency = false;
+		   *run = NULL, *ixpath = NULL;
+	bool verbose = false, latency = false, loaded = false;
 	loa_qa_params p;
 	loa_qa_params_default(&p);
 	loa_err err;
@@ -370,6 +451,7 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		case O_LATENCY: latency = true; break;
 		case O_OFFTOPIC: offtopic = optarg; break;
 		case O_RUN: run = optarg; break;
+		case O_INDEX: ixpath = optarg; break;
 		case O_COMPARE: /* --compare K=V: the same questions, timed with B = A + K=V */
 			if (ncparams == 8)
 				return cli_usage_error("eval", "quá nhiều --compare / too many --compare");
@@ -406,9 +488,9 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 	loa_map_init(&qs.by_qid, NULL);
 	qs.corpus = &cp;
 	int status = LOA_EXIT_OK;
-	double *lat = NULL;
+	double *lat = NULL, *cpu = NULL;
 	uint64_t t0 = loa_mono_ns();
-	if (corpus_load(&cp, corpus, &p, &err)) {
+	if (corpus_open(&cp, corpus, ixpath, &p, &loaded, &err)) {
 		status = cli_fail("eval", "%s: %s", corpus, loa_err_msg(&err));
 		goto out;
 	}
@@ -426,6 +508,7 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 	}
 	loa_qa_scratch *scr = loa_qa_scratch_new();
 	lat = calloc(qs.qs.len + 1, sizeof *lat);
+	cpu = calloc(qs.qs.len + 1, sizeof *cpu);
 	double *latb = ncparams ? calloc(qs.qs.len + 1, sizeof *latb) : NULL;
 	size_t ndiff = 0;
 	double *conf = calloc(qs.qs.len + 1, sizeof *conf);
@@ -448,11 +531,15 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 			latb[i] = (double)(loa_mono_ns() - b0) / 1e6;
 			loa_qa_index_set_params(cp.ix, &p);
 		}
-		uint64_t a = loa_mono_ns();
+		uint64_t a = loa_mono_ns(), ac = loa_thread_cpu_ns();
 		int rc = loa_qa_search(cp.ix, scr, q->text, strlen(q->text), LOA_QA_DAY_MIN, hits, 10,
 				       &nh, &err);
-		if (lat)
+		if (lat && cpu) {
+			cpu[nlat] = (double)(loa_thread_cpu_ns() - ac) / 1e6;
 			lat[nlat++] = (double)(loa_mono_ns() - a) / 1e6;
+			if (getenv("LOA_QA_SLOW_MS") && lat[nlat - 1] > strtod(getenv("LOA_QA_SLOW_MS"), NULL))
+				fprintf(stderr, "slow\t%.1f\t%.1f\t%s\n", lat[nlat - 1], cpu[nlat - 1], q->qid);
+		}
 		if (latb && i % 2 == 1) {
 			loa_qa_index_set_params(cp.ix, &pb);
 			uint64_t b0 = loa_mono_ns();
@@ -499,15 +586,18 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 	free(conf);
 	free(right);
 	loa_qa_scratch_free(scr);
-	if (latency && lat && nlat) {
+	if (latency && lat && cpu && nlat) {
 		qsort(lat, nlat, sizeof *lat, cmp_double);
+		qsort(cpu, nlat, sizeof *cpu, cmp_double);
 		loa_qa_index_stats st;
 		loa_qa_index_stats_get(cp.ix, &st);
-		printf("latency: articles=%llu terms=%llu postings=%llu posting_mb=%.1f build_s=%.2f "
-		       "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
+		printf("latency: articles=%llu terms=%llu postings=%llu posting_mb=%.1f %s=%.2f "
+		       "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f cpu_p50_ms=%.2f cpu_p99_ms=%.2f\n",
 		       (unsigned long long)st.docs, (unsigned long long)st.terms,
-		       (unsigned long long)st.postings, (double)st.posting_bytes / 1048576.0, build_s,
-		       lat[nlat / 2], lat[(size_t)((double)(nlat - 1) * 0.99)], lat[nlat - 1]);
+		       (unsigned long long)st.postings, (double)st.posting_bytes / 1048576.0,
+		       loaded ? "load_s" : "build_s", build_s,
+		       lat[nlat / 2], lat[(size_t)((double)(nlat - 1) * 0.99)], lat[nlat - 1],
+		       cpu[nlat / 2], cpu[(size_t)((double)(nlat - 1) * 0.99)]);
 		if (latb) {
 			qsort(latb, nlat, sizeof *latb, cmp_double);
 			printf("latency_b: compare=%s%s p50_ms=%.2f p99_ms=%.2f max_ms=%.2f "
@@ -522,6 +612,7 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 	       res.r1 / n, res.r10 / n, res.mrr / n);
 out:
 	free(lat);
+	free(cpu);
 	qset_release(&qs);
 	corpus_release(&cp);
 	return status;

@@ -22,6 +22,14 @@ uint64_t loa_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t loa_thread_cpu_ns(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* Howard Hinnant's days_from_civil / civil_from_days. */
 int64_t loa_days_from_civil(int64_t y, unsigned m, unsigned d)
 {

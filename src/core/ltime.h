@@ -23,6 +23,9 @@ typedef int64_t loa_ms;
 loa_ms loa_now_ms(void);
 /* Monotonic clock in nanoseconds (for durations). */
 uint64_t loa_mono_ns(void);
+/* CPU time of the calling thread in nanoseconds (0 when unavailable): for
+ * durations on a machine shared with other work. */
+uint64_t loa_thread_cpu_ns(void);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t loa_days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -51,6 +51,8 @@ void loa_qa_params_default(loa_qa_params *p)
 	p->prune = 1;
 	p->w_syn = 0.3;
 	p->refine = 0;
+	p->threads = 2;
+	p->split_docs = 200000;
 }
 
 typedef struct param_def {
@@ -78,6 +80,8 @@ static const param_def param_defs[] = {
 	{"prune", offsetof(loa_qa_params, prune), 0, 2},
 	{"w_syn", offsetof(loa_qa_params, w_syn), 0, 10},
 	{"refine", offsetof(loa_qa_params, refine), 0, 1e6},
+	{"threads", offsetof(loa_qa_params, threads), 1, 8},
+	{"split_docs", offsetof(loa_qa_params, split_docs), 1, 4e9},
 };
 #define NPARAMS (sizeof param_defs / sizeof param_defs[0])
 
@@ -2390,6 +2394,15 @@ static inline uint32_t cur_block(const cursor *c, uint32_t target)
 	uint32_t lo = c->k ? (c->k - 1) / BLOCK : 0, hi = c->t->nblk;
 	if (lo < hi && bl[lo].last >= target)
 		return lo;
+	/* gallop from the cursor's block (probes move forward by little),
+	 * then halve what is left: bl[lo - 1].last < target <= bl[hi].last */
+	for (uint32_t step = 1; lo + step < hi; step *= 2) {
+		if (bl[lo + step].last >= target) {
+			hi = lo + step;
+			break;
+		}
+		lo += step;
+	}
 	while (lo < hi) { /* first block with last >= target */
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (bl[mid].last >= target)
@@ -2598,7 +2611,8 @@ static int gather_pruned(const loa_qa_index *ix, const qterm *qt, size_t nq, dou
 #define WIN_MIN (1u << 10) /* at least 16 windows for the split to adapt */
 
 static int gather_window(const loa_qa_index *ix, const qterm *qt, size_t nq, double df_cut,
-			 int32_t as_of_day, bool only_gather, cand *heap, size_t R, size_t *nh)
+			 int32_t as_of_day, bool only_gather, uint32_t from, uint32_t to, cand *heap,
+			 size_t R, size_t *nh)
 {
 	cursor cs[2 * LOA_QA_QTERMS_MAX], ex[2 * LOA_QA_QTERMS_MAX];
 	size_t nc = 0;
@@ -2629,11 +2643,11 @@ static int gather_window(const loa_qa_index *ix, const qterm *qt, size_t nq, dou
 	size_t ne = nfreq; /* cs[0..ne) are probed, cs[ne..nc) essential */
 	for (size_t i = ne; i < nc; i++) {
 		ex[i] = cs[i];
-		cur_next(&cs[i]);
+		cur_seek(&cs[i], from);
 	}
-	const uint32_t ndocs = (uint32_t)ix->docs.len;
+	const uint32_t ndocs = to;
 	uint32_t WIN = WIN_MIN;
-	while (WIN < WIN_MAX && WIN * 16u < ndocs)
+	while (WIN < WIN_MAX && WIN * 16u < ndocs - from)
 		WIN *= 2;
 	double *acc = malloc(WIN * sizeof *acc);
 	uint64_t *bits = calloc(WIN / 64, sizeof *bits);
@@ -2649,7 +2663,7 @@ static int gather_window(const loa_qa_index *ix, const qterm *qt, size_t nq, dou
 	double wpre[2 * LOA_QA_QTERMS_MAX + 1]; /* prefix sums of the probed terms' window bounds */
 	uint32_t wblk[2 * LOA_QA_QTERMS_MAX];
 	memset(wblk, 0, sizeof wblk);
-	for (uint32_t base = 0; base < ndocs && ne < nc; base += WIN) {
+	for (uint32_t base = from; base < ndocs && ne < nc; base += WIN) {
 		const uint32_t lim = ndocs - base > WIN ? base + WIN : ndocs;
 		/* the probed terms' bounds in this window: their largest block
 		 * maximum over the blocks that overlap it (0 when none does) */
@@ -2735,6 +2749,76 @@ static int gather_window(const loa_qa_index *ix, const qterm *qt, size_t nq, dou
 	return LOA_OK;
 }
 
+/* gather_window over parts of the documents at once: part 0 in the
+ * calling thread, the others in threads of their own, each with its own
+ * heap of the best R and its own threshold; the parts' heaps then go into
+ * one. The same candidates as one pass: each part keeps its best R by
+ * (score, document), so the best R of the union are among them. Used when
+ * every part has at least `split_docs` documents. */
+typedef struct part_job {
+	const loa_qa_index *ix;
+	const qterm *qt;
+	size_t nq;
+	double df_cut;
+	int32_t as_of_day;
+	uint32_t from, to;
+	cand *heap;
+	size_t R, nh;
+	int rc;
+} part_job;
+
+static void *part_run(void *arg)
+{
+	part_job *j = arg;
+	j->rc = gather_window(j->ix, j->qt, j->nq, j->df_cut, j->as_of_day, false, j->from, j->to,
+			      j->heap, j->R, &j->nh);
+	return NULL;
+}
+
+#define PARTS_MAX 8
+
+static int gather_parts(const loa_qa_index *ix, const qterm *qt, size_t nq, double df_cut,
+			int32_t as_of_day, cand *heap, size_t R, size_t *nh)
+{
+	const uint32_t ndocs = (uint32_t)ix->docs.len;
+	double per = ix->p.split_docs >= 1 ? ix->p.split_docs : 1;
+	size_t parts = (size_t)ix->p.threads;
+	while (parts > 1 && (double)ndocs / (double)parts < per)
+		parts--;
+	if (parts > PARTS_MAX)
+		parts = PARTS_MAX;
+	if (parts <= 1)
+		return gather_window(ix, qt, nq, df_cut, as_of_day, false, 0, ndocs, heap, R, nh);
+	part_job job[PARTS_MAX];
+	pthread_t th[PARTS_MAX];
+	bool started[PARTS_MAX] = {false};
+	cand *mem = malloc(parts * R * sizeof *mem);
+	if (!mem)
+		return LOA_ENOMEM;
+	for (size_t i = 0; i < parts; i++)
+		job[i] = (part_job){ix, qt, nq, df_cut, as_of_day,
+				    (uint32_t)((uint64_t)ndocs * i / parts),
+				    (uint32_t)((uint64_t)ndocs * (i + 1) / parts), mem + i * R, R, 0, LOA_OK};
+	for (size_t i = 1; i < parts; i++)
+		started[i] = pthread_create(&th[i], NULL, part_run, &job[i]) == 0;
+	part_run(&job[0]);
+	for (size_t i = 1; i < parts; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else /* no thread: this one does the part */
+			part_run(&job[i]);
+	}
+	int rc = LOA_OK;
+	for (size_t i = 0; i < parts; i++) {
+		if (job[i].rc && !rc)
+			rc = job[i].rc;
+		for (size_t k = 0; !rc && k < job[i].nh; k++)
+			heap_push(heap, nh, R, job[i].heap[k]);
+	}
+	free(mem);
+	return rc;
+}
+
 static bool has_frequent(const loa_qa_index *ix, const qterm *qt, size_t nq, double df_cut)
 {
 	for (size_t i = 0; i < nq; i++)
@@ -2764,7 +2848,8 @@ static int gather_refine(const loa_qa_index *ix, const qterm *qt, size_t nq, dou
 	if (!c1)
 		return LOA_ENOMEM;
 	size_t n1 = 0;
-	int rc = gather_window(ix, qt, nq, df_cut, as_of_day, true, c1, N, &n1);
+	int rc = gather_window(ix, qt, nq, df_cut, as_of_day, true, 0, (uint32_t)ix->docs.len, c1, N,
+			       &n1);
 	if (rc) {
 		free(c1);
 		return rc;
@@ -2885,7 +2970,7 @@ int loa_qa_search(const loa_qa_index *ix, loa_qa_scratch *scratch, const char *q
 	} else if (p->prune > 0 && p->refine > 0 && has_frequent(ix, qt, nq, df_cut)) {
 		rc = gather_refine(ix, qt, nq, df_cut, as_of_day, (size_t)p->refine, heap, R, &nh);
 	} else if (p->prune > 0) {
-		rc = gather_window(ix, qt, nq, df_cut, as_of_day, false, heap, R, &nh);
+		rc = gather_parts(ix, qt, nq, df_cut, as_of_day, heap, R, &nh);
 	} else {
 		if (!scratch) {
 			own = loa_qa_scratch_new();

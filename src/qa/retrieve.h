@@ -63,6 +63,9 @@ typedef struct loa_qa_params {
 			   (frequent ones too); 0: exact */
 	double w_syn;   /* weight of the terms added from synonyms mined in the corpus
 			   (BM25F only, not the re-ranker's features); 0: no expansion */
+	double threads;    /* with prune 1: parts of the documents gathered at once, each
+			      in a thread of its own (1: one pass); same candidates */
+	double split_docs; /* ... when every part has at least this many documents */
 } loa_qa_params;
 
 void loa_qa_params_default(loa_qa_params *p);

@@ -23,11 +23,14 @@ expect_status 0 nice "$LOA" eval retrieve --corpus "$D/alqac2023/corpus.jsonl" \
   --questions "$D/alqac2023/queries.train.jsonl" --qrels "$D/alqac2023/qrels.train.tsv"
 [ "$full" = "$(tail -1 "$TMP/out")" ] && ok || fail "prune=0 differs: $full / $(tail -1 "$TMP/out")"
 # the same top 10 and scores, question by question: windows (default) against the full scan
-# and against document-at-a-time pruning (--compare reruns each question in the same process)
-for m in 0 2; do
-  expect_status 0 nice "$LOA" eval retrieve --latency --compare prune=$m --corpus "$D/alqac2023/corpus.jsonl" \
+# and against document-at-a-time pruning (--compare reruns each question in the same process),
+# and the documents in 3 parts gathered in threads against one pass
+for m in prune=0 prune=2 threads=3,split_docs=100; do
+  cmp=(--compare "${m%%,*}")
+  [ "$m" = "${m#*,}" ] || cmp+=(--compare "${m#*,}")
+  expect_status 0 nice "$LOA" eval retrieve --latency --param threads=1 "${cmp[@]}" --corpus "$D/alqac2023/corpus.jsonl" \
     --questions "$D/alqac2023/queries.train.jsonl" --qrels "$D/alqac2023/qrels.train.tsv"
-  expect_grep "$TMP/out" "^latency_b: compare=prune=$m .* questions_differing=0\$"
+  expect_grep "$TMP/out" "^latency_b: compare=${m%%,*}.* questions_differing=0\$"
 done
 # mined synonyms on (default) or off: the ranking does not get worse on ALQAC 2022
 expect_status 0 nice "$LOA" eval retrieve --param w_syn=0 --corpus "$D/alqac2022/corpus.jsonl" \

@@ -199,9 +199,9 @@ static size_t gen_text(uint32_t *s, char *out, size_t cap, size_t words)
 	return k;
 }
 
-/* The full scan (prune 0), the windows (1), document at a time (2) and
- * the two phases refining every candidate (3): the same hits, scores
- * included. */
+/* The full scan (prune 0), the windows (1), document at a time (2), the
+ * two phases refining every candidate (3) and the windows over three
+ * parts of the documents in threads (4): the same hits, scores included. */
 static void same_hits(loa_qa_index *x, const char *q, int32_t day)
 {
 	loa_qa_params p = *loa_qa_index_params(x);
@@ -210,9 +210,11 @@ static void same_hits(loa_qa_index *x, const char *q, int32_t day)
 	p.prune = 0;
 	loa_qa_index_set_params(x, &p);
 	assert_int_equal(loa_qa_search(x, NULL, q, strlen(q), day, a, 10, &na, NULL), 0);
-	for (int mode = 1; mode <= 3; mode++) {
-		p.prune = mode == 3 ? 1 : mode;
+	for (int mode = 1; mode <= 4; mode++) {
+		p.prune = mode >= 3 ? 1 : mode;
 		p.refine = mode == 3 ? 1e6 : 0;
+		p.threads = mode == 4 ? 3 : 1;
+		p.split_docs = 500;
 		loa_qa_index_set_params(x, &p);
 		assert_int_equal(loa_qa_search(x, NULL, q, strlen(q), day, b, 10, &nb, NULL), 0);
 		assert_int_equal(na, nb);
@@ -224,6 +226,7 @@ static void same_hits(loa_qa_index *x, const char *q, int32_t day)
 	}
 	p.prune = 1;
 	p.refine = 0;
+	p.threads = 2;
 	loa_qa_index_set_params(x, &p);
 }
 
