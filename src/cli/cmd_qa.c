@@ -88,23 +88,37 @@ static void split_title(const char *s, size_t n, loa_str *title, loa_str *body)
 	*body = loa_str_trim((loa_str){nl + 1, n - (size_t)(nl + 1 - s)});
 }
 
-static int corpus_line(void *user, const char *line, size_t n, long lineno, loa_err *err)
+/* One corpus line's fields (borrowed from *j, which the caller decrefs);
+ * *j is NULL for a blank line. */
+static int corpus_fields(const char *line, size_t n, long lineno, json_t **j, const char **id,
+			 const char **law, const char **text, loa_err *err)
 {
-	alqac_corpus *c = user;
+	*j = NULL;
 	if (loa_str_trim((loa_str){line, n}).n == 0)
 		return LOA_OK;
 	json_error_t je;
-	json_t *j = json_loadb(line, n, 0, &je);
-	const char *id = NULL, *law = NULL, *text = NULL;
-	if (!j || json_unpack(j, "{s:s,s:s,s:s}", "doc_id", &id, "law_id", &law, "text", &text)) {
-		json_decref(j);
+	*j = json_loadb(line, n, 0, &je);
+	if (!*j || json_unpack(*j, "{s:s,s:s,s:s}", "doc_id", id, "law_id", law, "text", text)) {
+		json_decref(*j);
+		*j = NULL;
 		return loa_err_set(err, LOA_EPARSE,
 				   "dòng %ld: cần {doc_id, law_id, text} / line %ld: expected {doc_id, "
 				   "law_id, text}",
 				   lineno, lineno);
 	}
+	return LOA_OK;
+}
+
+static int corpus_line(void *user, const char *line, size_t n, long lineno, loa_err *err)
+{
+	alqac_corpus *c = user;
+	json_t *j;
+	const char *id = NULL, *law = NULL, *text = NULL;
+	int rc = corpus_fields(line, n, lineno, &j, &id, &law, &text, err);
+	if (rc || !j)
+		return rc;
 	loa_buf_reset(&c->norm);
-	int rc = loa_text_normalize(text, strlen(text), LOA_NORM_DISPLAY, &c->norm);
+	rc = loa_text_normalize(text, strlen(text), LOA_NORM_DISPLAY, &c->norm);
 	if (rc) {
 		json_decref(j);
 		return loa_err_set(err, rc, "dòng %ld: văn bản quá dài / line %ld: text too long", lineno,
@@ -132,18 +146,12 @@ static int corpus_load(alqac_corpus *c, const char *path, const loa_qa_params *p
 static int corpus_id_line(void *user, const char *line, size_t n, long lineno, loa_err *err)
 {
 	alqac_corpus *c = user;
-	if (loa_str_trim((loa_str){line, n}).n == 0)
-		return LOA_OK;
-	json_error_t je;
-	json_t *j = json_loadb(line, n, 0, &je);
-	const char *id = NULL;
-	if (!j || json_unpack(j, "{s:s}", "doc_id", &id)) {
-		json_decref(j);
-		return loa_err_set(err, LOA_EPARSE, "dòng %ld: cần doc_id / line %ld: expected doc_id",
-				   lineno, lineno);
-	}
+	json_t *j;
+	const char *id = NULL, *law = NULL, *text = NULL;
+	int rc = corpus_fields(line, n, lineno, &j, &id, &law, &text, err);
+	if (rc || !j)
+		return rc;
 	char *dup = strdup(id);
-	int rc = LOA_OK;
 	if (!dup || loa_vec_push(&c->ids, dup)) {
 		free(dup);
 		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");

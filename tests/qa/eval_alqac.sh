@@ -52,6 +52,20 @@ expect_status 0 "$LOA" eval retrieve --model "$TMP/r.model" --corpus "$D/alqac20
   --questions "$D/alqac2023/queries.train.jsonl" --qrels "$D/alqac2023/qrels.train.tsv"
 expect_grep "$TMP/out" 'recall_at_1=0\.[89]'
 expect_status 2 "$LOA" train retrieve --corpus "$D/alqac2023/corpus.jsonl" --out "$TMP/x.model"
+# --index FILE: built and saved the first time, loaded the second, the same answers;
+# a damaged file is rebuilt with a warning
+q23=(--corpus "$D/alqac2023/corpus.jsonl" --questions "$D/alqac2023/queries.train.jsonl" --qrels "$D/alqac2023/qrels.train.tsv")
+expect_status 0 "$LOA" eval retrieve --latency --index "$TMP/ix" "${q23[@]}"
+expect_grep "$TMP/out" '^latency: .* build_s='
+first=$(tail -1 "$TMP/out")
+expect_status 0 "$LOA" eval retrieve --latency --index "$TMP/ix" "${q23[@]}"
+expect_grep "$TMP/out" '^latency: .* load_s=.* cpu_p99_ms='
+[ "$first" = "$(tail -1 "$TMP/out")" ] && ok || fail "loaded index differs: $first / $(tail -1 "$TMP/out")"
+head -c 5000 "$TMP/ix" > "$TMP/ix.cut" && mv "$TMP/ix.cut" "$TMP/ix"
+expect_status 0 "$LOA" eval retrieve --latency --index "$TMP/ix" "${q23[@]}"
+expect_grep "$TMP/out" '^latency: .* build_s='
+expect_grep "$TMP/err" 'index='
+[ "$first" = "$(tail -1 "$TMP/out")" ] && ok || fail "rebuilt index differs"
 # bad input
 expect_status 2 "$LOA" eval retrieve --corpus "$D/alqac2022/corpus.jsonl"
 printf '{"doc_id": 1}\n' > "$TMP/bad.jsonl"
