@@ -366,6 +366,16 @@ static int item_cb(void *arg, const loa_item *it)
 	double score = 0;
 	if (!loa_story_same(&x->sig, &sig, &score))
 		return 0;
+	/* "the same story" also holds for a short text quoted whole inside the
+	 * official one (the claim a rebuttal answers); a pickup carries a good
+	 * part of the official text: the estimated shared shingles, J (|A| +
+	 * |B|) / (1 + J), over the official text's |A| */
+	double j = loa_story_jaccard(&x->sig, &sig);
+	double cover = x->sig.shingles ? j * (double)(x->sig.shingles + sig.shingles) /
+						 ((1 + j) * (double)x->sig.shingles)
+				       : 0;
+	if (cover < LOA_REACH_MIN_COVER)
+		return 0;
 	src_info *si = loa_map_get(&x->sources, it->source, strlen(it->source));
 	if (si)
 		si->picked = true;

@@ -23,6 +23,7 @@ typedef struct json_t json_t;
 
 #define LOA_REACH_WINDOW_MS ((loa_ms)14 * 24 * 3600 * 1000)
 #define LOA_REACH_MAX_SCAN 200000 /* items looked at, at most */
+#define LOA_REACH_MIN_COVER 0.25  /* share of the official text a pickup must carry */
 #define LOA_DIFF_MAX_WORDS 2000   /* longer texts are diffed on their first words */
 
 /* window <= 0: LOA_REACH_WINDOW_MS. LOA_ENOTFOUND when the item is not

@@ -320,12 +320,15 @@ def main():
     items = [{"source": "bao-a", "id": "a1", "title": "Miễn phí khám tại trạm y tế xã", "text": copy_ok, "published_at": ts(600)},
              {"source": "bao-b", "id": "b1", "title": "Trạm y tế xã thu phí khám", "text": copy_bad, "published_at": ts(1200)},
              {"source": "bao-c", "id": "c1", "title": "Giá vàng hôm nay", "text": "Giá vàng SJC tăng mạnh trong phiên sáng nay "
-              "theo diễn biến thị trường thế giới, nhà đầu tư thận trọng.", "published_at": ts(300)}]
+              "theo diễn biến thị trường thế giới, nhà đầu tư thận trọng.", "published_at": ts(300)},
+             # a short post the statement quotes whole: the same story, but not a copy of the statement
+             {"source": "bao-c", "id": "c2", "title": "Nhắc nhở", "text": "Người dân cần mang theo căn cước công dân "
+              "khi đến khám.", "published_at": ts(900)}]
     check(loa("import", "-", inp="\n".join(json.dumps(i, ensure_ascii=False) for i in items)).returncode == 0, "import pickups")
     st, j = analyst.req("GET", f"/api/v1/official/{pub_id}/reach", tpl="/api/v1/official/{id}/reach", want=200)
     if j:
         srcs = {p["source"]: p for p in j["pickups"]}
-        check(set(srcs) == {"bao-a", "bao-b"}, f"reach finds the two copies, not the unrelated item: {list(srcs)}")
+        check(set(srcs) == {"bao-a", "bao-b"}, f"reach finds the two copies, not the unrelated item nor the short quoted post: {list(srcs)}")
         check(srcs.get("bao-a", {}).get("faithful") is True, "the faithful copy")
         b = srcs.get("bao-b", {})
         check(b.get("faithful") is False and b["changed"]["numbers"] and b["changed"]["negations"],
