@@ -13,10 +13,17 @@
  * thousand words: a per-thread cache (WC_* below) maps a word's bytes to
  * its forms, so most words cost one lookup instead of a status check, a
  * normalisation and a fold.
+ *
+ * Folding goes through two small tables built once from
+ * loa_text_fold_lower (FT_* below): ASCII, U+0080..U+037F and
+ * U+1E00..U+1EFF without a per-code-point lookup chain, the same bytes.
+ * The fast mode (loa_text_fts5_terms) folds each raw token straight into
+ * its term: no exact form, no bigram, no copy.
  */
 #include "text/fts5_tok.h"
 #include "text/text.h"
 #include "text/text_int.h"
+#include "core/utf8.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -51,6 +58,7 @@ typedef struct tctx {
 	int bigrams_in_word;
 	/* fast mode (loa_text_fts5_terms): folded terms from raw tokens */
 	bool fast;
+	bool ref; /* the general path, no fold tables (loa__text_fts5_reference) */
 	loa_fts5_term_fn tfn;
 	void *tuser;
 	int pos;
@@ -58,7 +66,131 @@ typedef struct tctx {
 	loa_buf out, tmp; /* normalisation scratch */
 	term ex, fo;     /* scratch */
 	char bg[2 * TERM_MAX + 8];
+	unsigned char fb[3 * 4 * TERM_MAX + 8]; /* fast mode: a folded raw token */
 } tctx;
+
+static _Thread_local bool ref_mode;
+
+void loa__text_fts5_reference(bool on)
+{
+	ref_mode = on;
+}
+
+/* ---- folding by table ---------------------------------------------------- */
+
+static inline uint64_t ld8(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t ld4(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* What loa_text_fold_lower writes for one code point: b[0..m & FT_LEN),
+ * FT_RAW when fold_raw may fold it raw, FT_SLOW when it writes more than 3
+ * bytes (then loa_text_fold_lower itself is called). Built once from
+ * loa_text_fold_lower, so the bytes are its bytes. */
+#define FT_LEN 0x03u
+#define FT_SLOW 0x40u
+#define FT_RAW 0x80u
+typedef struct ft_entry {
+	unsigned char b[3];
+	uint8_t m;
+} ft_entry;
+
+static ft_entry ft2[0x380 - 0x80]; /* U+0080..U+037F: lead bytes C2..CD */
+static ft_entry ft3[0x100];        /* U+1E00..U+1EFF: E1 B8..BB xx */
+static pthread_once_t ft_once = PTHREAD_ONCE_INIT;
+
+/* Folding the raw code point gives what folding its MATCH form gives
+ * (fold_raw): Latin and Vietnamese letters, precomposed or with combining
+ * marks (folding drops the marks either way), but not eth (repaired to đ). */
+static bool raw_foldable(uint32_t cp)
+{
+	return (cp < 0x250 && cp != 0xD0 && cp != 0xF0) || (cp >= 0x300 && cp < 0x370) ||
+	       (cp >= 0x1E00 && cp < 0x1F00);
+}
+
+static void ft_fill(ft_entry *e, uint32_t cp)
+{
+	unsigned char in[4];
+	char out[16];
+	size_t l = loa_utf8_encode(cp, in);
+	size_t k = loa_text_fold_lower((const char *)in, l, out);
+	unsigned raw = raw_foldable(cp) ? FT_RAW : 0;
+	if (l == 0 || k > FT_LEN) {
+		e->m = (uint8_t)(FT_SLOW | raw);
+		return;
+	}
+	memcpy(e->b, out, k);
+	e->m = (uint8_t)(k | raw);
+}
+
+static void ft_init(void)
+{
+	for (uint32_t cp = 0x80; cp < 0x380; cp++)
+		ft_fill(&ft2[cp - 0x80], cp);
+	for (uint32_t cp = 0x1E00; cp < 0x1F00; cp++)
+		ft_fill(&ft3[cp - 0x1E00], cp);
+}
+
+/* loa_text_fold_lower(p, n, o), the same bytes, by table; o must hold
+ * 3 * n + 4 bytes. *raw: every code point is raw-foldable. */
+static size_t fold_tab(const unsigned char *p, size_t n, unsigned char *o, bool *raw)
+{
+	size_t w = 0;
+	unsigned ok = FT_RAW;
+	for (size_t i = 0; i < n;) {
+		unsigned b = p[i];
+		if (b < 0x80) {
+			o[w++] = (unsigned char)(b - 'A' < 26u ? b | 0x20u : b);
+			i++;
+			continue;
+		}
+		const ft_entry *e = NULL;
+		size_t l;
+		if (b >= 0xC2 && b <= 0xCD && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+			e = &ft2[((b & 0x1Fu) << 6 | (p[i + 1] & 0x3Fu)) - 0x80];
+			l = 2;
+		} else if (b == 0xE1 && i + 2 < n && (p[i + 1] & 0xFC) == 0xB8 &&
+			   (p[i + 2] & 0xC0) == 0x80) {
+			e = &ft3[(p[i + 1] & 0x3u) << 6 | (p[i + 2] & 0x3Fu)];
+			l = 3;
+		} else {
+			/* no other code point is raw-foldable */
+			uint32_t cp;
+			l = loa__u8dec(p + i, n - i, &cp);
+		}
+		if (e && !(e->m & FT_SLOW)) {
+			memcpy(o + w, e->b, 3);
+			w += e->m & FT_LEN;
+			ok &= e->m;
+		} else {
+			w += loa_text_fold_lower((const char *)p + i, l, (char *)o + w);
+			ok &= e ? e->m : 0;
+		}
+		i += l;
+	}
+	*raw = ok != 0;
+	return w;
+}
+
+/* loa__text_ascii_needs_repair, inline: "gh" anywhere or a leading "qu". */
+static inline bool needs_repair(const unsigned char *p, size_t n)
+{
+	if (n >= 3 && (p[0] | 0x20) == 'q' && (p[1] | 0x20) == 'u')
+		return true;
+	for (size_t j = 0; j + 1 < n; j++)
+		if ((p[j] | 0x20) == 'g' && (p[j + 1] | 0x20) == 'h')
+			return true;
+	return false;
+}
 
 /* ---- the word cache ------------------------------------------------------ */
 
@@ -109,20 +241,6 @@ static wc_entry *wc_table(void)
 	}
 	wc_tab = t;
 	return t;
-}
-
-static inline uint64_t ld8(const char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint64_t ld4(const char *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
 }
 
 /* The set of word p[0..n) (0 < n <= WC_KEY); k receives its key: the bytes
@@ -197,11 +315,10 @@ static size_t cut(const char *p, size_t n)
 	return n;
 }
 
-/* Fast mode: the folded form of raw text p[0..n) without normalising it,
- * when that gives the same as folding its MATCH form: Latin and Vietnamese
- * letters (precomposed or with combining marks: folding drops the marks
- * either way), no eth (repaired to đ), and no "qu"/"gh" (tone repair may
- * change letters there). Otherwise normalise first. */
+/* Fast mode, the general path (loa__text_fts5_reference): the folded form
+ * of raw text p[0..n) without normalising it, when that gives the same as
+ * folding its MATCH form: every code point raw-foldable, and no "qu"/"gh"
+ * (tone repair may change letters there). Otherwise normalise first. */
 static void fold_raw(tctx *c, const char *p, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)p;
@@ -217,10 +334,10 @@ static void fold_raw(tctx *c, const char *p, size_t n)
 		     (cp >= 0x1E00 && cp < 0x1F00);
 	}
 	if (ok) {
-		size_t k = loa_text_fold_lower(p, n, c->fo.s + TERM_MAX);
-		if (!loa__text_ascii_needs_repair((const unsigned char *)c->fo.s + TERM_MAX, k)) {
-			memmove(c->fo.s, c->fo.s + TERM_MAX, k > 2 * TERM_MAX ? 2 * TERM_MAX : k);
-			c->fo.n = cut(c->fo.s, k > 2 * TERM_MAX ? 2 * TERM_MAX : k);
+		size_t k = loa_text_fold_lower(p, n, (char *)c->fb);
+		if (!loa__text_ascii_needs_repair(c->fb, k)) {
+			c->fo.n = cut((const char *)c->fb, k);
+			memcpy(c->fo.s, c->fb, c->fo.n);
 			return;
 		}
 	}
@@ -233,34 +350,56 @@ static void fold_raw(tctx *c, const char *p, size_t n)
 	c->fo.n = cut(c->fo.s, loa_text_fold_lower(c->nb.data, m, c->fo.s));
 }
 
-/* ex = the MATCH form p[0..n) (cut), fo = its folded form (cut). In fast
- * mode p is raw text and only fo is made (ex = fo). */
+/* Fast mode: the folded term of raw text p[0..n) (as fold_raw makes it)
+ * to the callback, unless empty: folded by table straight from the raw
+ * bytes, normalised first only when fold_raw would. Non-zero when the
+ * callback stopped. */
+static int fast_put(tctx *c, const char *p, size_t n)
+{
+	if (n > 4 * TERM_MAX)
+		n = cut(p, 4 * TERM_MAX);
+	const char *f = (const char *)c->fb;
+	size_t k;
+	if (c->ref) {
+		fold_raw(c, p, n);
+		f = c->fo.s, k = c->fo.n;
+	} else {
+		bool raw;
+		k = fold_tab((const unsigned char *)p, n, c->fb, &raw);
+		if (!raw || needs_repair(c->fb, k)) {
+			loa_buf_reset(&c->nb);
+			if (loa_text_normalize_word(p, n, LOA_NORM_MATCH, &c->nb) != LOA_OK)
+				return 0;
+			k = fold_tab((const unsigned char *)c->nb.data, cut(c->nb.data, c->nb.len),
+				     c->fb, &raw);
+		}
+		k = cut(f, k);
+	}
+	if (k == 0)
+		return 0;
+	if (c->tfn(c->tuser, f, k, ++c->pos)) {
+		c->rc = SQLITE_ABORT;
+		return 1;
+	}
+	return 0;
+}
+
+/* ex = the MATCH form p[0..n) (cut), fo = its folded form (cut). */
 static void forms(tctx *c, const char *p, size_t n)
 {
-	if (c->fast) {
-		fold_raw(c, p, n > 4 * TERM_MAX ? cut(p, 4 * TERM_MAX) : n);
-		c->ex.n = c->fo.n;
-		memcpy(c->ex.s, c->fo.s, c->fo.n);
-		return;
-	}
 	n = cut(p, n);
 	memcpy(c->ex.s, p, n);
 	c->ex.n = n;
-	c->fo.n = cut(c->fo.s, loa_text_fold_lower(p, n, c->fo.s));
+	bool raw;
+	size_t k = c->ref ? loa_text_fold_lower(p, n, c->fo.s)
+			  : fold_tab((const unsigned char *)p, n, (unsigned char *)c->fo.s, &raw);
+	c->fo.n = cut(c->fo.s, k);
 }
 
 static int put(tctx *c, int colocated, const char *s, size_t n, size_t start, size_t end)
 {
 	if (n == 0)
 		return SQLITE_OK;
-	if (c->fast) {
-		if (colocated)
-			return SQLITE_OK;
-		int r = c->tfn(c->tuser, s, n, ++c->pos);
-		if (r)
-			c->rc = SQLITE_ABORT;
-		return c->rc;
-	}
 	int rc = c->xToken(c->pctx, colocated ? FTS5_TOKEN_COLOCATED : 0, s, (int)n, (int)start,
 			   (int)end);
 	if (rc != SQLITE_OK)
@@ -277,6 +416,8 @@ static bool same(const term *a, const term *b)
  * when it differs) in a document; the chosen form in a query. */
 static int put_forms(tctx *c, const char *p, size_t n, size_t start, size_t end, int colocated)
 {
+	if (c->fast)
+		return fast_put(c, p, n) ? SQLITE_ABORT : SQLITE_OK;
 	forms(c, p, n);
 	if (c->query)
 		return put(c, colocated, c->exact ? c->ex.s : c->fo.s, c->exact ? c->ex.n : c->fo.n,
@@ -468,13 +609,13 @@ static int on_token(void *user, const loa_token *t, const char *text, const char
 	return rc != SQLITE_OK;
 }
 
-/* xTokenize's callback: raw tokens; words through the cache, the rest
- * normalised as loa_text_tokenize_norm() does. */
+/* xTokenize's callback: raw tokens; words through the cache (not in the
+ * reference mode), the rest normalised as loa_text_tokenize_norm() does. */
 static int on_raw_norm(void *user, const loa_token *t, const char *text)
 {
 	tctx *c = user;
 	size_t n = t->end - t->start;
-	if (t->type == LOA_TOK_WORD && n <= WC_KEY) {
+	if (t->type == LOA_TOK_WORD && n <= WC_KEY && !c->ref) {
 		wc_entry *tab = wc_table();
 		if (tab) {
 			uint64_t k[2];
@@ -524,6 +665,8 @@ static int xTokenize(Fts5Tokenizer *tok, void *pCtx, int flags, const char *pTex
 	c->pctx = pCtx;
 	c->xToken = xToken;
 	c->fast = false;
+	c->ref = ref_mode;
+	pthread_once(&ft_once, ft_init);
 	c->query = (flags & FTS5_TOKENIZE_QUERY) != 0;
 	c->exact = c->query && pText[0] == '=';
 	c->rc = SQLITE_OK;
@@ -546,8 +689,12 @@ static int xTokenize(Fts5Tokenizer *tok, void *pCtx, int flags, const char *pTex
 	return rc;
 }
 
+/* Fast mode: a word is one term; other tokens as the tokenizer splits them
+ * (on_token, whose put_forms comes back to fast_put). */
 static int on_raw(void *user, const loa_token *t, const char *text)
 {
+	if (t->type == LOA_TOK_WORD)
+		return fast_put(user, text, t->end - t->start);
 	return on_token(user, t, text, text, t->end - t->start);
 }
 
@@ -560,6 +707,8 @@ int loa_text_fts5_terms(const char *s, size_t n, loa_fts5_term_fn fn, void *user
 		return LOA_ENOMEM;
 	memset(c, 0, offsetof(tctx, ex));
 	c->fast = true;
+	c->ref = ref_mode;
+	pthread_once(&ft_once, ft_init);
 	c->tfn = fn;
 	c->tuser = user;
 	c->pos = -1;

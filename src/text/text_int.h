@@ -86,6 +86,12 @@ size_t loa__text_word_scan(const unsigned char *p, size_t lim, size_t i, unsigne
  * o, u; "qui"). */
 bool loa__text_ascii_needs_repair(const unsigned char *p, size_t n);
 
+/* Tests only: on true, the FTS5 tokenizer and loa_text_fts5_terms of this
+ * thread fold through the general path (loa_text_fold_lower per token, the
+ * raw-fold check code point by code point) instead of their tables, for
+ * differential tests; false (the default) for the fast path. */
+void loa__text_fts5_reference(bool on);
+
 /* For the letters of a word: bit 1 = a Vietnamese syllable, bit 2 = tone
  * repair changes it (cached per thread). */
 unsigned loa__text_word_status(const unsigned char *p, size_t n);
