@@ -168,7 +168,8 @@ static void run(loa_store *s, loa_measure_query *q, const char *interval, bool e
 		if (r->v[i].c[0])
 			r->v[k++] = r->v[i];
 	r->n = k;
-	qsort(r->v, r->n, sizeof *r->v, cmp_row);
+	if (r->n) /* qsort's array may not be NULL, even when empty */
+		qsort(r->v, r->n, sizeof *r->v, cmp_row);
 }
 
 /* Every by x scope x interval x organisation x range: aggregate == scan.
