@@ -76,6 +76,15 @@ static uint64_t cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* CPU time of the calling thread in ns (latency: next to wall time, since
+ * the machine is shared). */
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static double cpu_secs(uint64_t t0)
 {
 	return (double)(cpu_ns() - t0) / 1e9;
@@ -482,7 +491,9 @@ static void report(const char *what, double *lat, size_t n, int64_t hits)
  * expansion), and for relevance ranking every match (no window). The order
  * of the runs alternates per query. LOA_BENCH_REF=0 skips the reference;
  * LOA_BENCH_NOSNIP=1 drops snippets, LOA_BENCH_WINDOW=N sets the window,
- * LOA_BENCH_SLOW=1 lists queries over 50 ms (diagnosis). */
+ * LOA_BENCH_SLOW=1 lists queries over 50 ms (diagnosis), LOA_BENCH_DUMP=FILE
+ * writes every page's item ids (to compare two builds). Wall time, and the
+ * CPU time of the thread for ours (order=newest_cpu, relevance_cpu). */
 static int mode_latency(const char *dbp, size_t nq)
 {
 	load(20000);
@@ -496,12 +507,15 @@ static int mode_latency(const char *dbp, size_t nq)
 	int64_t ev = 0;
 	size_t every = e && !loa_parse_i64(e, &ev) && ev > 0 ? (size_t)ev : 10;
 	bool ref = !getenv("LOA_BENCH_REF") || strcmp(getenv("LOA_BENCH_REF"), "0") != 0;
+	FILE *dump = getenv("LOA_BENCH_DUMP") ? fopen(getenv("LOA_BENCH_DUMP"), "w") : NULL;
 	/* 0 newest, 1 relevance, 2 newest reference, 3 relevance reference,
 	 * 4 and 5: 0 and 1 on the queries of the reference */
-	double *lat[6];
-	size_t nl[6] = {0, 0, 0, 0, 0, 0};
+	double *lat[6], *cpu[2];
+	size_t nl[6] = {0, 0, 0, 0, 0, 0}, nc[2] = {0, 0};
 	for (int o = 0; o < 6; o++)
 		lat[o] = calloc(nq, sizeof(double));
+	for (int o = 0; o < 2; o++)
+		cpu[o] = calloc(nq, sizeof(double));
 	loa_buf q;
 	loa_buf_init(&q, 4096);
 	int64_t hits[6] = {0, 0, 0, 0, 0, 0};
@@ -533,13 +547,22 @@ static int mode_latency(const char *dbp, size_t nq)
 			}
 			int64_t c;
 			got[o].n = 0;
-			uint64_t t0 = loa_mono_ns();
+			uint64_t t0 = loa_mono_ns(), c0 = thread_cpu_ns();
 			if (loa_search_run(se, Q, &so, collect_id, &got[o], &c, &err))
 				fprintf(stderr, "%s: %s\n", q.data, err.msg);
-			double ms = secs(t0) * 1000;
+			double ms = secs(t0) * 1000, cms = (double)(thread_cpu_ns() - c0) / 1e6;
 			lat[o][nl[o]++] = ms;
+			if (o < 2)
+				cpu[o][nc[o]++] = cms;
+			if (o < 2 && dump) { /* the pages, to compare two builds */
+				fprintf(dump, "%d\t%s\t", o, q.data);
+				for (size_t h = 0; h < got[o].n; h++)
+					fprintf(dump, "%s%lld", h ? "," : "", (long long)got[o].ids[h]);
+				fputc('\n', dump);
+			}
 			if (ms > 50 && getenv("LOA_BENCH_SLOW"))
-				fprintf(stderr, "slow %d %.0f ms: %s\n", o, ms, q.data);
+				fprintf(stderr, "slow %d %.0f ms (cpu %.0f ms, %lld hits): %s\n", o, ms, cms,
+					(long long)c, q.data);
 			hits[o] += c;
 			if (o < 2 && sampled) {
 				lat[o + 4][nl[o + 4]++] = ms;
@@ -558,6 +581,8 @@ static int mode_latency(const char *dbp, size_t nq)
 	}
 	report("newest", lat[0], nl[0], hits[0]);
 	report("relevance", lat[1], nl[1], hits[1]);
+	report("newest_cpu", cpu[0], nc[0], hits[0]);
+	report("relevance_cpu", cpu[1], nc[1], hits[1]);
 	report("newest_sampled", lat[4], nl[4], hits[4]);
 	report("newest_fts5_prefix_ref", lat[2], nl[2], hits[2]);
 	report("relevance_sampled", lat[5], nl[5], hits[5]);
@@ -570,6 +595,10 @@ static int mode_latency(const char *dbp, size_t nq)
 	       "\n", prefixed, bounded, differ);
 	for (int o = 0; o < 6; o++)
 		free(lat[o]);
+	for (int o = 0; o < 2; o++)
+		free(cpu[o]);
+	if (dump)
+		fclose(dump);
 	loa_buf_release(&q);
 	loa_search_close(se);
 	return 0;

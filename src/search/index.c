@@ -38,8 +38,20 @@ static const char schema_v2_from_v1[] =
 #define VOCAB_SQL \
 	"CREATE TABLE search_vocab(term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;\n"
 
-/* Schema of the search room, version 3. Everything is prefixed search_. */
-static const char schema_v3[] =
+/* Version 4: docids are the negated time keys (newest first is FTS5's
+ * ascending rowid order, its cheaper direction: search.c); the index is
+ * rebuilt by the next sync (loa search --reindex does the same by hand), the
+ * vocabulary counted again with it. */
+static const char schema_v4_rebuild[] =
+	"DELETE FROM search_pending;\n"
+	"DELETE FROM search_doc;\n"
+	"DELETE FROM search_vocab;\n"
+	"INSERT INTO search_fts(search_fts) VALUES('delete-all');\n"
+	"INSERT INTO search_pending(item_id, op) SELECT id, 'i' FROM items;\n"
+	"UPDATE search_meta SET value = '4' WHERE key = 'schema';\n";
+
+/* Schema of the search room, version 4. Everything is prefixed search_. */
+static const char schema_v4[] =
 	"CREATE TABLE IF NOT EXISTS search_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
 	"CREATE TABLE search_doc(docid INTEGER PRIMARY KEY, item_id INTEGER NOT NULL UNIQUE);\n"
 	"CREATE VIEW search_src AS SELECT d.docid AS docid, i.title AS title, i.text AS text\n"
@@ -78,7 +90,7 @@ static const char schema_v3[] =
 	"CREATE INDEX search_delivery_due ON search_delivery(state, next_at);\n"
 	VOCAB_SQL
 	"INSERT INTO search_pending(item_id, op) SELECT id, 'i' FROM items;\n"
-	"INSERT INTO search_meta(key, value) VALUES('schema', '3');\n";
+	"INSERT INTO search_meta(key, value) VALUES('schema', '4');\n";
 
 int loa__search_dberr(loa_search *s, int rc, const char *what, loa_err *err)
 {
@@ -105,6 +117,9 @@ int loa__search_exec(loa_search *s, const char *sql, loa_err *err)
 	return rc == SQLITE_OK ? LOA_OK : loa__search_dberr(s, rc, "exec", err);
 }
 
+/* The time key of t (published_at * 2^20 + slot sorts by time); an item's
+ * docid is its key negated (sync_item), so that FTS5's ascending rowid order
+ * is newest first; search.c turns key ranges into docid ranges. */
 int64_t loa__docid_of_time(loa_ms t)
 {
 	if (t > LOA_DOCID_TMAX)
@@ -241,38 +256,6 @@ out:
 	return rc;
 }
 
-/* Counts the terms of every indexed item again (schema 2 -> 3). */
-static int vocab_build(loa_search *s, loa_err *err)
-{
-	sqlite3_stmt *st;
-	int r = sqlite3_prepare_v2(s->db, "SELECT i.title, i.text FROM search_doc d JOIN items i "
-				   "ON i.id = d.item_id", -1, &st, NULL);
-	if (r != SQLITE_OK)
-		return loa__search_dberr(s, r, "vocab", err);
-	loa_map m;
-	loa_map_init(&m, NULL);
-	int rc = LOA_OK;
-	int64_t n = 0;
-	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = vocab_count(&m, ctext(st, 0), 1);
-		if (!rc)
-			rc = vocab_count(&m, ctext(st, 1), 1);
-		if (!rc && ++n % 100000 == 0)
-			rc = vocab_flush(s, &m, err);
-	}
-	if (rc == LOA_ENOMEM)
-		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
-	if (!rc && r != SQLITE_DONE)
-		rc = loa__search_dberr(s, r, "vocab", err);
-	sqlite3_finalize(st);
-	if (!rc)
-		rc = vocab_flush(s, &m, err);
-	loa_map_release(&m);
-	if (!rc)
-		loa_info("search.vocab", "items=%lld", (long long)n);
-	return rc;
-}
-
 static int ensure_schema(loa_search *s, loa_err *err)
 {
 	int64_t have;
@@ -300,9 +283,9 @@ static int ensure_schema(loa_search *s, loa_err *err)
 		goto fail;
 	}
 	if (version < 1) {
-		if ((rc = loa__search_exec(s, schema_v3, err)))
+		if ((rc = loa__search_exec(s, schema_v4, err)))
 			goto fail;
-		loa_info("search.schema", "version=3");
+		loa_info("search.schema", "version=4");
 		return loa__search_exec(s, "COMMIT", err);
 	}
 	if (version < 2) {
@@ -313,12 +296,16 @@ static int ensure_schema(loa_search *s, loa_err *err)
 		loa_info("search.schema", "version=2 from=1 reindex=queued");
 	}
 	if (version < 3) {
-		/* the vocabulary, counted from what is indexed (nothing after 1 -> 2) */
+		/* the vocabulary: counted by the rebuild of version 4 */
 		if ((rc = loa__search_exec(s, VOCAB_SQL "UPDATE search_meta SET value = '3' "
-					   "WHERE key = 'schema';", err)) ||
-		    (rc = vocab_build(s, err)))
+					   "WHERE key = 'schema';", err)))
 			goto fail;
 		loa_info("search.schema", "version=3 from=%lld", (long long)version);
+	}
+	if (version < 4) {
+		if ((rc = loa__search_exec(s, schema_v4_rebuild, err)))
+			goto fail;
+		loa_info("search.schema", "version=4 from=%lld reindex=queued", (long long)version);
 	}
 	return loa__search_exec(s, "COMMIT", err);
 fail:
@@ -411,8 +398,12 @@ enum {
 };
 
 static const char *const sync_sql[Q__N] = {
-	[Q_PENDING] = "SELECT seq, item_id, op, old_title, old_text FROM search_pending "
-		      "ORDER BY seq LIMIT ?1",
+	/* the oldest queued rows, newest item first: FTS5 writes out its
+	 * in-memory segment whenever a rowid is not above the one before, so
+	 * docids go in ascending order (the rows of one item stay in queue order) */
+	[Q_PENDING] = "SELECT p.seq, p.item_id, p.op, p.old_title, p.old_text FROM (SELECT * FROM "
+		      "search_pending ORDER BY seq LIMIT ?1) p LEFT JOIN items i ON i.id = p.item_id "
+		      "ORDER BY i.published_at DESC, p.item_id DESC, p.seq",
 	[Q_DOC_OF] = "SELECT docid FROM search_doc WHERE item_id = ?1",
 	[Q_FTS_DEL] = "INSERT INTO search_fts(search_fts, rowid, title, text) "
 		      "VALUES('delete', ?1, ?2, ?3)",
@@ -476,7 +467,7 @@ static int sync_item(loa_search *s, sqlite3_stmt **q, int64_t item, const char *
 		int64_t nd = 0;
 		bool found = false;
 		for (int k = 0; k < LOA_DOCID_SLOTS && !found; k++) {
-			nd = base + ((slot + k) & (LOA_DOCID_SLOTS - 1));
+			nd = -(base + ((slot + k) & (LOA_DOCID_SLOTS - 1))); /* docid = -key */
 			sqlite3_bind_int64(q[Q_SLOT_FREE], 1, nd);
 			found = sqlite3_step(q[Q_SLOT_FREE]) != SQLITE_ROW;
 			sqlite3_reset(q[Q_SLOT_FREE]);

@@ -5,8 +5,9 @@
  * (prefix search_, versioned by the row 'schema' of search_meta; see
  * docs/search.md): an FTS5 table with the text room's "loa" tokenizer whose
  * content is read from items through a view, a docid map whose docids sort
- * by publication time (docid = published_at * 2^20 + slot), so newest-first
- * is FTS5's own descending rowid order and time filters are rowid ranges,
+ * by publication time, newest first (docid = -(published_at * 2^20 + slot)),
+ * so newest-first is FTS5's own ascending rowid order (its cheaper
+ * direction) and time filters are rowid ranges,
  * and a queue of changed items filled by triggers on items. Any program
  * that writes items (import, the API) needs to know nothing about search:
  * the queue is drained by loa_search_sync(), which every search and every
@@ -29,7 +30,7 @@
 #include "core/ltime.h"
 #include "search/query.h"
 
-#define LOA_SEARCH_SCHEMA_VERSION 3 /* 2: tokenizer terms of docs/text.md (rebuilt); 3: search_vocab */
+#define LOA_SEARCH_SCHEMA_VERSION 4 /* 2: tokenizer terms of docs/text.md (rebuilt); 3: search_vocab; 4: docids negated (rebuilt) */
 #define LOA_SEARCH_MAX_LIMIT 1000       /* cap on one result page */
 #define LOA_SEARCH_RANK_WINDOW 5000     /* relevance ranks the newest N matches */
 #define LOA_SEARCH_PREFIX_TERMS 64      /* a prefix expands to at most N terms (bounded) */

@@ -10,7 +10,8 @@
 #include "core/buf.h"
 #include "search/search.h"
 
-/* docid = published_at * 2^20 + slot: sorts by time, unique per item */
+/* docid = -(published_at * 2^20 + slot) (schema 4): unique per item, and
+ * ascending docids are newest first, FTS5's cheaper direction (index.c) */
 #define LOA_DOCID_SHIFT 20
 #define LOA_DOCID_SLOTS (1 << LOA_DOCID_SHIFT)
 #define LOA_DOCID_TMAX ((int64_t)8000000000000) /* ms bound kept clear of overflow */
