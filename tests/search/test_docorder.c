@@ -19,7 +19,7 @@
 #include "search/query.h"
 #include "search/search.h"
 #include "store/store.h"
-#include "testutil.h"
+#include "fixture.h"
 
 #define T0 ((loa_ms)1704067200000) /* 2024-01-01T00:00:00Z */
 #define N 600                      /* items, one sync batch */
@@ -31,19 +31,10 @@ static loa_ms when[N + 1]; /* published_at of item id k (store ids 1..N) */
 
 static void put(int k, loa_ms at)
 {
-	loa_item it;
-	loa_err err;
 	char id[32], text[128];
-	loa_item_init(&it);
 	snprintf(id, sizeof id, "d%d", k);
 	snprintf(text, sizeof text, "Tin thường số %d về chính sách", k);
-	it.source = "bao-d";
-	it.id = id;
-	it.title = "Tin";
-	it.text = text;
-	it.published_at = at;
-	if (loa_store_item_upsert(st, &it, NULL, &err))
-		fail_msg("upsert: %s", err.msg);
+	search_fixture_put(st, "bao-d", id, "Tin", text, at);
 }
 
 /* N items stored in an order unrelated to their times (a fixed shuffle,
@@ -51,12 +42,8 @@ static void put(int k, loa_ms at)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dbpath, sizeof dbpath, "%s/loa-test-docorder-%d.db",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-	unlink(dbpath);
+	search_fixture_open("docorder", dbpath, sizeof dbpath, &st, &se);
 	loa_err err;
-	if (loa_store_open(dbpath, 0, &st, &err) || loa_search_open(dbpath, &se, &err))
-		fail_msg("open: %s", err.msg);
 	/* no automatic merging: the segments written by one sync stay visible */
 	if (sqlite3_exec(loa_search_db(se), "INSERT INTO search_fts(search_fts, rank) "
 			 "VALUES('automerge', 0)", NULL, NULL, NULL) != SQLITE_OK)
@@ -79,9 +66,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	loa_search_close(se);
-	loa_store_close(st);
-	loa_test_unlink_db(dbpath);
+	search_fixture_close(dbpath, st, se);
 	return 0;
 }
 

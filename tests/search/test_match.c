@@ -22,7 +22,7 @@
 #include "search/query.h"
 #include "search/search.h"
 #include "store/store.h"
-#include "testutil.h"
+#include "fixture.h"
 
 #define DAY ((loa_ms)86400000)
 #define T0 ((loa_ms)1704067200000) /* 2024-01-01T00:00:00Z */
@@ -69,14 +69,7 @@ static void gen_words(loa_buf *b, int n)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dbpath, sizeof dbpath, "%s/loa-test-match-%d.db",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-	unlink(dbpath);
-	loa_err err;
-	if (loa_store_open(dbpath, 0, &st, &err))
-		fail_msg("store: %s", err.msg);
-	if (loa_search_open(dbpath, &se, &err))
-		fail_msg("search: %s", err.msg);
+	search_fixture_open("match", dbpath, sizeof dbpath, &st, &se);
 	loa_buf title, text;
 	loa_buf_init(&title, 4096);
 	loa_buf_init(&text, 4096);
@@ -87,15 +80,10 @@ static int setup(void **state)
 		gen_words(&text, 5 + (int)rnd(40));
 		char id[16];
 		snprintf(id, sizeof id, "%d", i);
-		loa_item it;
-		loa_item_init(&it);
-		it.source = sources[rnd(3)];
-		it.id = id;
-		it.title = rnd(8) ? title.data : NULL;
-		it.text = text.data;
-		it.published_at = T0 + (loa_ms)rnd(10) * DAY;
-		if (loa_store_item_upsert(st, &it, NULL, &err))
-			fail_msg("upsert: %s", err.msg);
+		/* the draws in the order the items always had them */
+		const char *src = sources[rnd(3)];
+		const char *ti = rnd(8) ? title.data : NULL;
+		search_fixture_put(st, src, id, ti, text.data, T0 + (loa_ms)rnd(10) * DAY);
 	}
 	loa_buf_release(&title);
 	loa_buf_release(&text);
@@ -105,9 +93,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	loa_search_close(se);
-	loa_store_close(st);
-	loa_test_unlink_db(dbpath);
+	search_fixture_close(dbpath, st, se);
 	return 0;
 }
 

@@ -18,7 +18,7 @@
 #include "search/query.h"
 #include "search/search.h"
 #include "store/store.h"
-#include "testutil.h"
+#include "fixture.h"
 
 #define MIN ((loa_ms)60000)
 #define DAY ((loa_ms)86400000)
@@ -43,27 +43,14 @@ static void zword(int k, char w[5])
 
 static void put(const char *id, const char *title, const char *text, loa_ms at)
 {
-	loa_item it;
-	loa_err err;
-	loa_item_init(&it);
-	it.source = "bao-z";
-	it.id = id;
-	it.title = title;
-	it.text = text;
-	it.published_at = at;
-	if (loa_store_item_upsert(st, &it, NULL, &err))
-		fail_msg("upsert: %s", err.msg);
+	search_fixture_put(st, "bao-z", id, title, text, at);
 }
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dbpath, sizeof dbpath, "%s/loa-test-prefix-%d.db",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-	unlink(dbpath);
+	search_fixture_open("prefix", dbpath, sizeof dbpath, &st, &se);
 	loa_err err;
-	if (loa_store_open(dbpath, 0, &st, &err) || loa_search_open(dbpath, &se, &err))
-		fail_msg("open: %s", err.msg);
 	char id[32], text[512], w[5];
 	loa_store_begin(st, NULL);
 	for (int k = 0; k < NZ; k++) {
@@ -88,9 +75,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	loa_search_close(se);
-	loa_store_close(st);
-	loa_test_unlink_db(dbpath);
+	search_fixture_close(dbpath, st, se);
 	return 0;
 }
 
