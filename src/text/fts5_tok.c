@@ -181,17 +181,6 @@ static size_t fold_tab(const unsigned char *p, size_t n, unsigned char *o, bool 
 	return w;
 }
 
-/* loa__text_ascii_needs_repair, inline: "gh" anywhere or a leading "qu". */
-static inline bool needs_repair(const unsigned char *p, size_t n)
-{
-	if (n >= 3 && (p[0] | 0x20) == 'q' && (p[1] | 0x20) == 'u')
-		return true;
-	for (size_t j = 0; j + 1 < n; j++)
-		if ((p[j] | 0x20) == 'g' && (p[j + 1] | 0x20) == 'h')
-			return true;
-	return false;
-}
-
 /* ---- the word cache ------------------------------------------------------ */
 
 #define WC_KEY 16u     /* longer words (under 1 in 10,000) are not cached */
@@ -366,7 +355,7 @@ static int fast_put(tctx *c, const char *p, size_t n)
 	} else {
 		bool raw;
 		k = fold_tab((const unsigned char *)p, n, c->fb, &raw);
-		if (!raw || needs_repair(c->fb, k)) {
+		if (!raw || loa__text_ascii_needs_repair(c->fb, k)) {
 			loa_buf_reset(&c->nb);
 			if (loa_text_normalize_word(p, n, LOA_NORM_MATCH, &c->nb) != LOA_OK)
 				return 0;

@@ -577,27 +577,6 @@ size_t loa_text_fold_lower(const char *s, size_t n, char *out)
 	return w;
 }
 
-/* An all-ASCII syllable can only need "ngh"/"gh" before a, o, u or
- * "qui" -> "quy": true when it has "gh" or starts with "qu". */
-bool loa__text_ascii_needs_repair(const unsigned char *p, size_t n)
-{
-	if (n >= 3 && (p[0] | 0x20) == 'q' && (p[1] | 0x20) == 'u')
-		return true;
-	for (size_t j = 0; j + 1 < n; j++)
-		if ((p[j] | 0x20) == 'g' && (p[j + 1] | 0x20) == 'h')
-			return true;
-	return false;
-}
-
-static inline bool ascii_needs_repair(const unsigned char *p, size_t n)
-{
-	if (n >= 3 && (p[0] | 0x20) == 'q' && (p[1] | 0x20) == 'u')
-		return true;
-	for (size_t j = 0; j + 1 < n; j++)
-		if ((p[j] | 0x20) == 'g' && (p[j + 1] | 0x20) == 'h')
-			return true;
-	return false;
-}
 
 /* Writes the processed form of a clean (valid, NUL-free, NFC) chunk to o,
  * which has room for 3n+16 bytes (a letter grows at most from 1 to 3 bytes
@@ -758,7 +737,7 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 		}
 		bool done = false;
 		if (ascii && !fold && !(lower && upper) && k <= SYL_MAX &&
-		    !(repair && ascii_needs_repair(sp, sn))) {
+		    !(repair && loa__text_ascii_needs_repair(sp, sn))) {
 			memcpy(o, p + i, j - i); /* plain ASCII syllable */
 			o += j - i;
 			done = true;
@@ -797,7 +776,7 @@ static size_t chunk_emit_raw(const unsigned char *p, size_t n, unsigned flags, u
 			/* folding foreign letters may leave an ASCII syllable ("ghänh"
 			 * -> "ghanh"): repair it too, so that folding is idempotent */
 			if (fold && repair && o > os && (size_t)(o - os) <= SYL_MAX &&
-			    ascii_needs_repair(os, (size_t)(o - os))) {
+			    loa__text_ascii_needs_repair(os, (size_t)(o - os))) {
 				bool all = true;
 				for (unsigned char *q = os; q < o && all; q++)
 					all = byte_class[*q] == BC_LETTER;

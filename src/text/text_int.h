@@ -83,8 +83,17 @@ size_t loa__text_word_scan(const unsigned char *p, size_t lim, size_t i, unsigne
 			   size_t *n_upper);
 
 /* An all-ASCII syllable that tone repair may change ("ngh"/"gh" before a,
- * o, u; "qui"). */
-bool loa__text_ascii_needs_repair(const unsigned char *p, size_t n);
+ * o, u; "qui" -> "quy"): true when it has "gh" or starts with "qu".
+ * Inline: the tokenizers ask it for every ASCII word. */
+static inline bool loa__text_ascii_needs_repair(const unsigned char *p, size_t n)
+{
+	if (n >= 3 && (p[0] | 0x20) == 'q' && (p[1] | 0x20) == 'u')
+		return true;
+	for (size_t j = 0; j + 1 < n; j++)
+		if ((p[j] | 0x20) == 'g' && (p[j + 1] | 0x20) == 'h')
+			return true;
+	return false;
+}
 
 /* Tests only: on true, the FTS5 tokenizer and loa_text_fts5_terms of this
  * thread fold through the general path (loa_text_fold_lower per token, the
