@@ -3,6 +3,8 @@
  * layers, dispatch through the command table.
  */
 #include "cli/cli.h"
+#include "cli/cmd_eval.h"
+#include "cli/cmd_train.h"
 #include "core/log.h"
 #include "core/str.h"
 
@@ -61,9 +63,21 @@ int cli_usage_error(const char *cmdname, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	const loa_cmd *c = loa_cli_find(cmdname);
-	if (c)
-		fprintf(stderr, "Cách dùng / usage: %s\n", c->usage);
+	/* "train classify", "eval retrieve": the subcommand's own usage */
+	char top[32];
+	const char *sp = strchr(cmdname, ' ');
+	size_t tn = sp ? (size_t)(sp - cmdname) : strlen(cmdname);
+	snprintf(top, sizeof top, "%.*s", (int)(tn < sizeof top ? tn : sizeof top - 1), cmdname);
+	const char *usage = NULL;
+	if (sp && strcmp(top, "train") == 0)
+		usage = cmd_train_usage(sp + 1);
+	else if (sp && strcmp(top, "eval") == 0)
+		usage = cmd_eval_usage(sp + 1);
+	const loa_cmd *c = loa_cli_find(top);
+	if (!usage && c)
+		usage = c->usage;
+	if (usage)
+		fprintf(stderr, "Cách dùng / usage: %s\n", usage);
 	return LOA_EXIT_USAGE;
 }
 

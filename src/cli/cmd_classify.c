@@ -421,18 +421,18 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		case O_NO_BAG: o.bag = false; break;
 		case O_NEG:
 			if (loa_parse_i64(optarg, &iv) || iv < 0 || iv > LOA_CLS_NEG_SCOPE_MAX)
-				return cli_usage_error("train", "--neg-scope phải từ 0 đến %u / must be 0..%u",
+				return cli_usage_error("train classify", "--neg-scope phải từ 0 đến %u / must be 0..%u",
 						       LOA_CLS_NEG_SCOPE_MAX, LOA_CLS_NEG_SCOPE_MAX);
 			o.neg_scope = (unsigned)iv;
 			break;
 		case O_NESTED:
 			if (loa_parse_i64(optarg, &iv) || iv < 2 || iv > 20)
-				return cli_usage_error("train", "--nested-cv phải từ 2 đến 20 / must be 2..20");
+				return cli_usage_error("train classify", "--nested-cv phải từ 2 đến 20 / must be 2..20");
 			o.nested = (unsigned)iv;
 			break;
 		case O_C:
 			if (loa_parse_double(optarg, &dv) || !(dv > 0) || dv > 1e6)
-				return cli_usage_error("train", "--c phải là số dương / must be positive");
+				return cli_usage_error("train classify", "--c phải là số dương / must be positive");
 			o.c = dv;
 			break;
 		case O_LEN:
@@ -440,7 +440,7 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		case O_WC:
 		case O_WF:
 			if (loa_parse_double(optarg, &dv) || !(dv >= 0) || dv > 100)
-				return cli_usage_error("train", "giá trị phải từ 0 đến 100 / value must be 0..100: %s",
+				return cli_usage_error("train classify", "giá trị phải từ 0 đến 100 / value must be 0..100: %s",
 						       optarg);
 			if (c == O_LEN)
 				o.len_value = (float)dv;
@@ -453,46 +453,46 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 			break;
 		case O_FOLDS:
 			if (loa_parse_i64(optarg, &iv) || iv < 0 || iv > 20)
-				return cli_usage_error("train", "--folds phải từ 0 đến 20 / must be 0..20");
+				return cli_usage_error("train classify", "--folds phải từ 0 đến 20 / must be 0..20");
 			o.folds = (unsigned)iv;
 			break;
 		case O_MIN_DF:
 			if (loa_parse_i64(optarg, &iv) || iv < 1 || iv > 1000000)
-				return cli_usage_error("train", "--min-df phải >= 1 / must be >= 1");
+				return cli_usage_error("train classify", "--min-df phải >= 1 / must be >= 1");
 			o.min_df = (unsigned)iv;
 			break;
 		case O_MAX_FEAT:
 			if (loa_parse_i64(optarg, &iv) || iv < 0 || iv > 100000000)
-				return cli_usage_error("train", "--max-features không hợp lệ / invalid");
+				return cli_usage_error("train classify", "--max-features không hợp lệ / invalid");
 			o.max_features = (unsigned)iv;
 			break;
 		case O_WORDS:
 			if (loa_parse_i64(optarg, &iv) || iv < 0 || iv > 3)
-				return cli_usage_error("train", "--words phải từ 0 đến 3 / must be 0..3");
+				return cli_usage_error("train classify", "--words phải từ 0 đến 3 / must be 0..3");
 			o.word_max = (unsigned)iv;
 			break;
 		case O_CHARS:
 			if (parse_range(optarg, &o.char_min, &o.char_max))
-				return cli_usage_error("train", "--chars cần MIN-MAX (0-8) / expects MIN-MAX (0-8)");
+				return cli_usage_error("train classify", "--chars cần MIN-MAX (0-8) / expects MIN-MAX (0-8)");
 			break;
 		case O_FOLD:
 			if (parse_range(optarg, &o.fold_min, &o.fold_max))
-				return cli_usage_error("train",
+				return cli_usage_error("train classify",
 						       "--fold-chars cần MIN-MAX (0-8) / expects MIN-MAX (0-8)");
 			break;
 		case O_FOLD_WORDS:
 			if (loa_parse_i64(optarg, &iv) || iv < 0 || iv > 2)
-				return cli_usage_error("train", "--fold-words phải từ 0 đến 2 / must be 0..2");
+				return cli_usage_error("train classify", "--fold-words phải từ 0 đến 2 / must be 0..2");
 			o.fold_words = (unsigned)iv;
 			break;
 		case O_ITER:
 			if (loa_parse_i64(optarg, &iv) || iv < 1 || iv > 10000)
-				return cli_usage_error("train", "--iter phải từ 1 đến 10000 / must be 1..10000");
+				return cli_usage_error("train classify", "--iter phải từ 1 đến 10000 / must be 1..10000");
 			o.max_iter = (unsigned)iv;
 			break;
 		case O_SEED:
 			if (loa_parse_i64(optarg, &iv) || iv < 1)
-				return cli_usage_error("train", "--seed phải là số dương / must be positive");
+				return cli_usage_error("train classify", "--seed phải là số dương / must be positive");
 			o.seed = (uint64_t)iv;
 			break;
 		default: {
@@ -503,9 +503,8 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if ((!train && !labels_from) || !out || optind < argc) {
-		fprintf(stderr, "loa train classify: cần --train và --out / --train and --out are required\n"
-				"Cách dùng / usage: %s\n", cmd_train_usage("classify"));
-		return LOA_EXIT_USAGE;
+		return cli_usage_error("train classify",
+				       "cần --train và --out / --train and --out are required");
 	}
 	char notebuf[LOA_CLS_NOTE_MAX];
 	if (!note) {

@@ -462,12 +462,12 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		case O_INDEX: ixpath = optarg; break;
 		case O_COMPARE: /* --compare K=V: the same questions, timed with B = A + K=V */
 			if (ncparams == 8)
-				return cli_usage_error("eval", "quá nhiều --compare / too many --compare");
+				return cli_usage_error("eval retrieve", "quá nhiều --compare / too many --compare");
 			cparams[ncparams++] = optarg;
 			break;
 		case O_PARAM:
 			if (nparams == 32)
-				return cli_usage_error("eval", "quá nhiều --param / too many --param");
+				return cli_usage_error("eval retrieve", "quá nhiều --param / too many --param");
 			params[nparams++] = optarg;
 			break;
 		default: {
@@ -478,18 +478,17 @@ int cmd_eval_retrieve(loa_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (!corpus || !questions || !qrels || optind != argc)
-		return cli_usage_error("eval", "cần --corpus, --questions và --qrels / expected --corpus, "
-					       "--questions and --qrels\n  %s",
-				       cmd_eval_usage("retrieve"));
+		return cli_usage_error("eval retrieve", "cần --corpus, --questions và --qrels / expected --corpus, "
+					       "--questions and --qrels");
 	if (model && loa_qa_params_load(&p, model, &err))
 		return cli_fail("eval", "%s", loa_err_msg(&err));
 	for (int i = 0; i < nparams; i++)
 		if (loa_qa_params_set(&p, params[i], &err))
-			return cli_usage_error("eval", "%s", loa_err_msg(&err));
+			return cli_usage_error("eval retrieve", "%s", loa_err_msg(&err));
 	loa_qa_params pb = p;
 	for (int i = 0; i < ncparams; i++)
 		if (loa_qa_params_set(&pb, cparams[i], &err))
-			return cli_usage_error("eval", "%s", loa_err_msg(&err));
+			return cli_usage_error("eval retrieve", "%s", loa_err_msg(&err));
 
 	alqac_corpus cp;
 	qset qs = {0};
@@ -744,7 +743,6 @@ int cmd_train_retrieve(loa_ctx *ctx, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const loa_cmd *self = loa_cli_find("train");
-	const char *usage = cmd_train_usage("retrieve");
 	enum { SETS = 8 };
 	const char *corp[SETS], *ques[SETS], *rels[SETS];
 	int nc = 0, nq = 0, nr = 0;
@@ -766,7 +764,7 @@ int cmd_train_retrieve(loa_ctx *ctx, int argc, char **argv)
 			int *k = c == O_CORPUS ? &nc : c == O_QUESTIONS ? &nq : &nr;
 			const char **a = c == O_CORPUS ? corp : c == O_QUESTIONS ? ques : rels;
 			if (*k == SETS)
-				return cli_usage_error("train", "quá nhiều tập / too many sets (max %d)", SETS);
+				return cli_usage_error("train retrieve", "quá nhiều tập / too many sets (max %d)", SETS);
 			a[(*k)++] = optarg;
 			break;
 		}
@@ -775,15 +773,15 @@ int cmd_train_retrieve(loa_ctx *ctx, int argc, char **argv)
 		case O_NOTE: note = optarg; break;
 		case O_FOLDS:
 			if (loa_parse_i64(optarg, &folds) || folds < 2 || folds > 20)
-				return cli_usage_error("train", "--folds phải từ 2 đến 20 / must be 2..20");
+				return cli_usage_error("train retrieve", "--folds phải từ 2 đến 20 / must be 2..20");
 			break;
 		case O_SEED:
 			if (loa_parse_i64(optarg, &seed) || seed < 1)
-				return cli_usage_error("train", "--seed phải là số dương / must be positive");
+				return cli_usage_error("train retrieve", "--seed phải là số dương / must be positive");
 			break;
 		case O_PARAM:
 			if (nparams == 32)
-				return cli_usage_error("train", "quá nhiều --param / too many --param");
+				return cli_usage_error("train retrieve", "quá nhiều --param / too many --param");
 			params[nparams++] = optarg;
 			break;
 		default: {
@@ -794,14 +792,13 @@ int cmd_train_retrieve(loa_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (!nc || nc != nq || nc != nr || !out_path || optind != argc)
-		return cli_usage_error("train", "cần --corpus, --questions, --qrels (từng bộ) và --out / "
-						"expected --corpus, --questions, --qrels (per set) and --out\n  %s",
-				       usage);
+		return cli_usage_error("train retrieve", "cần --corpus, --questions, --qrels (từng bộ) và --out / "
+						"expected --corpus, --questions, --qrels (per set) and --out");
 	if (model && loa_qa_params_load(&p, model, &err))
 		return cli_fail("train", "%s", loa_err_msg(&err));
 	for (int i = 0; i < nparams; i++)
 		if (loa_qa_params_set(&p, params[i], &err))
-			return cli_usage_error("train", "%s", loa_err_msg(&err));
+			return cli_usage_error("train retrieve", "%s", loa_err_msg(&err));
 	size_t R = (size_t)p.rerank < LOA_QA_LIMIT_MAX ? (size_t)p.rerank : LOA_QA_LIMIT_MAX;
 
 	LOA_VEC(tq) qs = {0};

@@ -376,7 +376,7 @@ int cmd_train_segment(loa_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case O_GOLD:
 			if (ngold == 64)
-				return cli_usage_error("train", "quá nhiều tệp / too many gold files");
+				return cli_usage_error("train segment", "quá nhiều tệp / too many gold files");
 			golds[ngold++] = optarg;
 			break;
 		case O_DICT: dict_path = optarg; break;
@@ -384,15 +384,15 @@ int cmd_train_segment(loa_ctx *ctx, int argc, char **argv)
 		case O_OUT: out_path = optarg; break;
 		case O_EPOCHS:
 			if (loa_parse_i64(optarg, &epochs) || epochs < 1 || epochs > 1000)
-				return cli_usage_error("train", "--epochs phải từ 1 đến 1000 / must be 1..1000");
+				return cli_usage_error("train segment", "--epochs phải từ 1 đến 1000 / must be 1..1000");
 			break;
 		case O_BITS:
 			if (loa_parse_i64(optarg, &bits) || bits < 16 || bits > 24)
-				return cli_usage_error("train", "--bits phải từ 16 đến 24 / must be 16..24");
+				return cli_usage_error("train segment", "--bits phải từ 16 đến 24 / must be 16..24");
 			break;
 		case O_SEED:
 			if (loa_parse_i64(optarg, &seed) || seed < 1)
-				return cli_usage_error("train", "--seed phải là số dương / must be positive");
+				return cli_usage_error("train segment", "--seed phải là số dương / must be positive");
 			break;
 		default: {
 			int rc = cli_common_opt(ctx, self, c, optarg, argv);
@@ -404,7 +404,7 @@ int cmd_train_segment(loa_ctx *ctx, int argc, char **argv)
 	/* extra positional arguments are more gold files (--gold A B C) */
 	for (; optind < argc; optind++) {
 		if (ngold == 64)
-			return cli_usage_error("train", "quá nhiều tệp / too many gold files");
+			return cli_usage_error("train segment", "quá nhiều tệp / too many gold files");
 		golds[ngold++] = argv[optind];
 	}
 	if (!ngold || !out_path) {

@@ -22,6 +22,12 @@ expect_grep "$TMP/err" 'unknown option'
 expect_status 2 "$LOA" config show --bogus
 expect_grep "$TMP/err" 'unknown option: --bogus'
 expect_status 2 "$LOA" help no-such-command
+# a usage error in a subcommand of train or eval shows that subcommand's usage
+expect_status 2 "$LOA" train classify --neg-scope 99
+expect_grep "$TMP/err" '^loa train classify: --neg-scope'
+expect_grep "$TMP/err" 'usage: loa train classify '
+expect_status 2 "$LOA" eval retrieve --corpus x
+expect_grep "$TMP/err" 'usage: loa eval retrieve '
 expect_status 2 "$LOA" --log-level loud version
 expect_status 2 "$LOA" --set nokey=1 version
 expect_status 2 "$LOA" --config "$TMP/missing.conf" version
