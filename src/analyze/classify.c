@@ -1819,18 +1819,6 @@ static int fit_stack(const double *Z, const uint8_t *y, size_t n, unsigned k, co
 	return LOA_OK;
 }
 
-static void stack_apply(const double *z, const double *A, unsigned k, double *s)
-{
-	unsigned m = 2 * k + 1;
-	for (unsigned q = 0; q < k; q++) {
-		const double *a = A + (size_t)q * m;
-		double v = a[2 * k];
-		for (unsigned j = 0; j < 2 * k; j++)
-			v += a[j] * z[j];
-		s[q] = v;
-	}
-}
-
 /* Nested cross-validation of the final model's recipe: outer folds; inside
  * each, the inner folds (fold models, out-of-fold scores, offsets) and the
  * model on all the outer-training rows, as loa_cls_trainer_run does; the
@@ -1898,7 +1886,7 @@ static int nested_cv(train_ctx *c, unsigned outer, unsigned inner, double cost, 
 			if (rc)
 				goto out;
 			for (size_t i = 0; i < m; i++)
-				stack_apply(Zi + i * 2 * k, A, k, Ti + i * k);
+				stack_scores(A, k, Zi + i * 2 * k, Ti + i * k);
 			if (c->t->o.tune_offsets)
 				tune_offsets(Ti, yi, m, k, offs);
 		}
@@ -1919,7 +1907,7 @@ static int nested_cv(train_ctx *c, unsigned outer, unsigned inner, double cost, 
 					}
 					score_row(&c->x, i, c->Wp, k, z);
 					score_row(&c->x, i, c->Wn, k, z + k);
-					stack_apply(z, A, k, s);
+					stack_scores(A, k, z, s);
 					for (unsigned q = 0; q < k; q++)
 						s[q] += offs[q];
 				}
@@ -2203,7 +2191,7 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 				goto out;
 			}
 			for (size_t i = 0; i < n; i++)
-				stack_apply(Z + i * 2 * k, A, k, S + i * k);
+				stack_scores(A, k, Z + i * 2 * k, S + i * k);
 		}
 		double zero[LOA_CLS_MAX_CLASSES] = {0};
 		if (cv) {
