@@ -5,7 +5,10 @@
  * calibration, and the versioned model file.
  */
 #include "analyze/classify.h"
+#include "analyze/embed.h"
+#include "analyze/tokkey_int.h"
 
+#include "core/paths.h"
 #include "core/utf8.h"
 #include "core/vec.h"
 #include "text/text.h"
@@ -134,6 +137,10 @@ typedef struct fx {
 	uint64_t prev1, prev2, fprev1;
 	unsigned nprev;
 	unsigned neg_left; /* words still in the current negation scope */
+	/* the dense view (when emb is set): pooled vectors of the tokens */
+	const loa_embed *emb;
+	float *emax, *esum; /* [dim] */
+	size_t ehit;        /* tokens with a vector */
 } fx;
 
 static void fx_init(fx *x, const cls_feat *f)
@@ -153,7 +160,77 @@ static void fx_release(fx *x)
 	free(x->u_hash);
 	free(x->u_count);
 	free(x->u_block);
+	free(x->emax);
+	free(x->esum);
 	memset(x, 0, sizeof *x);
+}
+
+/* Sets the word vectors pooled by fx_tok (NULL: none). */
+static int fx_set_embed(fx *x, const loa_embed *e)
+{
+	x->emb = e;
+	if (!e)
+		return LOA_OK;
+	unsigned d = loa_embed_dim(e);
+	x->emax = malloc(d * sizeof *x->emax);
+	x->esum = malloc(d * sizeof *x->esum);
+	return x->emax && x->esum ? LOA_OK : LOA_ENOMEM;
+}
+
+/* Pools the vector of one token (key h) into x->emax / x->esum. */
+static void fx_pool(fx *x, uint64_t h)
+{
+	float s;
+	const int8_t *r = loa_embed_lookup(x->emb, h, &s);
+	if (!r)
+		return;
+	unsigned d = loa_embed_dim(x->emb), j = 0;
+	float *mx = x->emax, *sm = x->esum;
+	if (x->ehit++ == 0) {
+		for (j = 0; j < d; j++)
+			mx[j] = sm[j] = s * (float)r[j];
+		return;
+	}
+	/* four lanes at a time (GCC/Clang vector extensions: SSE2 on x86-64) */
+	typedef float v4f __attribute__((vector_size(16)));
+	typedef int32_t v4i __attribute__((vector_size(16)));
+	v4f vs = {s, s, s, s};
+	for (; j + 4 <= d; j += 4) {
+		v4i ri = {r[j], r[j + 1], r[j + 2], r[j + 3]};
+		v4f v = __builtin_convertvector(ri, v4f) * vs, m, a;
+		memcpy(&m, mx + j, sizeof m);
+		memcpy(&a, sm + j, sizeof a);
+		v4i gt = v > m;
+		m = (v4f)(((v4i)v & gt) | ((v4i)m & ~gt));
+		a += v;
+		memcpy(mx + j, &m, sizeof m);
+		memcpy(sm + j, &a, sizeof a);
+	}
+	for (; j < d; j++) {
+		float v = s * (float)r[j];
+		mx[j] = v > mx[j] ? v : mx[j];
+		sm[j] += v;
+	}
+}
+
+/* The dense view's features z[2 dim + 1] of the last text: the mean of its
+ * vectors scaled to length 1, their element-wise maximum times mscale, and
+ * a bias 1 (all 0 but the bias when no token has a vector). */
+static void fx_dense(const fx *x, float mscale, double *z)
+{
+	unsigned d = loa_embed_dim(x->emb);
+	memset(z, 0, (2 * (size_t)d + 1) * sizeof *z);
+	z[2 * d] = 1.0;
+	if (!x->ehit)
+		return;
+	double nn = 0;
+	for (unsigned j = 0; j < d; j++)
+		nn += (double)x->esum[j] * x->esum[j];
+	double inv = nn > 0 ? 1.0 / sqrt(nn) : 0;
+	for (unsigned j = 0; j < d; j++) {
+		z[j] = x->esum[j] * inv;
+		z[d + j] = (double)x->emax[j] * mscale;
+	}
 }
 
 static inline uint64_t fx_mix(uint64_t h, unsigned blk)
@@ -204,21 +281,6 @@ static inline void fx_emit(fx *x, uint64_t h, unsigned blk)
 	fx_add(x, fx_mix(h, blk), blk);
 }
 
-static const char *tok_class(loa_tok_type t)
-{
-	switch (t) {
-	case LOA_TOK_NUMBER: return "<số>";
-	case LOA_TOK_PERCENT: return "<phần trăm>";
-	case LOA_TOK_DATE: return "<ngày>";
-	case LOA_TOK_TIME: return "<giờ>";
-	case LOA_TOK_MONEY: return "<tiền>";
-	case LOA_TOK_URL: return "<url>";
-	case LOA_TOK_EMAIL: return "<email>";
-	case LOA_TOK_MENTION: return "<@>";
-	default: return NULL;
-	}
-}
-
 /* Negation scope: after one of these words (normalised, lower case; with
  * and without diacritics, and the short forms of comments) the next words,
  * up to neg_scope of them, a punctuation mark or a contrast word (nhưng,
@@ -254,19 +316,12 @@ static int fx_tok(void *user, const loa_token *tok, const char *text)
 	fx *x = user;
 	if (x->f.neg_scope && tok->type == LOA_TOK_PUNCT)
 		x->neg_left = 0;
-	const char *cls = tok_class(tok->type);
-	uint64_t h = 0xcbf29ce484222325ull;
-	unsigned high = 0; /* any byte >= 0x80 */
-	if (cls) {
-		h = fnv_bytes(h, cls, strlen(cls));
-	} else {
-		const unsigned char *p = (const unsigned char *)text;
-		for (size_t i = 0, n = tok->end - tok->start; i < n; i++) {
-			high |= p[i];
-			h = (h ^ p[i]) * FNV_PRIME;
-		}
-	}
+	unsigned high; /* any byte >= 0x80 */
+	int cls;
+	uint64_t h = loa__tok_key(tok, text, &high, &cls);
 	x->ntok++;
+	if (x->emb && tok->type != LOA_TOK_PUNCT)
+		fx_pool(x, h);
 	bool neg = false; /* this token is in a negation scope */
 	if (x->f.neg_scope) {
 		bool shortw = !cls && tok->end - tok->start <= NEG_WORD_MAX;
@@ -398,6 +453,7 @@ static int fx_run(fx *x, const char *s, size_t n)
 	x->ntok = 0;
 	x->nprev = 0;
 	x->neg_left = 0;
+	x->ehit = 0;
 	x->truncated = false;
 	if (!s)
 		n = 0;
@@ -473,6 +529,13 @@ struct loa_cls_model {
 	size_t stride;
 	uint64_t *filter;    /* bitmap of fingerprints (built at load) */
 	uint32_t filter_mask;
+	/* the dense view (version 3, optional): word vectors and the folded
+	 * weights U[2 dim + 1][k] of fx_dense's features */
+	loa_embed *emb;      /* owned, loaded from the file's copy */
+	const float *dense_w;
+	float *dense_wt;     /* U transposed [k][dense_stride] (built at load) */
+	size_t dense_stride;
+	float dense_mscale;
 	unsigned char *data; /* the file image (owned) */
 	size_t size;
 };
@@ -502,11 +565,20 @@ static size_t rec_stride(unsigned k)
 }
 
 typedef struct layout {
-	size_t labels, note, bias, lenw, recs, stride, sum, total;
+	size_t labels, note, bias, lenw, recs, stride, dense, sum, total;
 } layout;
 
+/* The dense section (dense_bytes of it, 0 = none): u32 dd = 2 dim + 1,
+ * u32 bytes of the word-vector image, f32 the maximum's scale, u32 0,
+ * f32 U[dd][k] padded to 8 bytes, the word-vector file image (embed.h). */
+#define DENSE_HEAD 16u
+static size_t dense_bytes(unsigned k, size_t dd, size_t emb_bytes)
+{
+	return DENSE_HEAD + pad8(dd * k * 4) + pad8(emb_bytes);
+}
+
 static void make_layout(layout *l, size_t header_bytes, unsigned k, unsigned bits,
-			size_t labels_bytes, size_t note_bytes)
+			size_t labels_bytes, size_t note_bytes, size_t dense_bytes)
 {
 	size_t s = (size_t)1 << bits;
 	size_t o = 16 + header_bytes;
@@ -521,6 +593,8 @@ static void make_layout(layout *l, size_t header_bytes, unsigned k, unsigned bit
 	l->recs = o;
 	l->stride = rec_stride(k);
 	o += pad8(s * l->stride);
+	l->dense = o;
+	o += pad8(dense_bytes);
 	l->sum = o;
 	l->total = o + 8;
 }
@@ -529,7 +603,8 @@ typedef struct header {
 	uint32_t k, bits, nfeat, word_max, char_min, char_max, fold_min, fold_max;
 	float w_word, w_char, w_fold, len_value, wscale, inv_temp;
 	uint32_t labels_bytes, note_bytes, len_bins, fold_words;
-	uint32_t neg_scope, reserved; /* from version 2 (reserved: 0) */
+	uint32_t neg_scope;   /* from version 2 */
+	uint32_t dense_bytes; /* from version 3 (0 in version 2) */
 } header;
 _Static_assert(sizeof(header) == CLS_HEADER_BYTES, "header size");
 
@@ -539,6 +614,8 @@ void loa_cls_model_free(loa_cls_model *m)
 		return;
 	free(m->filter);
 	free(m->labels);
+	loa_embed_free(m->emb);
+	free(m->dense_wt);
 	free(m->data);
 	free(m);
 }
@@ -558,14 +635,15 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 	uint32_t version, hbytes;
 	memcpy(&version, data + 8, 4);
 	memcpy(&hbytes, data + 12, 4);
-	if (version != LOA_CLS_MODEL_VERSION && version != 1) {
+	if (version < 1 || version > LOA_CLS_MODEL_VERSION) {
 		rc = loa_err_set(err, LOA_EVERSION,
 				 "mô hình phiên bản %u, chương trình đọc phiên bản %u; hãy huấn luyện lại / "
 				 "model version %u, this program reads version %u; retrain it",
 				 version, LOA_CLS_MODEL_VERSION, version, LOA_CLS_MODEL_VERSION);
 		goto fail;
 	}
-	/* version 1 is version 2 without the negation scope */
+	/* version 1 is version 2 without the negation scope; version 2 is
+	 * version 3 without the dense view */
 	size_t hb = version == 1 ? CLS_HEADER_BYTES_V1 : CLS_HEADER_BYTES;
 	if (n < 16 + hb || hbytes != hb)
 		goto trunc;
@@ -577,10 +655,11 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 	    h.note_bytes > LOA_CLS_NOTE_MAX + 1 || h.len_bins != LOA_CLS_LEN_BINS ||
 	    h.word_max > 3 || h.char_max > 8 || h.fold_max > 8 || h.char_min > h.char_max ||
 	    h.fold_min > h.fold_max || (h.char_max && !h.char_min) || (h.fold_max && !h.fold_min) ||
-	    h.fold_words > 2 || h.neg_scope > LOA_CLS_NEG_SCOPE_MAX || h.reserved)
+	    h.fold_words > 2 || h.neg_scope > LOA_CLS_NEG_SCOPE_MAX ||
+	    (version < 3 && h.dense_bytes) || h.dense_bytes > LOA_CLS_MODEL_MAX)
 		goto trunc;
 	layout l;
-	make_layout(&l, hb, h.k, h.bits, h.labels_bytes, h.note_bytes);
+	make_layout(&l, hb, h.k, h.bits, h.labels_bytes, h.note_bytes, h.dense_bytes);
 	if (n != l.total)
 		goto trunc;
 	uint64_t sum;
@@ -628,6 +707,37 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 	m->lenw = (const float *)(data + l.lenw);
 	m->recs = data + l.recs;
 	m->stride = l.stride;
+	if (h.dense_bytes) {
+		uint32_t dd, eb;
+		const unsigned char *dp = data + l.dense;
+		memcpy(&dd, dp, 4);
+		memcpy(&eb, dp + 4, 4);
+		memcpy(&m->dense_mscale, dp + 8, 4);
+		loa_err e2 = {0};
+		if (dd < 3 || dd > 2 * LOA_EMBED_MAX_DIM + 1 || eb == 0 ||
+		    dense_bytes(h.k, dd, eb) != h.dense_bytes || !isfinite(m->dense_mscale) ||
+		    loa_embed_load_mem(&m->emb, dp + DENSE_HEAD + pad8((size_t)dd * h.k * 4), eb,
+				       &e2) != LOA_OK ||
+		    2 * loa_embed_dim(m->emb) + 1 != dd) {
+			loa_embed_free(m->emb);
+			free(m->labels);
+			free(m);
+			goto trunc;
+		}
+		m->dense_w = (const float *)(dp + DENSE_HEAD);
+		m->dense_stride = ((size_t)dd + 3) & ~(size_t)3;
+		m->dense_wt = calloc(m->dense_stride * h.k, sizeof *m->dense_wt);
+		if (!m->dense_wt) {
+			loa_embed_free(m->emb);
+			free(m->labels);
+			free(m);
+			rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+			goto fail;
+		}
+		for (size_t j = 0; j < dd; j++)
+			for (unsigned q = 0; q < h.k; q++)
+				m->dense_wt[q * m->dense_stride + j] = m->dense_w[j * h.k + q];
+	}
 	/* the prediction filter: about 8 bits per feature */
 	unsigned fbits = 16;
 	while (fbits < 26 && ((size_t)1 << fbits) < 8 * (size_t)h.nfeat)
@@ -635,6 +745,8 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 	m->filter_mask = (uint32_t)(((size_t)1 << fbits) - 1);
 	m->filter = calloc(((size_t)1 << fbits) / 64, sizeof *m->filter);
 	if (!m->filter) {
+		loa_embed_free(m->emb);
+		free(m->dense_wt);
 		free(m->labels);
 		free(m);
 		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
@@ -748,32 +860,12 @@ int loa_cls_model_save(const loa_cls_model *m, const char *path, loa_err *err)
 {
 	if (!m || !path)
 		return loa_err_set(err, LOA_EINVAL, "tham số không hợp lệ / invalid argument");
-	loa_buf tmp;
-	loa_buf_init(&tmp, 4096 + 64);
-	if (loa_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid())) {
-		loa_buf_release(&tmp);
-		return loa_err_set(err, LOA_ETOOBIG, "đường dẫn quá dài / path too long");
-	}
-	FILE *f = fopen(tmp.data, "wb");
-	if (!f) {
-		int e = errno;
-		loa_err_set(err, LOA_EIO, "không ghi được / cannot write: %s: %s", path, strerror(e));
-		loa_buf_release(&tmp);
-		return LOA_EIO;
-	}
-	bool ok = fwrite(m->data, 1, m->size, f) == m->size;
-	ok = fflush(f) == 0 && ok;
-	ok = fsync(fileno(f)) == 0 && ok;
-	ok = fclose(f) == 0 && ok;
-	if (!ok || rename(tmp.data, path) != 0) {
-		int e = errno;
-		unlink(tmp.data);
-		loa_buf_release(&tmp);
-		return loa_err_set(err, LOA_EIO, "không ghi được / cannot write: %s: %s", path,
-				   strerror(e));
-	}
-	loa_buf_release(&tmp);
-	return LOA_OK;
+	return loa_file_write_atomic(path, m->data, m->size, err);
+}
+
+unsigned loa_cls_model_dense_dim(const loa_cls_model *m)
+{
+	return m && m->emb ? loa_embed_dim(m->emb) : 0;
 }
 
 unsigned loa_cls_model_classes(const loa_cls_model *m)
@@ -812,6 +904,8 @@ struct loa_classifier {
 	double *probs;  /* [k] */
 	double *dot;    /* [NBLOCKS][k] */
 	int64_t *idot;  /* [k] per block, integer accumulators */
+	double *z;      /* the dense view's features [2 dim + 1] */
+	float *zf;      /* the same in single precision */
 };
 
 loa_classifier *loa_classifier_new(const loa_cls_model *m)
@@ -828,10 +922,18 @@ loa_classifier *loa_classifier_new(const loa_cls_model *m)
 	c->x.pf_recs = m->recs;
 	c->x.pf_mask = ((size_t)1 << m->bits) - 1;
 	c->x.pf_stride = m->stride;
+	if (fx_set_embed(&c->x, m->emb)) {
+		loa_classifier_free(c);
+		return NULL;
+	}
 	c->probs = calloc(m->k, sizeof *c->probs);
 	c->dot = calloc((size_t)NBLOCKS * m->k, sizeof *c->dot);
 	c->idot = calloc((size_t)NBLOCKS * m->k, sizeof *c->idot);
-	if (!c->probs || !c->dot || !c->idot) {
+	if (m->emb) {
+		c->z = malloc((2 * (size_t)loa_embed_dim(m->emb) + 1) * sizeof *c->z);
+		c->zf = malloc((2 * (size_t)loa_embed_dim(m->emb) + 1) * sizeof *c->zf);
+	}
+	if (!c->probs || !c->dot || !c->idot || (m->emb && (!c->z || !c->zf))) {
 		loa_classifier_free(c);
 		return NULL;
 	}
@@ -846,6 +948,8 @@ void loa_classifier_free(loa_classifier *c)
 	free(c->probs);
 	free(c->dot);
 	free(c->idot);
+	free(c->z);
+	free(c->zf);
 	free(c);
 }
 
@@ -927,6 +1031,29 @@ int loa_classify(loa_classifier *c, const char *s, size_t n, loa_cls_result *r)
 			double fac = m->f.w_blk[b] / sqrt(nrm[b]) * inv * m->wscale;
 			for (unsigned q = 0; q < k; q++)
 				sc[q] += fac * c->dot[b * k + q];
+		}
+	}
+	if (m->emb) { /* the dense view: per class, a dot product in four lanes */
+		fx_dense(x, m->dense_mscale, c->z);
+		size_t dd = 2 * (size_t)loa_embed_dim(m->emb) + 1;
+		float *zf = c->zf;
+		for (size_t j = 0; j < dd; j++)
+			zf[j] = (float)c->z[j];
+		typedef float v4f __attribute__((vector_size(16)));
+		for (unsigned q = 0; q < k; q++) {
+			const float *u = m->dense_wt + q * m->dense_stride;
+			v4f acc = {0, 0, 0, 0};
+			size_t j = 0;
+			for (; j + 4 <= dd; j += 4) {
+				v4f a, b;
+				memcpy(&a, zf + j, sizeof a);
+				memcpy(&b, u + j, sizeof b);
+				acc += a * b;
+			}
+			double v = (double)acc[0] + acc[1] + acc[2] + acc[3];
+			for (; j < dd; j++)
+				v += (double)zf[j] * u[j];
+			sc[q] += v;
 		}
 	}
 	unsigned best = 0;
@@ -1021,6 +1148,7 @@ void loa_cls_opts_default(loa_cls_opts *o)
 	 * below the SVM there (docs/rooms/analyze.md) */
 	o->neg_scope = 0;
 	o->seed = 1;
+	o->dense_c = 1.0;
 }
 
 struct loa_cls_trainer {
@@ -1047,7 +1175,8 @@ int loa_cls_trainer_new(loa_cls_trainer **out, const loa_cls_opts *o, loa_err *e
 	    o->char_min > o->char_max || o->fold_min > o->fold_max ||
 	    (o->char_max && !o->char_min) || (o->fold_max && !o->fold_min) || o->folds > 20 ||
 	    o->fold_words > 2 || o->neg_scope > LOA_CLS_NEG_SCOPE_MAX ||
-	    !(o->w_word >= 0) || !(o->w_char >= 0) || !(o->w_fold >= 0) || !(o->len_value >= 0))
+	    !(o->w_word >= 0) || !(o->w_char >= 0) || !(o->w_fold >= 0) || !(o->len_value >= 0) ||
+	    (o->embed && !(o->dense_c > 0)))
 		return loa_err_set(err, LOA_EINVAL,
 				   "tùy chọn huấn luyện không hợp lệ / invalid training options");
 	loa_cls_trainer *t = calloc(1, sizeof *t);
@@ -1295,6 +1424,12 @@ typedef struct train_ctx {
 	double *r, *sqs; /* the NB view: per-feature log-count ratio [dim], row norms [rows] */
 	double *pos, *neg; /* feature presence counts [dim] */
 	double *Wp, *Wn;   /* when set, train_ovr also keeps the two views' weights [dim][k] */
+	/* the dense view (nv == 3): its matrix, weights [xd.dim][k] of the last
+	 * train_ovr, scratch; nv is the number of stacked views (2 or 3) */
+	unsigned nv;
+	csr xd;
+	double *Wd, *wd, *cid;
+	float mscale;
 	uint64_t rng;
 	uint64_t done, total;
 } train_ctx;
@@ -1359,8 +1494,11 @@ static void train_ovr(train_ctx *c, const uint32_t *rows, size_t nr, double cost
 {
 	unsigned k = c->k;
 	size_t dim = c->x.dim;
-	for (size_t i = 0; i < nr; i++)
+	for (size_t i = 0; i < nr; i++) {
 		c->ci[i] = cost * c->cw[c->y[rows[i]]];
+		if (c->Wd)
+			c->cid[i] = c->t->o.dense_c * c->cw[c->y[rows[i]]];
+	}
 	for (unsigned q = 0; q < k; q++) {
 		if (k == 2 && q == 0) {
 			tick(c);
@@ -1391,6 +1529,15 @@ static void train_ovr(train_ctx *c, const uint32_t *rows, size_t nr, double cost
 			if (c->Wn)
 				for (size_t j = 0; j < dim; j++)
 					c->Wn[j * k + q] = c->w[j] * c->r[j];
+		}
+		if (c->Wd) { /* the dense view, on the same labels */
+			svm_train(&c->xd, rows, nr, c->yb, c->cid, NULL, c->xd.sq, c->t->o.max_iter,
+				  &c->rng, c->wd, c->alpha, c->order);
+			for (size_t j = 0; j < c->xd.dim; j++)
+				c->Wd[j * k + q] = c->wd[j];
+			if (k == 2)
+				for (size_t j = 0; j < c->xd.dim; j++)
+					c->Wd[j * k] = -c->wd[j];
 		}
 		if (k == 2) {
 			for (size_t j = 0; j < dim; j++)
@@ -1456,7 +1603,7 @@ static int build_matrix(train_ctx *c, vocab *v, uint64_t **hash_out, uint16_t **
 		      o->fold_words, {o->w_word, o->w_char, o->w_fold}, o->len_value, o->neg_scope};
 	fx x;
 	fx_init(&x, &f);
-	/* pass 1: per-text (feature id, count) lists */
+	/* pass 1: per-text (feature id, count) lists; the dense view's rows */
 	LOA_VEC(uint32_t) fid = {0};
 	LOA_VEC(uint32_t) fcnt = {0};
 	size_t *dstart = malloc((n + 1) * sizeof *dstart);
@@ -1464,12 +1611,35 @@ static int build_matrix(train_ctx *c, vocab *v, uint64_t **hash_out, uint16_t **
 	int rc = LOA_OK;
 	if (!dstart || !ntok)
 		rc = LOA_ENOMEM;
+	size_t dd = c->nv == 3 ? 2 * (size_t)loa_embed_dim(o->embed) + 1 : 0;
+	double *zrow = NULL;
+	if (dd && !rc) {
+		csr *xd = &c->xd;
+		xd->rows = n;
+		xd->dim = dd;
+		xd->start = malloc((n + 1) * sizeof *xd->start);
+		xd->idx = malloc(n * dd * sizeof *xd->idx);
+		xd->val = malloc(n * dd * sizeof *xd->val);
+		xd->sq = malloc(n * sizeof *xd->sq);
+		zrow = malloc(dd * sizeof *zrow);
+		if (!xd->start || !xd->idx || !xd->val || !xd->sq || !zrow ||
+		    fx_set_embed(&x, o->embed))
+			rc = LOA_ENOMEM;
+	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		dstart[i] = fid.len;
 		rc = fx_run(&x, t->text.data + t->off.items[i], t->off.items[i + 1] - t->off.items[i]);
 		if (rc)
 			break;
 		ntok[i] = x.ntok;
+		if (dd) {
+			fx_dense(&x, 1.0f, zrow);
+			c->xd.start[i] = i * dd;
+			for (size_t j = 0; j < dd; j++) {
+				c->xd.idx[i * dd + j] = (uint32_t)j;
+				c->xd.val[i * dd + j] = (float)zrow[j];
+			}
+		}
 		if (loa_vec_reserve(&fid, x.nu) || loa_vec_reserve(&fcnt, x.nu)) {
 			rc = LOA_ENOMEM;
 			break;
@@ -1486,9 +1656,37 @@ static int build_matrix(train_ctx *c, vocab *v, uint64_t **hash_out, uint16_t **
 		}
 	}
 	fx_release(&x);
+	free(zrow);
 	if (rc)
 		goto out;
 	dstart[n] = fid.len;
+	if (dd) {
+		/* the maximum's part is scaled so that its length is 1 on average
+		 * (the mean's part is 1 by construction) */
+		csr *xd = &c->xd;
+		size_t d = (dd - 1) / 2, hit = 0;
+		double tot = 0;
+		for (size_t i = 0; i < n; i++) {
+			double sq = 0;
+			for (size_t j = d; j < 2 * d; j++)
+				sq += (double)xd->val[i * dd + j] * xd->val[i * dd + j];
+			if (sq > 0) {
+				tot += sqrt(sq);
+				hit++;
+			}
+		}
+		c->mscale = hit && tot > 0 ? (float)((double)hit / tot) : 1.0f;
+		xd->start[n] = n * dd;
+		for (size_t i = 0; i < n; i++) {
+			double sq = 0;
+			for (size_t j = 0; j < dd; j++) {
+				if (j >= d && j < 2 * d)
+					xd->val[i * dd + j] *= c->mscale;
+				sq += (double)xd->val[i * dd + j] * xd->val[i * dd + j];
+			}
+			xd->sq[i] = sq;
+		}
+	}
 	/* keep features with df >= min_df (the max_features most frequent) */
 	size_t nv = v->count;
 	uint32_t *remap = malloc(nv * sizeof *remap);
@@ -1609,6 +1807,16 @@ out:
 	return rc;
 }
 
+/* The stacked views' scores z[nv][k] of row r: plain, NB, dense. */
+static void view_scores(const train_ctx *c, size_t r, double *z)
+{
+	unsigned k = c->k;
+	score_row(&c->x, r, c->Wp, k, z);
+	score_row(&c->x, r, c->Wn, k, z + k);
+	if (c->nv == 3)
+		score_row(&c->xd, r, c->Wd, k, z + 2 * k);
+}
+
 /* Cross-validation: out-of-fold scores S[n][k] of the rows with
  * fold_of[i] < folds (the others take no part). Wsum (may be NULL) receives
  * the sum of the fold models' weights. */
@@ -1629,10 +1837,8 @@ static void cross_val(train_ctx *c, unsigned folds, double cost, const uint32_t 
 		for (size_t i = 0; i < n; i++)
 			if (fold_of[i] == fo) {
 				score_row(&c->x, i, W, k, S + i * k);
-				if (Z) { /* the two views' scores (stacking) */
-					score_row(&c->x, i, c->Wp, k, Z + i * 2 * k);
-					score_row(&c->x, i, c->Wn, k, Z + i * 2 * k + k);
-				}
+				if (Z) /* the views' scores (stacking) */
+					view_scores(c, i, Z + i * c->nv * k);
 			}
 		if (Wsum)
 			for (size_t j = 0; j < nw; j++)
@@ -1705,36 +1911,38 @@ static double fit_temperature(const double *S, const uint8_t *y, size_t n, unsig
 	return exp((a + b) / 2);
 }
 
-/* Stacking of the two views: softmax regression of the labels on the
- * views' scores z = [plain(k), nb(k)], s_q = A[q].[z, 1], with balanced
- * sample weights cw[y] and an L2 penalty towards the plain average
- * A0 = [I/2, I/2, 0]; A is k x (2k + 1). Gradient descent with a step that
- * grows on success and halves on failure. */
+/* Stacking of the views: softmax regression of the labels on the views'
+ * scores z = [plain(k), nb(k)] (and dense(k) when nv == 3),
+ * s_q = A[q].[z, 1], with balanced sample weights cw[y] and an L2 penalty
+ * towards the plain average A0 = [I/2, I/2, 0 (dense), 0]; A is
+ * k x (nv k + 1). Gradient descent with a step that grows on success and
+ * halves on failure. */
 #define STACK_LAMBDA 1e-3
-/* The stacked layer's k class scores sc[] for one row z of 2k view
- * scores: A holds per class 2k weights and a bias (m = 2k + 1). */
-static inline void stack_scores(const double *A, unsigned k, const double *z, double *sc)
+/* The stacked layer's k class scores sc[] for one row z of nv k view
+ * scores: A holds per class nv k weights and a bias (m = nv k + 1). */
+static inline void stack_scores(const double *A, unsigned k, unsigned nv, const double *z,
+				double *sc)
 {
-	unsigned m = 2 * k + 1;
+	unsigned nz = nv * k, m = nz + 1;
 	for (unsigned q = 0; q < k; q++) {
 		const double *a = A + (size_t)q * m;
-		double v = a[2 * k];
-		for (unsigned j = 0; j < 2 * k; j++)
+		double v = a[nz];
+		for (unsigned j = 0; j < nz; j++)
 			v += a[j] * z[j];
 		sc[q] = v;
 	}
 }
 
-static double stack_loss(const double *Z, const uint8_t *y, size_t n, unsigned k, const double *cw,
-			 const double *A, const double *A0, double *G)
+static double stack_loss(const double *Z, const uint8_t *y, size_t n, unsigned k, unsigned nv,
+			 const double *cw, const double *A, const double *A0, double *G)
 {
-	unsigned m = 2 * k + 1;
+	unsigned nz = nv * k, m = nz + 1;
 	double tot = 0, wsum = 0, sc[LOA_CLS_MAX_CLASSES], p[LOA_CLS_MAX_CLASSES];
 	if (G)
 		memset(G, 0, (size_t)k * m * sizeof *G);
 	for (size_t i = 0; i < n; i++) {
-		const double *z = Z + i * 2 * k;
-		stack_scores(A, k, z, sc);
+		const double *z = Z + i * nz;
+		stack_scores(A, k, nv, z, sc);
 		softmax(sc, k, 1.0, p);
 		double w = cw[y[i]];
 		wsum += w;
@@ -1743,9 +1951,9 @@ static double stack_loss(const double *Z, const uint8_t *y, size_t n, unsigned k
 			for (unsigned q = 0; q < k; q++) {
 				double g = w * (p[q] - (q == y[i]));
 				double *gq = G + (size_t)q * m;
-				for (unsigned j = 0; j < 2 * k; j++)
+				for (unsigned j = 0; j < nz; j++)
 					gq[j] += g * z[j];
-				gq[2 * k] += g;
+				gq[nz] += g;
 			}
 	}
 	double reg = 0;
@@ -1758,10 +1966,10 @@ static double stack_loss(const double *Z, const uint8_t *y, size_t n, unsigned k
 	return tot / wsum + reg;
 }
 
-static int fit_stack(const double *Z, const uint8_t *y, size_t n, unsigned k, const double *cw,
-		     double *A)
+static int fit_stack(const double *Z, const uint8_t *y, size_t n, unsigned k, unsigned nv,
+		     const double *cw, double *A)
 {
-	unsigned m = 2 * k + 1;
+	unsigned nz = nv * k, m = nz + 1;
 	size_t na = (size_t)k * m;
 	double *A0 = calloc(na, sizeof *A0), *G = malloc(na * sizeof *G);
 	double *An = malloc(na * sizeof *An), *Gn = malloc(na * sizeof *Gn);
@@ -1777,11 +1985,11 @@ static int fit_stack(const double *Z, const uint8_t *y, size_t n, unsigned k, co
 		A0[(size_t)q * m + k + q] = 0.5;
 	}
 	memcpy(A, A0, na * sizeof *A);
-	double f = stack_loss(Z, y, n, k, cw, A, A0, G), step = 1.0;
+	double f = stack_loss(Z, y, n, k, nv, cw, A, A0, G), step = 1.0;
 	for (int it = 0; it < 300 && step > 1e-8; it++) {
 		for (size_t j = 0; j < na; j++)
 			An[j] = A[j] - step * G[j];
-		double fn = stack_loss(Z, y, n, k, cw, An, A0, Gn);
+		double fn = stack_loss(Z, y, n, k, nv, cw, An, A0, Gn);
 		if (fn < f) {
 			bool small = f - fn < 1e-9;
 			memcpy(A, An, na * sizeof *A);
@@ -1799,8 +2007,8 @@ static int fit_stack(const double *Z, const uint8_t *y, size_t n, unsigned k, co
 	 * offsets' grid and the temperature's range mean what they did */
 	double sa = 0, ss = 0, sc[LOA_CLS_MAX_CLASSES];
 	for (size_t i = 0; i < n; i++) {
-		const double *z = Z + i * 2 * k;
-		stack_scores(A, k, z, sc);
+		const double *z = Z + i * nz;
+		stack_scores(A, k, nv, z, sc);
 		for (unsigned q = 0; q < k; q++) {
 			double av = 0.5 * (z[q] + z[k + q]);
 			sa += av * av;
@@ -1840,10 +2048,10 @@ static int nested_cv(train_ctx *c, unsigned outer, unsigned inner, double cost, 
 	if (stack) {
 		c->Wp = malloc(nw * sizeof *c->Wp);
 		c->Wn = malloc(nw * sizeof *c->Wn);
-		Z = malloc(n * 2 * k * sizeof *Z);
-		Zi = malloc(n * 2 * k * sizeof *Zi);
+		Z = malloc(n * c->nv * k * sizeof *Z);
+		Zi = malloc(n * c->nv * k * sizeof *Zi);
 		Ti = malloc(n * k * sizeof *Ti);
-		A = malloc((size_t)k * (2 * k + 1) * sizeof *A);
+		A = malloc((size_t)k * (c->nv * k + 1) * sizeof *A);
 	}
 	uint32_t *ofold = malloc(n * sizeof *ofold), *ifold = malloc(n * sizeof *ifold);
 	uint32_t *tmp = malloc(n * sizeof *tmp);
@@ -1875,18 +2083,19 @@ static int nested_cv(train_ctx *c, unsigned outer, unsigned inner, double cost, 
 			if (ifold[i] < inner) {
 				memcpy(Si + m * k, S + i * k, k * sizeof *S);
 				if (stack)
-					memcpy(Zi + m * 2 * k, Z + i * 2 * k, 2 * k * sizeof *Z);
+					memcpy(Zi + m * c->nv * k, Z + i * c->nv * k,
+					       c->nv * k * sizeof *Z);
 				yi[m++] = c->y[i];
 			}
 		double off[LOA_CLS_MAX_CLASSES] = {0}, offs[LOA_CLS_MAX_CLASSES] = {0};
 		if (c->t->o.tune_offsets)
 			tune_offsets(Si, yi, m, k, off);
 		if (stack) {
-			rc = fit_stack(Zi, yi, m, k, c->cw, A);
+			rc = fit_stack(Zi, yi, m, k, c->nv, c->cw, A);
 			if (rc)
 				goto out;
 			for (size_t i = 0; i < m; i++)
-				stack_scores(A, k, Zi + i * 2 * k, Ti + i * k);
+				stack_scores(A, k, c->nv, Zi + i * c->nv * k, Ti + i * k);
 			if (c->t->o.tune_offsets)
 				tune_offsets(Ti, yi, m, k, offs);
 		}
@@ -1900,14 +2109,13 @@ static int nested_cv(train_ctx *c, unsigned outer, unsigned inner, double cost, 
 				for (size_t i = 0; i < n; i++) {
 					if (ofold[i] != o)
 						continue;
-					double *s = So + (v * n + i) * k, z[2 * LOA_CLS_MAX_CLASSES];
+					double *s = So + (v * n + i) * k, z[3 * LOA_CLS_MAX_CLASSES];
 					if (!stack) {
 						memcpy(s, So + i * k, k * sizeof *s);
 						continue;
 					}
-					score_row(&c->x, i, c->Wp, k, z);
-					score_row(&c->x, i, c->Wn, k, z + k);
-					stack_scores(A, k, z, s);
+					view_scores(c, i, z);
+					stack_scores(A, k, c->nv, z, s);
 					for (unsigned q = 0; q < k; q++)
 						s[q] += offs[q];
 				}
@@ -1958,23 +2166,38 @@ static int cmp_label(const void *a, const void *b)
 
 static int build_model(loa_cls_model **out, const loa_cls_trainer *t, char **labels, unsigned k,
 		       const uint64_t *hash, const uint16_t *idfq, size_t nf, const double *W,
-		       const double *off, double temp, loa_err *err)
+		       const double *off, double temp, const loa_embed *emb, const double *U,
+		       float mscale, loa_err *err)
 {
 	const loa_cls_opts *o = &t->o;
+	loa_buf eimg;
+	loa_buf_init(&eimg, LOA_EMBED_FILE_MAX);
+	size_t dd = emb ? 2 * (size_t)loa_embed_dim(emb) + 1 : 0, dbytes = 0;
+	if (emb) {
+		if (loa_embed_write(emb, &eimg)) {
+			loa_buf_release(&eimg);
+			return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+		}
+		dbytes = dense_bytes(k, dd, eimg.len);
+	}
 	unsigned bits = 4;
 	while (((size_t)1 << bits) * 3 < nf * 4 + 4) /* load <= 0.75 */
 		bits++;
-	if (bits > 28)
+	if (bits > 28) {
+		loa_buf_release(&eimg);
 		return loa_err_set(err, LOA_ETOOBIG, "quá nhiều đặc trưng / too many features");
+	}
 	size_t lb = 0;
 	for (unsigned i = 0; i < k; i++)
 		lb += strlen(labels[i]) + 1;
 	size_t nb = strlen(t->note) + 1;
 	layout l;
-	make_layout(&l, CLS_HEADER_BYTES, k, bits, lb, nb);
+	make_layout(&l, CLS_HEADER_BYTES, k, bits, lb, nb, dbytes);
 	unsigned char *d = model_alloc(l.total);
-	if (!d)
+	if (!d) {
+		loa_buf_release(&eimg);
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+	}
 	memset(d, 0, l.total);
 	memcpy(d, CLS_MAGIC, 8);
 	uint32_t v = LOA_CLS_MODEL_VERSION, hb = CLS_HEADER_BYTES;
@@ -1988,7 +2211,7 @@ static int build_model(loa_cls_model **out, const loa_cls_trainer *t, char **lab
 	header h = {k, bits, (uint32_t)nf, o->word_max, o->char_min, o->char_max, o->fold_min,
 		    o->fold_max, o->w_word, o->w_char, o->w_fold, o->len_value, (float)scale,
 		    (float)(1.0 / temp), (uint32_t)lb, (uint32_t)nb, LOA_CLS_LEN_BINS, o->fold_words,
-		    o->neg_scope, 0};
+		    o->neg_scope, (uint32_t)dbytes};
 	memcpy(d + 16, &h, sizeof h);
 	char *lp = (char *)d + l.labels;
 	for (unsigned i = 0; i < k; i++) {
@@ -2030,6 +2253,18 @@ static int build_model(loa_cls_model **out, const loa_cls_trainer *t, char **lab
 			w[q] = (int16_t)(qv > 32767 ? 32767 : qv < -32767 ? -32767 : qv);
 		}
 	}
+	if (emb) {
+		unsigned char *dp = d + l.dense;
+		uint32_t dd32 = (uint32_t)dd, eb = (uint32_t)eimg.len;
+		memcpy(dp, &dd32, 4);
+		memcpy(dp + 4, &eb, 4);
+		memcpy(dp + 8, &mscale, 4);
+		float *u = (float *)(dp + DENSE_HEAD);
+		for (size_t j = 0; j < dd * k; j++)
+			u[j] = (float)U[j];
+		memcpy(dp + DENSE_HEAD + pad8(dd * k * 4), eimg.data, eimg.len);
+	}
+	loa_buf_release(&eimg);
 	uint64_t sum = checksum(d, l.sum);
 	memcpy(d + l.sum, &sum, 8);
 	return model_from_image(out, d, l.total, err);
@@ -2068,6 +2303,7 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 	uint16_t *idfq = NULL;
 	size_t nf = 0;
 	double *W = NULL, *S = NULL, *Wbag = NULL, *Wcur = NULL, *Z = NULL, *Zbest = NULL, *A = NULL;
+	double *U = NULL; /* the dense view's folded weights */
 	uint32_t *fold_of = NULL;
 	int rc = LOA_OK;
 	c.y = malloc(n);
@@ -2082,11 +2318,27 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 	}
 	for (unsigned q = 0; q < k; q++)
 		c.cw[q] = t->o.balanced ? (double)n / ((double)k * (double)count[q]) : 1.0;
+	/* stratified folds: shuffle, then deal each class round-robin */
+	unsigned folds = t->o.folds;
+	if (folds > n)
+		folds = (unsigned)n;
+	/* stacking needs both views and out-of-fold scores; it replaces bagging */
+	bool stack = t->o.stack && t->o.nb && folds >= 2 && n >= LOA_CLS_STACK_MIN_TEXTS;
+	c.nv = stack && t->o.embed ? 3 : 2; /* the dense view is a stacked view */
 	rc = build_matrix(&c, &v, &hash, &idfq, &nf, err);
 	vocab_release(&v);
 	if (rc)
 		goto out;
 	size_t dim = c.x.dim;
+	if (c.nv == 3) {
+		c.Wd = malloc(c.xd.dim * k * sizeof *c.Wd);
+		c.wd = malloc(c.xd.dim * sizeof *c.wd);
+		c.cid = malloc(n * sizeof *c.cid);
+		if (!c.Wd || !c.wd || !c.cid) {
+			rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+			goto out;
+		}
+	}
 	c.rows = malloc(n * sizeof *c.rows);
 	c.order = malloc(n * sizeof *c.order);
 	c.yb = malloc(n);
@@ -2110,22 +2362,16 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 		rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 		goto out;
 	}
-	/* stratified folds: shuffle, then deal each class round-robin */
-	unsigned folds = t->o.folds;
-	if (folds > n)
-		folds = (unsigned)n;
 	double off[LOA_CLS_MAX_CLASSES] = {0};
 	double temp = 1.0, cost = t->o.c;
 	unsigned ngrid = t->o.tune_c ? (unsigned)(sizeof c_grid / sizeof c_grid[0]) : 1;
-	/* stacking needs both views and out-of-fold scores; it replaces bagging */
-	bool stack = t->o.stack && t->o.nb && folds >= 2 && n >= LOA_CLS_STACK_MIN_TEXTS;
 	bool bag = t->o.bag && folds >= 2 && !stack;
 	if (stack) {
 		c.Wp = malloc(dim * k * sizeof *c.Wp);
 		c.Wn = malloc(dim * k * sizeof *c.Wn);
-		Z = malloc(n * 2 * k * sizeof *Z);
-		Zbest = ngrid > 1 ? malloc(n * 2 * k * sizeof *Zbest) : NULL;
-		A = malloc((size_t)k * (2 * k + 1) * sizeof *A);
+		Z = malloc(n * c.nv * k * sizeof *Z);
+		Zbest = ngrid > 1 ? malloc(n * c.nv * k * sizeof *Zbest) : NULL;
+		A = malloc((size_t)k * (c.nv * k + 1) * sizeof *A);
 		if (!c.Wp || !c.Wn || !Z || !A || (ngrid > 1 && !Zbest)) {
 			rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 			goto out;
@@ -2167,7 +2413,7 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 					}
 					memcpy(Sbest, S, n * k * sizeof *S);
 					if (Zbest)
-						memcpy(Zbest, Z, n * 2 * k * sizeof *Z);
+						memcpy(Zbest, Z, n * c.nv * k * sizeof *Z);
 					if (bag) {
 						double *sw = Wbag;
 						Wbag = Wcur;
@@ -2180,18 +2426,18 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 			memcpy(S, Sbest, n * k * sizeof *S);
 			free(Sbest);
 			if (Zbest)
-				memcpy(Z, Zbest, n * 2 * k * sizeof *Z);
+				memcpy(Z, Zbest, n * c.nv * k * sizeof *Z);
 		}
 		if (stack) {
 			/* the second layer, fitted on the out-of-fold scores of the
 			 * two views; its out-of-fold scores replace the average's */
-			rc = fit_stack(Z, c.y, n, k, c.cw, A);
+			rc = fit_stack(Z, c.y, n, k, c.nv, c.cw, A);
 			if (rc) {
 				loa_err_set(err, rc, "hết bộ nhớ / out of memory");
 				goto out;
 			}
 			for (size_t i = 0; i < n; i++)
-				stack_scores(A, k, Z + i * 2 * k, S + i * k);
+				stack_scores(A, k, c.nv, Z + i * c.nv * k, S + i * k);
 		}
 		double zero[LOA_CLS_MAX_CLASSES] = {0};
 		if (cv) {
@@ -2220,7 +2466,7 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 		for (size_t j = 0; j < dim * k; j++)
 			W[j] = (W[j] + Wbag[j]) / (folds + 1);
 	if (stack) { /* fold the second layer into the weights: s = A.[w_plain.x, w_nb.x, 1] */
-		unsigned m2 = 2 * k + 1;
+		unsigned m2 = c.nv * k + 1;
 		for (size_t f = 0; f < dim; f++)
 			for (unsigned q = 0; q < k; q++) {
 				const double *a = A + (size_t)q * m2;
@@ -2230,12 +2476,29 @@ int loa_cls_trainer_run(loa_cls_trainer *t, loa_cls_model **out, loa_cls_cv *cv,
 				W[f * k + q] = sv;
 			}
 		for (unsigned q = 0; q < k; q++) /* the bias feature is the last */
-			W[(dim - 1) * k + q] += A[(size_t)q * m2 + 2 * k];
+			W[(dim - 1) * k + q] += A[(size_t)q * m2 + c.nv * k];
+		if (c.nv == 3) { /* the dense view's weights: U = A_dense . Wd */
+			size_t dd = c.xd.dim;
+			U = malloc(dd * k * sizeof *U);
+			if (!U) {
+				rc = loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
+				goto out;
+			}
+			for (size_t j = 0; j < dd; j++)
+				for (unsigned q = 0; q < k; q++) {
+					const double *a = A + (size_t)q * m2 + 2 * k;
+					double sv = 0;
+					for (unsigned p = 0; p < k; p++)
+						sv += a[p] * c.Wd[j * k + p];
+					U[j * k + q] = sv;
+				}
+		}
 		free(c.Wp);
 		free(c.Wn);
 		c.Wp = c.Wn = NULL;
 	}
-	rc = build_model(out, t, labels, k, hash, idfq, nf, W, off, temp, err);
+	rc = build_model(out, t, labels, k, hash, idfq, nf, W, off, temp,
+			 c.nv == 3 ? t->o.embed : NULL, U, c.mscale, err);
 	if (!rc && t->o.nested >= 2 && folds >= 2 && cv) {
 		double res[NEST_VARIANTS];
 		rc = nested_cv(&c, t->o.nested, folds, cost, res);
@@ -2260,8 +2523,13 @@ out:
 	free(A);
 	free(c.Wp);
 	free(c.Wn);
+	free(c.Wd);
+	free(c.wd);
+	free(c.cid);
+	free(U);
 	free(c.y);
 	csr_release(&c.x);
+	csr_release(&c.xd);
 	free(c.rows);
 	free(c.order);
 	free(c.yb);

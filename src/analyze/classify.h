@@ -64,7 +64,7 @@
 #include "core/err.h"
 #include "core/str.h"
 
-#define LOA_CLS_MODEL_VERSION 2u /* version 1 files (no negation scope) are still read */
+#define LOA_CLS_MODEL_VERSION 3u /* versions 1 (no negation scope) and 2 (no dense view) are still read */
 #define LOA_CLS_MODEL_MAX ((size_t)512 << 20) /* cap on a model file */
 #define LOA_CLS_TEXT_MAX ((size_t)32 << 10)   /* bytes of a text used; the rest is ignored */
 #define LOA_CLS_MAX_CLASSES 64u
@@ -100,6 +100,8 @@ int loa_cls_model_find(const loa_cls_model *m, const char *label, size_t n);
 const char *loa_cls_model_note(const loa_cls_model *m);
 /* Number of features kept in the model. */
 size_t loa_cls_model_features(const loa_cls_model *m);
+/* Dimension of the dense view's word vectors, 0 when the model has none. */
+unsigned loa_cls_model_dense_dim(const loa_cls_model *m);
 
 /* ---- prediction --------------------------------------------------------- */
 
@@ -153,6 +155,12 @@ typedef struct loa_cls_opts {
 				  also give negated unigrams (W and F blocks); 0 = none, at
 				  most LOA_CLS_NEG_SCOPE_MAX; default 0 (16 helps
 				  UIT-VSFC, see docs/rooms/analyze.md) */
+	/* the dense view: word vectors (embed.h; not owned, must outlive the
+	   trainer's run, copied into the model). When set and stacking is on,
+	   each text's vectors pooled (mean and maximum, fx_dense) feed a third
+	   SVM whose scores are a third stacked view; NULL = none (default) */
+	const struct loa_embed *embed;
+	double dense_c;        /* the dense view's SVM cost; default 1 */
 	uint64_t seed;         /* default 1 */
 	const char *note;      /* stored in the model */
 	/* progress: (done, total) over all passes of training */

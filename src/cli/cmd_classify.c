@@ -4,6 +4,7 @@
  * Files are TSV "label<TAB>text", one a line (SPEC §4).
  */
 #include "analyze/classify.h"
+#include "analyze/embed.h"
 #include "analyze/pipeline.h"
 #include "cli/cli.h"
 #include "cli/cmd_eval.h"
@@ -355,7 +356,7 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 	enum { O_TRAIN = CLI_OPT_FIRST_FREE, O_DEV, O_OUT, O_C, O_TUNE_C, O_FOLDS, O_MIN_DF,
 	       O_MAX_FEAT, O_WORDS, O_CHARS, O_FOLD, O_NO_BAL, O_OFFSETS, O_LEN, O_ITER, O_SEED,
 	       O_NOTE, O_WW, O_WC, O_WF, O_FOLD_WORDS, O_NO_OFFSETS, O_LABELS_FROM, O_TASK, O_NB, O_NO_NB,
-	       O_BAG, O_NO_BAG, O_NESTED, O_STACK, O_NO_STACK, O_NEG };
+	       O_BAG, O_NO_BAG, O_NESTED, O_STACK, O_NO_STACK, O_NEG, O_EMBED, O_DENSE_C };
 	static const struct option opts[] = {
 		{"train", required_argument, NULL, O_TRAIN},
 		{"dev", required_argument, NULL, O_DEV},
@@ -383,6 +384,8 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		{"no-bag", no_argument, NULL, O_NO_BAG},
 		{"nested-cv", required_argument, NULL, O_NESTED},
 		{"neg-scope", required_argument, NULL, O_NEG},
+		{"embed", required_argument, NULL, O_EMBED},
+		{"dense-c", required_argument, NULL, O_DENSE_C},
 		{"length", required_argument, NULL, O_LEN},
 		{"iter", required_argument, NULL, O_ITER},
 		{"seed", required_argument, NULL, O_SEED},
@@ -395,6 +398,7 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 	const loa_cmd *self = loa_cli_find("train");
 	const char *train = NULL, *dev = NULL, *out = NULL, *note = NULL;
 	const char *labels_from = NULL, *task = "tone"; /* analysts' labels (loa label) */
+	const char *embed = NULL;                        /* word vectors: the dense view */
 	loa_cls_opts o;
 	loa_cls_opts_default(&o);
 	int c;
@@ -409,6 +413,12 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		case O_NOTE: note = optarg; break;
 		case O_LABELS_FROM: labels_from = optarg; break;
 		case O_TASK: task = optarg; break;
+		case O_EMBED: embed = optarg; break;
+		case O_DENSE_C:
+			if (loa_parse_double(optarg, &dv) || !(dv > 0) || dv > 1e6)
+				return cli_usage_error("train classify", "--dense-c phải là số dương / must be positive");
+			o.dense_c = dv;
+			break;
 		case O_TUNE_C: o.tune_c = true; break;
 		case O_NO_BAL: o.balanced = false; break;
 		case O_OFFSETS: o.tune_offsets = true; break;
@@ -511,14 +521,15 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		const char *base = train ? strrchr(train, '/') : NULL;
 		snprintf(notebuf, sizeof notebuf,
 			 "train=%s%s c=%g%s folds=%u min_df=%u words=1-%u chars=%u-%u fold_chars=%u-%u "
-			 "fold_words=1-%u len=%g%s%s%s%s",
+			 "fold_words=1-%u len=%g%s%s%s%s%s%s",
 			 base ? base + 1 : train ? train : "",
 			 labels_from ? (train ? "+analysts' labels" : "analysts' labels") : "", o.c, o.tune_c ? "(tuned)" : "", o.folds, o.min_df,
 			 o.word_max, o.char_min, o.char_max, o.fold_min, o.fold_max, o.fold_words,
 			 (double)o.len_value,
 			 o.balanced ? " balanced" : "", o.tune_offsets ? " offsets" : "",
 			 o.nb ? " nb" : "",
-			 o.nb && o.stack && o.folds >= 2 ? " stack" : o.bag && o.folds >= 2 ? " bag" : "");
+			 o.nb && o.stack && o.folds >= 2 ? " stack" : o.bag && o.folds >= 2 ? " bag" : "",
+			 embed ? " dense=" : "", embed ? (strrchr(embed, '/') ? strrchr(embed, '/') + 1 : embed) : "");
 		note = notebuf;
 	}
 	o.note = note;
@@ -530,13 +541,20 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 	}
 	loa_err err;
 	loa_err_clear(&err);
-	loa_cls_trainer *t = NULL;
-	if (loa_cls_trainer_new(&t, &o, &err))
+	loa_embed *emb = NULL;
+	if (embed && loa_embed_load(&emb, embed, &err))
 		return cli_fail("train", "%s", loa_err_msg(&err));
+	o.embed = emb;
+	loa_cls_trainer *t = NULL;
+	if (loa_cls_trainer_new(&t, &o, &err)) {
+		loa_embed_free(emb);
+		return cli_fail("train", "%s", loa_err_msg(&err));
+	}
 	line_reader r;
 	int rc = train ? lr_open(&r, train) : LOA_OK;
 	if (rc) {
 		loa_cls_trainer_free(t);
+		loa_embed_free(emb);
 		return cli_fail("train", "không đọc được / cannot read: %s: %s", train,
 				rc == LOA_EIO ? strerror(errno) : loa_strerror(rc));
 	}
@@ -611,6 +629,7 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 	}
 	loa_cls_model_free(m);
 	loa_cls_trainer_free(t);
+	loa_embed_free(emb);
 	return status;
 }
 

@@ -16,7 +16,9 @@
 
 #define LOA_TRAIN_SUBCOMMANDS(X) \
 	X(classify, "Bộ phân loại văn bản / Text classifier", \
-	  "loa train classify --train FILE [--labels-from DB [--task T]] [--dev FILE] --out MODEL [--c C | --tune-c] [--folds N] [--min-df N] [--max-features N] [--no-offsets] [--no-nb] [--no-stack] [--bag] [--nested-cv N] [--neg-scope N] [--note TEXT]") \
+	  "loa train classify --train FILE [--labels-from DB [--task T]] [--dev FILE] --out MODEL [--c C | --tune-c] [--folds N] [--min-df N] [--max-features N] [--no-offsets] [--no-nb] [--no-stack] [--bag] [--nested-cv N] [--neg-scope N] [--embed FILE [--dense-c C]] [--note TEXT]") \
+	X(embed, "Véc-tơ từ học từ văn bản không nhãn / Word vectors from unlabelled text", \
+	  "loa train embed --corpus FILE [--corpus FILE…] --out MODEL [--dim N] [--window N] [--negative N] [--min-count N] [--epochs N] [--threads N] [--lr X] [--sample X] [--max-vocab N] [--seed N] [--note TEXT]") \
 	X(retrieve, "Trọng số xếp hạng điều luật / Legal retrieval re-ranker", \
 	  "loa train retrieve --corpus FILE --questions FILE --qrels FILE [...per set] --out MODEL [--folds N] [--seed N] [--model START] [--param K=V] [--note TEXT]") \
 	X(segment, "Bộ tách từ tiếng Việt / Vietnamese word segmenter", \

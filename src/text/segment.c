@@ -4,6 +4,7 @@
  * streaming front end over the tokenizer. See segment.h.
  */
 #include "text/segment.h"
+#include "core/paths.h"
 #include "text/text.h"
 #include "core/utf8.h"
 #include "core/log.h"
@@ -572,29 +573,8 @@ int loa_seg_model_save(const loa_seg_model *m, const char *path, loa_err *err)
 		return loa_err_set(err, rc, "không ghi được mô hình / cannot serialise model: %s",
 				   loa_strerror(rc));
 	}
-	loa_buf tmp;
-	loa_buf_init(&tmp, 4096);
-	if (loa_buf_printf(&tmp, "%s.tmp%ld", path, (long)getpid())) {
-		loa_buf_release(&b);
-		loa_buf_release(&tmp);
-		return loa_err_set(err, LOA_ETOOBIG, "đường dẫn quá dài / path too long");
-	}
-	FILE *f = fopen(tmp.data, "wb");
-	if (!f) {
-		rc = loa_err_set(err, LOA_EIO, "không ghi được tệp / cannot write file: %s: %s", path,
-				 strerror(errno));
-	} else {
-		bool ok = fwrite(b.data, 1, b.len, f) == b.len;
-		ok = fflush(f) == 0 && ok;
-		ok = fclose(f) == 0 && ok;
-		if (!ok || rename(tmp.data, path) != 0) {
-			rc = loa_err_set(err, LOA_EIO, "không ghi được tệp / cannot write file: %s: %s",
-					 path, strerror(errno));
-			unlink(tmp.data);
-		}
-	}
+	rc = loa_file_write_atomic(path, b.data, b.len, err);
 	loa_buf_release(&b);
-	loa_buf_release(&tmp);
 	return rc;
 }
 

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "analyze/classify.h"
+#include "analyze/embed.h"
+#include "text/text.h"
 #include "core/buf.h"
 #include "core/err.h"
 
@@ -568,6 +570,145 @@ static void negation_scope(void **state)
 	loa_cls_model_free(one);
 }
 
+/* ---- the dense view ------------------------------------------------------ */
+
+/* A random word of 6 ASCII letters: its character n-grams tell nothing. */
+static void rand_word(char *w)
+{
+	for (int i = 0; i < 6; i++)
+		w[i] = (char)('a' + rnd(26));
+	w[6] = '\0';
+}
+
+static int key_cb(void *user, const loa_token *tok, const char *text)
+{
+	*(uint64_t *)user = loa_embed_token_key(tok, text);
+	return 0;
+}
+
+static uint64_t word_key(const char *w)
+{
+	loa_buf b;
+	loa_buf_init(&b, 1024);
+	assert_int_equal(loa_text_normalize(w, strlen(w), LOA_NORM_MATCH, &b), LOA_OK);
+	uint64_t k = 0;
+	loa_text_tokenize(b.data, b.len, key_cb, &k);
+	loa_buf_release(&b);
+	assert_true(k != 0);
+	return k;
+}
+
+enum { DV_WORDS = 1200, DV_DIM = 8 };
+
+/* Words of two kinds, each used in one text only (min_df 2 drops them from
+ * the sparse features): only their vectors tell the kinds apart. */
+static loa_cls_model *train_dense(const loa_embed *e, char (*words)[7], loa_cls_cv *cv)
+{
+	loa_cls_opts o;
+	loa_cls_opts_default(&o);
+	o.embed = e;
+	o.char_min = o.char_max = 0;
+	loa_cls_trainer *t = NULL;
+	loa_err err;
+	assert_int_equal(loa_cls_trainer_new(&t, &o, &err), LOA_OK);
+	char buf[64];
+	for (int i = 0; i < DV_WORDS; i++) {
+		snprintf(buf, sizeof buf, "hôm nay %.6s và", words[i]);
+		const char *lab = i % 2 ? "odd" : "even";
+		assert_int_equal(loa_cls_trainer_add(t, lab, strlen(lab), buf, strlen(buf), &err), LOA_OK);
+	}
+	loa_cls_model *m = NULL;
+	if (loa_cls_trainer_run(t, &m, cv, &err))
+		fail_msg("train: %s", loa_err_msg(&err));
+	loa_cls_trainer_free(t);
+	return m;
+}
+
+static void dense_view(void **state)
+{
+	rng_state = 11;
+	static char words[DV_WORDS + 40][7];
+	uint64_t keys[DV_WORDS + 40];
+	float vecs[(DV_WORDS + 40) * DV_DIM];
+	for (int i = 0; i < DV_WORDS + 40; i++) {
+		rand_word(words[i]);
+		keys[i] = word_key(words[i]);
+		for (int j = 0; j < i; j++)
+			if (keys[j] == keys[i]) { /* a repeated word: draw again */
+				i--;
+				break;
+			}
+	}
+	for (int i = 0; i < DV_WORDS + 40; i++)
+		for (int j = 0; j < DV_DIM; j++) /* kind i % 2 points along axis i % 2 */
+			vecs[i * DV_DIM + j] = (j == i % 2 ? 1.0f : 0.0f) + 0.2f * ((float)rnd(1000) / 1000 - 0.5f);
+	loa_embed *e = NULL;
+	loa_err err;
+	assert_int_equal(loa_embed_from_arrays(&e, DV_DIM, DV_WORDS + 40, keys, vecs, "test", &err),
+			 LOA_OK);
+	loa_cls_cv cv_dense, cv_plain;
+	loa_cls_model *m = train_dense(e, words, &cv_dense);
+	loa_cls_model *plain = train_dense(NULL, words, &cv_plain);
+	loa_embed_free(e); /* the model keeps its own copy */
+	assert_int_equal(loa_cls_model_dense_dim(m), DV_DIM);
+	assert_int_equal(loa_cls_model_dense_dim(plain), 0);
+	/* cross-validated: the vectors carry the task, the sparse views cannot */
+	assert_true(cv_dense.stacked);
+	assert_true(cv_dense.macro_f1 > 0.95);
+	assert_true(cv_plain.macro_f1 < 0.7);
+	/* words never seen in training, known only by their vectors */
+	loa_classifier *c = loa_classifier_new(m);
+	assert_non_null(c);
+	loa_cls_result r;
+	int right = 0;
+	char buf[64];
+	for (int i = DV_WORDS; i < DV_WORDS + 40; i++) {
+		snprintf(buf, sizeof buf, "hôm nay %.6s và", words[i]);
+		assert_int_equal(loa_classify(c, buf, strlen(buf), &r), LOA_OK);
+		right += strcmp(loa_cls_model_label(m, r.label), i % 2 ? "odd" : "even") == 0;
+	}
+	assert_true(right >= 38);
+	/* no vector at all: the prior, not a crash */
+	assert_int_equal(loa_classify(c, "", 0, &r), LOA_OK);
+	/* the file keeps the dense view: same probabilities after a reload */
+	loa_buf img;
+	loa_buf_init(&img, LOA_CLS_MODEL_MAX);
+	assert_int_equal(loa_cls_model_write(m, &img), LOA_OK);
+	loa_cls_model *back = NULL;
+	assert_int_equal(loa_cls_model_load_mem(&back, img.data, img.len, &err), LOA_OK);
+	assert_int_equal(loa_cls_model_dense_dim(back), DV_DIM);
+	loa_classifier *c2 = loa_classifier_new(back);
+	loa_cls_result r2;
+	snprintf(buf, sizeof buf, "hôm nay %.6s và", words[DV_WORDS + 1]);
+	assert_int_equal(loa_classify(c, buf, strlen(buf), &r), LOA_OK);
+	assert_int_equal(loa_classify(c2, buf, strlen(buf), &r2), LOA_OK);
+	assert_true(r.label == r2.label && r.prob == r2.prob);
+	loa_classifier_free(c2);
+	loa_cls_model_free(back);
+	/* cut anywhere in the dense section, or a byte changed in it: refused */
+	for (size_t cut = img.len - 9; cut > img.len - 600; cut -= 97) {
+		assert_int_equal(loa_cls_model_load_mem(&back, img.data, cut, &err), LOA_EPARSE);
+		assert_null(back);
+	}
+	img.data[img.len - 100] ^= 0x40;
+	assert_int_equal(loa_cls_model_load_mem(&back, img.data, img.len, &err), LOA_EPARSE);
+	/* a version 2 reader's file (no dense view) must not claim one */
+	img.data[img.len - 100] ^= 0x40;
+	uint32_t two = 2;
+	memcpy(img.data + 8, &two, 4);
+	uint64_t sum = file_sum((unsigned char *)img.data, img.len - 8);
+	memcpy(img.data + img.len - 8, &sum, 8);
+	assert_int_equal(loa_cls_model_load_mem(&back, img.data, img.len, &err), LOA_EPARSE);
+	/* a later version is refused as such */
+	uint32_t later = LOA_CLS_MODEL_VERSION + 1;
+	memcpy(img.data + 8, &later, 4);
+	assert_int_equal(loa_cls_model_load_mem(&back, img.data, img.len, &err), LOA_EVERSION);
+	loa_buf_release(&img);
+	loa_classifier_free(c);
+	loa_cls_model_free(m);
+	loa_cls_model_free(plain);
+}
+
 static void scores(void **state)
 {
 	/* gold x pred: class 0 perfect, class 1 half */
@@ -590,7 +731,7 @@ int main(void)
 		cmocka_unit_test(empty_and_huge),      cmocka_unit_test(parse_lines),
 		cmocka_unit_test(trainer_errors),      cmocka_unit_test(scores),
 		cmocka_unit_test(nb_view),             cmocka_unit_test(stack_bag_nested),
-		cmocka_unit_test(negation_scope),
+		cmocka_unit_test(negation_scope),      cmocka_unit_test(dense_view),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
