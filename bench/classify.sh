@@ -5,19 +5,23 @@
 #   SVM       TF-IDF word 1-2-grams + char 2-5-grams, LinearSVC (bench/classify_svm.py)
 #   loa       loa train classify with its defaults, one recipe for every set
 #             (chosen by cross-validation on train, see docs/rooms/analyze.md);
-#             loa_opts below passes per-set options (uit-vsfc: --neg-scope 16)
+#             loa_opts below passes per-set options (the dense view of word
+#             vectors, --embed models/embed.model, on five sets; uit-vsfc also
+#             --neg-scope 16)
 # then prediction speed on short comments, next to `fasttext predict`.
 #
 # Prints (bench/README.md conventions) one line per set:
 #   bench: name=classify set=S loa_macro_f1=F fasttext_macro_f1=F svm_macro_f1=F … goal=…
 # and one speed line (rates from CPU seconds of one pinned core, model load
-# included, best of three; wall-clock rates too):
-#   bench: name=classify-speed items=N loa_items_per_s=R ref=fasttext ref_items_per_s=R
-#          ref_unigram_items_per_s=R ratio=R goal_items_per_s=200000
+# included, best of three; wall-clock rates too), for loa's default recipe
+# and, as loa_dense_items_per_s, for the same set's model with the dense view:
+#   bench: name=classify-speed items=N loa_items_per_s=R loa_dense_items_per_s=R
+#          ref=fasttext ref_items_per_s=R ref_unigram_items_per_s=R ratio=R goal_items_per_s=200000
 #
 # Environment: LOA (the program; default build/loa), LOA_SHARED (the shared
 # folder with data/; default ../shared next to the tree), PY (a python3 with
-# scikit-learn; default /usr/bin/python3), SPEED_N (comments timed; 500000).
+# scikit-learn; default /usr/bin/python3), SPEED_N (comments timed; 500000),
+# EMBED (the word vectors of the dense view; default models/embed.model).
 # Needs fasttext and python3-sklearn (Debian: apt-get install fasttext python3-sklearn).
 # Run under nice on a shared machine; it takes a few minutes.
 set -euo pipefail
@@ -27,6 +31,7 @@ LOA=${LOA:-$root/build/loa}
 LOA_SHARED=${LOA_SHARED:-$root/../shared}
 PY=${PY:-/usr/bin/python3}
 SPEED_N=${SPEED_N:-500000}
+EMBED=${EMBED:-$root/models/embed.model}
 data=$LOA_SHARED/data
 
 for tool in fasttext "$PY" "$LOA"; do
@@ -37,15 +42,21 @@ done
 	exit 1
 }
 [ -d "$data" ] || { echo "classify.sh: không thấy / not found: $data (set LOA_SHARED)" >&2; exit 1; }
+[ -f "$EMBED" ] || { echo "classify.sh: không thấy / not found: $EMBED (models/embed.md: loa train embed)" >&2; exit 1; }
 
-# loa's options per set (empty: the defaults). Chosen by 5-fold
+# loa's options per set (empty: the defaults). Chosen by nested
 # cross-validation on each train split; the dev split is only reported.
 # uit-vsfc: the negation scope, nested CV on train 0.7714 vs 0.7649 (better
 # with each of 3 seeds); it did not help the other sets (UIT-VSMEC -0.004).
+# The dense view (--embed, docs/rooms/analyze.md), nested CV on train with
+# against without: vntc-tone +0.002, ViHSD +0.009, constructiveness +0.010,
+# UIT-VSFC +0.006, UIT-VSMEC +0.006; ViCTSD toxicity -0.006 (not used).
 loa_opts() {
+	local dense="--embed $EMBED --dense-c 3"
 	case "$1" in
-	uit-vsfc) echo "--neg-scope 16" ;;
-	*) echo "" ;;
+	uit-vsfc) echo "--neg-scope 16 $dense" ;;
+	victsd-toxicity) echo "" ;;
+	*) echo "$dense" ;;
 	esac
 }
 
@@ -107,7 +118,9 @@ if [ -f "$data/$sp/train.tsv" ]; then
 	to_fasttext "$data/$sp/train.tsv" >"$tmp/ft.train"
 	fasttext supervised -input "$tmp/ft.train" -output "$tmp/ft2" -wordNgrams 2 -epoch 25 -thread 1 -verbose 0
 	fasttext supervised -input "$tmp/ft.train" -output "$tmp/ft1" -epoch 25 -thread 1 -verbose 0
-	"$LOA" -q train classify --train "$data/$sp/train.tsv" --out "$tmp/loa.model" $(loa_opts "$sp") >/dev/null
+	"$LOA" -q train classify --train "$data/$sp/train.tsv" --out "$tmp/loa.model" >/dev/null
+	# shellcheck disable=SC2046
+	"$LOA" -q train classify --train "$data/$sp/train.tsv" --out "$tmp/loa-dense.model" $(loa_opts "$sp") >/dev/null
 	# best of three runs: wall seconds and CPU (user + sys) seconds; on a busy
 	# machine the CPU figure is the one-core cost, the wall figure is inflated
 	best() {
@@ -122,10 +135,12 @@ if [ -f "$data/$sp/train.tsv" ]; then
 		echo "$bw $bc"
 	}
 	read -r w_loa t_loa < <(best taskset -c 0 "$LOA" classify --model "$tmp/loa.model" "$tmp/c.txt")
+	read -r w_dense t_dense < <(best taskset -c 0 "$LOA" classify --model "$tmp/loa-dense.model" "$tmp/c.txt")
 	read -r w_ft2 t_ft2 < <(best taskset -c 0 fasttext predict "$tmp/ft2.bin" "$tmp/c.txt")
 	read -r w_ft1 t_ft1 < <(best taskset -c 0 fasttext predict "$tmp/ft1.bin" "$tmp/c.txt")
 	rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
 	echo "bench: name=classify-speed set=$sp items=$n loa_items_per_s=$(rate "$t_loa")" \
+		"loa_dense_items_per_s=$(rate "$t_dense") loa_dense_wall_items_per_s=$(rate "$w_dense")" \
 		"ref=fasttext ref_items_per_s=$(rate "$t_ft2") ref_unigram_items_per_s=$(rate "$t_ft1")" \
 		"ratio=$(awk -v a="$t_ft2" -v b="$t_loa" 'BEGIN { printf "%.2f", a / b }')" \
 		"ratio_unigram=$(awk -v a="$t_ft1" -v b="$t_loa" 'BEGIN { printf "%.2f", a / b }')" \

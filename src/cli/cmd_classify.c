@@ -616,10 +616,16 @@ int cmd_train_classify(loa_ctx *ctx, int argc, char **argv)
 		loa_cls_model_write(m, &img);
 		printf("train classify: n=%zu classes=%u features=%zu c=%g cv_folds=%u cv_accuracy=%.4f "
 		       "cv_macro_f1=%.4f cv_macro_f1_offsets=%.4f temperature=%.3f cv_nll=%.4f stacked=%d "
-		       "bytes=%zu seconds=%.1f bad_lines=%llu\n",
+		       "dense=%u bytes=%zu seconds=%.1f bad_lines=%llu\n",
 		       loa_cls_trainer_count(t), loa_cls_model_classes(m), loa_cls_model_features(m),
 		       cv.c, cv.folds, cv.accuracy, cv.macro_f1, cv.macro_f1_offsets, cv.temperature,
-		       cv.nll, cv.stacked ? 1 : 0, img.len, secs, (unsigned long long)bad);
+		       cv.nll, cv.stacked ? 1 : 0, loa_cls_model_dense_dim(m), img.len, secs,
+		       (unsigned long long)bad);
+		if (emb && !loa_cls_model_dense_dim(m))
+			fprintf(stderr, "loa train classify: --embed không dùng: lớp dày cần xếp chồng "
+				"(từ %u văn bản, --folds >= 2) / --embed not used: the dense view needs "
+				"stacking (%u texts or more, --folds >= 2)\n",
+				LOA_CLS_STACK_MIN_TEXTS, LOA_CLS_STACK_MIN_TEXTS);
 		loa_buf_release(&img);
 		if (cv.nested_folds)
 			printf("train classify: nested_folds=%u nested_macro_f1_single=%.4f "

@@ -82,6 +82,31 @@ cmp -s "$tmp/s.model" "$tmp/avg.model" && fail "--no-stack: same model"
 	--no-stack --bag >/dev/null 2>&1 || fail "train --bag"
 grep -aq 'offsets nb bag' "$tmp/bag.model" || fail "--bag: note"
 cmp -s "$tmp/avg.model" "$tmp/bag.model" && fail "--bag: same model"
+# the dense view: word vectors learnt from the texts themselves (loa train
+# embed); the model carries them (dense=DIM), and below 1,000 texts (no
+# stacking) --embed is refused with a note, not silently ignored
+"$LOA" -q train embed --corpus "$tmp/big.tsv" --out "$tmp/e.emb" --dim 8 --min-count 1 \
+	--threads 1 >/dev/null 2>&1 || fail "train embed"
+out=$("$LOA" -q train classify --train "$tmp/big.tsv" --out "$tmp/d.model" --min-df 1 --folds 3 \
+	--embed "$tmp/e.emb" 2>/dev/null) || fail "train --embed"
+echo "$out" | grep -q ' stacked=1 dense=8 ' || fail "--embed: summary: $out"
+grep -aq 'dense=e.emb' "$tmp/d.model" || fail "--embed: note"
+echo "$out" | grep -q ' stacked=1 dense=0 ' && fail "--embed: no dense view"
+out=$(echo "tai nạn cháy nổ" | "$LOA" classify --model "$tmp/d.model") || fail "classify (dense)"
+echo "$out" | grep -q '^negative	' || fail "dense model: $out"
+"$LOA" -q train classify --train "$tmp/train.tsv" --out "$tmp/d2.model" --min-df 1 --folds 3 \
+	--embed "$tmp/e.emb" >"$tmp/out" 2>"$tmp/err" || fail "train --embed (120)"
+grep -q ' dense=0 ' "$tmp/out" || fail "--embed, 120 texts: dense=0"
+grep -q 'dense view needs stacking' "$tmp/err" || fail "--embed, 120 texts: note"
+"$LOA" -q train classify --train "$tmp/big.tsv" --out "$tmp/d3.model" --embed "$tmp/none.emb" \
+	>/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || fail "--embed missing file: exit status"
+grep -q 'none.emb' "$tmp/err" || fail "--embed missing file: message"
+"$LOA" -q train classify --train "$tmp/big.tsv" --out "$tmp/d3.model" --embed "$tmp/m.model" \
+	>/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] || fail "--embed not vectors: exit status"
+grep -q 'not a word-vector file' "$tmp/err" || fail "--embed not vectors: message"
+
 # nested cross-validation: one more summary line, the model itself unchanged
 out=$("$LOA" -q train classify --train "$tmp/train.tsv" --out "$tmp/n.model" --min-df 1 --folds 3 \
 	--nested-cv 3 2>/dev/null) || fail "train --nested-cv"
