@@ -204,6 +204,8 @@ static const char *const migrations[] = {
 	"DROP INDEX analyze_item_time;\n",
 	/* 3: measures pre-aggregated (measure.h, "The aggregate") */
 	MEASURE_MIGRATION,
+	/* 4: merged stories: their ids are rewritten in analyze_sig (story.h, "Merges") */
+	"CREATE INDEX IF NOT EXISTS analyze_sig_story ON analyze_sig(story_id);\n",
 };
 
 int loa_analyze_schema(loa_store *s, loa_err *err)
@@ -783,6 +785,10 @@ static const char SQL_SIG_PUT[] =
 	"INSERT INTO analyze_sig(item_id, story_id, published_at, shingles, sig) "
 	"VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(item_id) DO UPDATE SET story_id = excluded.story_id, "
 	"published_at = excluded.published_at, shingles = excluded.shingles, sig = excluded.sig";
+/* a merged story's items move to the surviving story (story.h, "Merges");
+ * story_id is no column of the measures, so their triggers do not fire */
+static const char SQL_SIG_MERGE[] = "UPDATE analyze_sig SET story_id = ?1 WHERE story_id = ?2";
+static const char SQL_ITEM_MERGE[] = "UPDATE analyze_item SET story_id = ?1 WHERE story_id = ?2";
 static const char SQL_ITEM_DEL[] = "DELETE FROM analyze_item WHERE item_id = ?1";
 static const char SQL_ITEM_PUT[] =
 	"INSERT INTO analyze_item(item_id, content_hash, published_at, source, outlet, platform, "
@@ -1049,13 +1055,34 @@ static int analyse_row(loa_analyzer *a, const row *r, loa_analyze_stats *stt, lo
 		if (old) {
 			story = old; /* a changed item stays in its story */
 		} else {
-			if ((rc = loa_story_index_assign(a->ix, r->id, r->at, &sig, &story,
-							 &story_score)))
+			int64_t merged[LOA_STORY_MERGE_MAX];
+			size_t nmerged = 0;
+			if ((rc = loa_story_index_assign2(a->ix, r->id, r->at, &sig, &story,
+							  &story_score, merged,
+							  LOA_STORY_MERGE_MAX, &nmerged)))
 				return loa_err_set(err, rc, "hết bộ nhớ / out of memory");
 			if (story == r->id)
 				stt->stories_new++;
 			else
 				stt->stories_joined++;
+			/* stories the item bridged: their ids become the survivor's */
+			for (size_t i = 0; i < nmerged; i++) {
+				static const char *const merge_sql[] = {SQL_SIG_MERGE,
+									SQL_ITEM_MERGE};
+				for (size_t q = 0; q < 2; q++) {
+					loa_stmt *mst;
+					if ((rc = loa_sql_cached(a->s, merge_sql[q], &mst, err)))
+						return rc;
+					loa_sql_bind_i64(mst, 1, story);
+					loa_sql_bind_i64(mst, 2, merged[i]);
+					if ((rc = loa_sql_run(mst, err)))
+						return rc;
+				}
+				stt->stories_merged++;
+			}
+			if (nmerged)
+				loa_info("analyze.story_merge", "item=%" PRId64 " story=%" PRId64
+					 " merged=%zu", r->id, story, nmerged);
 		}
 		loa_stmt *st;
 		if ((rc = loa_sql_cached(a->s, SQL_SIG_PUT, &st, err)))
@@ -1272,6 +1299,7 @@ int loa_analyzer_run(loa_analyzer *a, loa_analyze_stats *out, loa_err *err)
 		out->unclassified += st.unclassified;
 		out->stories_new += st.stories_new;
 		out->stories_joined += st.stories_joined;
+		out->stories_merged += st.stories_merged;
 		out->claim_hits += st.claim_hits;
 		out->mentions += st.mentions;
 		out->remaining = st.remaining;

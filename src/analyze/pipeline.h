@@ -70,6 +70,7 @@ typedef struct loa_analyze_stats {
 	uint64_t human;         /* label from an analyst */
 	uint64_t unclassified;  /* Vietnamese, but no model for the task */
 	uint64_t stories_new, stories_joined;
+	uint64_t stories_merged; /* merged into an older story by a bridging item */
 	uint64_t claim_hits, mentions;
 	uint64_t remaining;     /* still pending after the run */
 	double seconds;

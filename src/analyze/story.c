@@ -260,6 +260,13 @@ typedef struct bucket {
 	uint32_t head; /* entry + 1 */
 } bucket;
 
+/* Merged stories: a union-find of story id -> the story it was merged
+ * into (always a smaller id, so there are no cycles), open addressing,
+ * key 0 = empty. Only merged-away ids are held. */
+typedef struct uf_slot {
+	int64_t id, parent;
+} uf_slot;
+
 struct loa_story_index {
 	loa_ms window;
 	entry *e;
@@ -267,7 +274,88 @@ struct loa_story_index {
 	bucket *b;
 	size_t nb, used; /* buckets (power of two), used */
 	uint32_t stamp;
+	uf_slot *uf;
+	size_t ufn, ufcap; /* held, slots (power of two) */
 };
+
+/* One story met by a search: its best-scoring entry. */
+typedef struct cand {
+	int64_t story, item;
+	double s, j;
+} cand;
+
+static inline uint64_t uf_hash(int64_t id)
+{
+	return loa_an_mix64((uint64_t)id);
+}
+
+static uf_slot *uf_slot_of(const loa_story_index *ix, int64_t id)
+{
+	size_t mask = ix->ufcap - 1;
+	for (size_t i = (size_t)uf_hash(id) & mask;; i = (i + 1) & mask)
+		if (ix->uf[i].id == id || ix->uf[i].id == 0)
+			return &ix->uf[i];
+}
+
+/* Room for `more` new ids, kept under half full. */
+static int uf_reserve(loa_story_index *ix, size_t more)
+{
+	if ((ix->ufn + more) * 2 <= ix->ufcap)
+		return LOA_OK;
+	size_t nc = ix->ufcap ? ix->ufcap : 64;
+	while ((ix->ufn + more) * 2 > nc)
+		nc *= 2;
+	uf_slot *old = ix->uf;
+	size_t oldcap = ix->ufcap;
+	ix->uf = calloc(nc, sizeof *ix->uf);
+	if (!ix->uf) {
+		ix->uf = old;
+		return LOA_ENOMEM;
+	}
+	ix->ufcap = nc;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].id)
+			*uf_slot_of(ix, old[i].id) = old[i];
+	free(old);
+	return LOA_OK;
+}
+
+/* The surviving story of `id`, compressing the path on the way. */
+static int64_t uf_find(loa_story_index *ix, int64_t id)
+{
+	if (ix->ufn == 0)
+		return id;
+	int64_t r = id;
+	for (;;) {
+		uf_slot *u = uf_slot_of(ix, r);
+		if (u->id == 0)
+			break;
+		r = u->parent;
+	}
+	while (id != r) {
+		uf_slot *u = uf_slot_of(ix, id);
+		id = u->parent;
+		u->parent = r;
+	}
+	return r;
+}
+
+/* Merges root `from` into root `to` (to < from); room reserved. */
+static void uf_union(loa_story_index *ix, int64_t from, int64_t to)
+{
+	uf_slot *u = uf_slot_of(ix, from);
+	if (u->id == 0)
+		ix->ufn++;
+	u->id = from;
+	u->parent = to;
+}
+
+static void uf_clear(loa_story_index *ix)
+{
+	if (ix->uf)
+		memset(ix->uf, 0, ix->ufcap * sizeof *ix->uf);
+	ix->ufn = 0;
+}
 
 static uint64_t band_key(const loa_story_sig *sig, unsigned band)
 {
@@ -292,6 +380,7 @@ void loa_story_index_free(loa_story_index *ix)
 		return;
 	free(ix->e);
 	free(ix->b);
+	free(ix->uf);
 	free(ix);
 }
 
@@ -301,6 +390,7 @@ void loa_story_index_clear(loa_story_index *ix)
 	if (ix->b)
 		memset(ix->b, 0, ix->nb * sizeof *ix->b);
 	ix->used = 0;
+	uf_clear(ix);
 }
 
 size_t loa_story_index_size(const loa_story_index *ix)
@@ -351,11 +441,44 @@ static int link_entry(loa_story_index *ix, uint32_t idx)
 	return LOA_OK;
 }
 
-int64_t loa_story_index_find(loa_story_index *ix, loa_ms at, const loa_story_sig *sig,
-			     double *score)
+/* Adds entry e's match (score sc) to the stories met, c[0..*nc): one per
+ * story, its best-scoring entry (ties to the earliest item); when all
+ * LOA_STORY_CANDS are taken, the weakest gives way. */
+static void cand_put(cand *c, size_t *nc, int64_t story, const entry *e, double sc,
+		     const loa_story_sig *sig)
 {
-	if (score)
-		*score = 0;
+	size_t k = 0, worst = 0;
+	for (; k < *nc; k++) {
+		if (c[k].story == story)
+			break;
+		if (c[k].s < c[worst].s)
+			worst = k;
+	}
+	if (k == *nc) {
+		if (*nc < LOA_STORY_CANDS)
+			(*nc)++;
+		else if (sc > c[worst].s)
+			k = worst;
+		else
+			return;
+	} else if (!(sc > c[k].s || (sc == c[k].s && e->item < c[k].item))) {
+		return;
+	}
+	c[k].story = story;
+	c[k].item = e->item;
+	c[k].s = sc;
+	c[k].j = loa_story_jaccard(sig, &e->sig);
+}
+
+/* The stories met by a search, c[0..return) (LOA_STORY_CANDS at most);
+ * *best: the index of the most similar (ties to the earliest item). With
+ * `all` false the search ends at the first band holding a match scoring
+ * LOA_STORY_SURE; with `all` it goes on through every band (other
+ * stories may be met), skipping only the entries of that sure story. */
+static size_t search(loa_story_index *ix, loa_ms at, const loa_story_sig *sig, bool all,
+		     cand *c, size_t *best)
+{
+	*best = 0;
 	if (ix->n == 0 || sig->shingles < LOA_STORY_MIN_SHINGLES)
 		return 0;
 	if (++ix->stamp == 0) {
@@ -363,8 +486,8 @@ int64_t loa_story_index_find(loa_story_index *ix, loa_ms at, const loa_story_sig
 			ix->e[i].seen = 0;
 		ix->stamp = 1;
 	}
-	int64_t best = 0, best_item = 0;
-	double best_s = 0;
+	size_t nc = 0;
+	int64_t sure = 0; /* the story of a sure match (all) */
 	for (unsigned band = 0; band < LOA_STORY_BANDS; band++) {
 		uint64_t key = band_key(sig, band);
 		bucket *b = find_bucket(ix, key);
@@ -382,22 +505,39 @@ int64_t loa_story_index_find(loa_story_index *ix, loa_ms at, const loa_story_sig
 			loa_ms dt = e->at > at ? e->at - at : at - e->at;
 			if (dt > ix->window)
 				continue;
-			double s;
-			if (!loa_story_same(sig, &e->sig, &s))
+			int64_t story = uf_find(ix, e->story);
+			if (sure && story == sure)
 				continue;
-			/* the most similar; ties go to the earliest item */
-			if (s > best_s || (s == best_s && e->item < best_item)) {
-				best_s = s;
-				best = e->story;
-				best_item = e->item;
-			}
+			double sc;
+			if (!loa_story_same(sig, &e->sig, &sc))
+				continue;
+			cand_put(c, &nc, story, e, sc, sig);
 		}
-		if (best_s >= LOA_STORY_SURE)
-			break; /* a copy: no need to look further */
+		if (nc == 0)
+			continue;
+		size_t bi = 0;
+		for (size_t i = 1; i < nc; i++)
+			if (c[i].s > c[bi].s || (c[i].s == c[bi].s && c[i].item < c[bi].item))
+				bi = i;
+		*best = bi;
+		if (c[bi].s >= LOA_STORY_SURE) {
+			if (!all)
+				break; /* a copy: no need to look further */
+			sure = c[bi].story;
+		}
 	}
+	return nc;
+}
+
+int64_t loa_story_index_find(loa_story_index *ix, loa_ms at, const loa_story_sig *sig,
+			     double *score)
+{
+	cand c[LOA_STORY_CANDS];
+	size_t best;
+	size_t nc = search(ix, at, sig, false, c, &best);
 	if (score)
-		*score = best_s;
-	return best;
+		*score = nc ? c[best].s : 0;
+	return nc ? c[best].story : 0;
 }
 
 static int cmp_u64_idx(const void *a, const void *b)
@@ -423,9 +563,13 @@ static int shrink(loa_story_index *ix)
 	free(t);
 	size_t k = 0;
 	for (size_t i = 0; i < ix->n; i++)
-		if (ix->e[i].at >= cut)
-			ix->e[k++] = ix->e[i];
+		if (ix->e[i].at >= cut) {
+			ix->e[k] = ix->e[i];
+			ix->e[k++].story = uf_find(ix, ix->e[i].story);
+		}
 	ix->n = k;
+	/* the entries hold surviving ids now; merged-away ids are forgotten */
+	uf_clear(ix);
 	memset(ix->b, 0, ix->nb * sizeof *ix->b);
 	ix->used = 0;
 	for (size_t i = 0; i < ix->n; i++)
@@ -470,9 +614,68 @@ int loa_story_index_add(loa_story_index *ix, int64_t item_id, int64_t story_id, 
 int loa_story_index_assign(loa_story_index *ix, int64_t item_id, loa_ms at,
 			   const loa_story_sig *sig, int64_t *story, double *score)
 {
-	int64_t s = loa_story_index_find(ix, at, sig, score);
-	if (s == 0)
-		s = item_id;
-	*story = s;
-	return loa_story_index_add(ix, item_id, s, at, sig);
+	return loa_story_index_assign2(ix, item_id, at, sig, story, score, NULL, 0, NULL);
+}
+
+static int cmp_cand(const void *x, const void *y)
+{
+	const cand *a = x, *b = y;
+	if (a->s != b->s)
+		return a->s > b->s ? -1 : 1;
+	return a->item < b->item ? -1 : a->item > b->item;
+}
+
+int loa_story_index_assign2(loa_story_index *ix, int64_t item_id, loa_ms at,
+			    const loa_story_sig *sig, int64_t *story, double *score,
+			    int64_t *merged, size_t cap, size_t *nmerged)
+{
+	if (nmerged)
+		*nmerged = 0;
+	bool merging = merged && cap > 0;
+	if (cap > LOA_STORY_MERGE_MAX)
+		cap = LOA_STORY_MERGE_MAX;
+	cand c[LOA_STORY_CANDS];
+	size_t best;
+	size_t nc = search(ix, at, sig, merging, c, &best);
+	if (score)
+		*score = nc ? c[best].s : 0;
+	if (nc == 0) {
+		*story = item_id;
+		return loa_story_index_add(ix, item_id, item_id, at, sig);
+	}
+	/* the stories to merge: the joined one and the others met, when the
+	 * item is close to each as a whole (Jaccard), most similar first */
+	size_t nm = 0;
+	int64_t surv = c[best].story;
+	if (merging && c[best].j >= LOA_STORY_MERGE_J) {
+		cand strong[LOA_STORY_CANDS];
+		for (size_t i = 0; i < nc; i++)
+			if (i != best && c[i].j >= LOA_STORY_MERGE_J)
+				strong[nm++] = c[i];
+		qsort(strong, nm, sizeof *strong, cmp_cand);
+		if (nm > cap)
+			nm = cap;
+		for (size_t i = 0; i < nm; i++)
+			if (strong[i].story < surv)
+				surv = strong[i].story;
+		/* what goes away: the joined story unless it survives, the others
+		 * but the survivor */
+		size_t k = 0;
+		if (c[best].story != surv)
+			merged[k++] = c[best].story;
+		for (size_t i = 0; i < nm; i++)
+			if (strong[i].story != surv)
+				merged[k++] = strong[i].story;
+		if (nm && uf_reserve(ix, nm))
+			return LOA_ENOMEM;
+	}
+	int rc = loa_story_index_add(ix, item_id, surv, at, sig);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < nm; i++)
+		uf_union(ix, merged[i], surv);
+	*story = surv;
+	if (nmerged)
+		*nmerged = nm;
+	return LOA_OK;
 }

@@ -17,7 +17,21 @@
  * same story" when J >= LOA_STORY_MIN_J and C >= LOA_STORY_MIN_C. A new
  * item joins the story of its most similar earlier item within the time
  * window (|published_at difference| <= window, default 14 days); with no
- * such item it founds a new story. Stories are never merged afterwards.
+ * such item it founds a new story.
+ *
+ * Merges. When a new item matches items of several stories (two cuts of
+ * one article landed in two stories and the full text meets both), the
+ * stories are merged: each matched story whose best-scoring entry has
+ * estimated Jaccard >= LOA_STORY_MERGE_J with the item is merged, provided
+ * the story the item joins passes that bar too. Containment alone is not
+ * enough: a digest quoting the leads of two unrelated stories is "the
+ * same" as each (its containment is high) but its Jaccard with each is
+ * low, and it must not weld them together. The surviving story is the
+ * oldest (the smallest id, its founding item's id); merges are transitive.
+ * The index keeps them in a union-find (story id -> surviving id, path
+ * compressed): every story id it returns is resolved. At most
+ * LOA_STORY_MERGE_MAX stories are merged per assignment (the most similar
+ * first), so one odd item cannot weld a crowd of stories at once.
  *
  * The index is in memory; the pipeline keeps signatures in the table
  * analyze_sig and rebuilds the index from the items of the last window on
@@ -48,6 +62,9 @@
 #define LOA_STORY_SURE 0.9                    /* a match this close ends the search */
 #define LOA_STORY_BUCKET_WALK 48u            /* entries looked at per band bucket */
 #define LOA_STORY_MIN_SHINGLES 5u             /* fewer: too short to group */
+#define LOA_STORY_MERGE_J 0.30                /* Jaccard needed to merge stories */
+#define LOA_STORY_MERGE_MAX 8u                /* stories merged per assignment */
+#define LOA_STORY_CANDS 32u                   /* distinct stories kept per search */
 
 typedef struct loa_story_sig {
 	uint32_t v[LOA_STORY_K];
@@ -106,17 +123,28 @@ void loa_story_index_clear(loa_story_index *ix);
 size_t loa_story_index_size(const loa_story_index *ix);
 
 /* Finds the story of the most similar item held within the window (0 when
- * none; *score may be NULL). Does not add. */
+ * none; *score may be NULL), resolved through merges. Does not add. */
 int64_t loa_story_index_find(loa_story_index *ix, loa_ms at, const loa_story_sig *sig,
 			     double *score);
-/* Adds an item with its story. LOA_ETOOBIG past LOA_STORY_MAX_ITEMS (the
- * oldest half is then dropped and the add retried, so it only fails on
- * LOA_ENOMEM). Signatures of too-short texts are not added. */
+/* Adds an item with its story (a merged-away id is resolved to the
+ * surviving one on every lookup, so ids stored before a merge still work).
+ * Past LOA_STORY_MAX_ITEMS the oldest half is dropped (and with it the
+ * record of merges: callers have rewritten merged ids by then), so it only
+ * fails on LOA_ENOMEM. Signatures of too-short texts are not added. */
 int loa_story_index_add(loa_story_index *ix, int64_t item_id, int64_t story_id, loa_ms at,
 			const loa_story_sig *sig);
 /* find, then add: the item joins the found story or founds story
- * `item_id`. *story receives the story id. */
+ * `item_id`. *story receives the story id. Never merges stories. */
 int loa_story_index_assign(loa_story_index *ix, int64_t item_id, loa_ms at,
 			   const loa_story_sig *sig, int64_t *story, double *score);
+/* As loa_story_index_assign, and merges the stories the item bridges (see
+ * "Merges" above), at most min(cap, LOA_STORY_MERGE_MAX): *story receives
+ * the surviving story (the smallest id of those merged), merged[0..*nmerged)
+ * the ids merged away into it (caller-owned array of cap ids; the caller
+ * rewrites its stored ids). merged NULL or cap 0: no merging, exactly
+ * loa_story_index_assign. LOA_OK or LOA_ENOMEM (then nothing changed). */
+int loa_story_index_assign2(loa_story_index *ix, int64_t item_id, loa_ms at,
+			    const loa_story_sig *sig, int64_t *story, double *score,
+			    int64_t *merged, size_t cap, size_t *nmerged);
 
 #endif

@@ -222,11 +222,11 @@ int cmd_analyze(loa_ctx *ctx, int argc, char **argv)
 		printf("analyze: items=%" PRIu64 " vi=%" PRIu64 " other=%" PRIu64 " empty=%" PRIu64
 		       " truncated=%" PRIu64 " classified=%" PRIu64 " human=%" PRIu64
 		       " unclassified=%" PRIu64 " stories_new=%" PRIu64 " stories_joined=%" PRIu64
-		       " claim_hits=%" PRIu64 " mentions=%" PRIu64 " remaining=%" PRIu64
-		       " seconds=%.2f\n",
+		       " stories_merged=%" PRIu64 " claim_hits=%" PRIu64 " mentions=%" PRIu64
+		       " remaining=%" PRIu64 " seconds=%.2f\n",
 		       s.items, s.vi, s.other, s.empty, s.truncated, s.classified, s.human,
-		       s.unclassified, s.stories_new, s.stories_joined, s.claim_hits, s.mentions,
-		       s.remaining, s.seconds);
+		       s.unclassified, s.stories_new, s.stories_joined, s.stories_merged,
+		       s.claim_hits, s.mentions, s.remaining, s.seconds);
 		if (s.unclassified)
 			fprintf(stderr, "loa analyze: %" PRIu64 " tin tiếng Việt chưa phân loại vì thiếu "
 				"mô hình / Vietnamese items left unclassified: no model (tone.model, "

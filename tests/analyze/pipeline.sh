@@ -146,6 +146,50 @@ expect_grep "$TMP/err" 'bad_pairs.jsonl:1'
 expect_status 2 "$LOA" eval stories
 expect_status 1 "$LOA" eval stories --pairs no-such-file
 
+# stories merged: A (sentences 1-6) and B (6-12) of one article do not meet,
+# C (the whole) meets both: B's story merges into A's, in the database too
+cat > art.txt <<'ART'
+Sáng 12 tháng 3, Ủy ban nhân dân tỉnh Quảng Nam tổ chức hội nghị triển khai kế hoạch phòng chống hạn hán và xâm nhập mặn năm nay.
+Theo báo cáo của Sở Nông nghiệp, lượng mưa từ đầu mùa khô thấp hơn trung bình nhiều năm khoảng bốn mươi phần trăm.
+Mực nước tại các hồ chứa thủy lợi lớn như Phú Ninh và Việt An chỉ đạt hơn một nửa dung tích thiết kế.
+Khoảng mười hai nghìn héc ta lúa vụ đông xuân ở các huyện ven biển có nguy cơ thiếu nước tưới vào cuối vụ.
+Độ mặn đo được tại trạm bơm Vĩnh Điện đã vượt ngưỡng cho phép trong nhiều ngày liên tiếp của tuần trước.
+Phó chủ tịch tỉnh yêu cầu các địa phương rà soát toàn bộ nguồn nước và lập phương án điều tiết hợp lý cho từng xã.
+Ngành điện được đề nghị ưu tiên cấp điện ổn định cho các trạm bơm chống hạn trong những tháng cao điểm.
+Công ty khai thác thủy lợi sẽ nạo vét kênh mương nội đồng, sửa chữa cống ngăn mặn trước ngày ba mươi tháng tư.
+Tỉnh dự kiến bố trí khoảng ba mươi lăm tỷ đồng từ ngân sách dự phòng để hỗ trợ nông dân bị thiệt hại.
+Những diện tích không bảo đảm nước tưới được khuyến khích chuyển sang trồng ngô, đậu xanh và rau màu chịu hạn.
+Người dân các xã vùng cát được hướng dẫn tiết kiệm nước sinh hoạt, không khoan giếng tự phát gây sụt lún.
+Trung tâm nước sạch nông thôn cho biết sẽ dùng xe bồn chở nước miễn phí đến các thôn thường xuyên thiếu nước.
+ART
+py '
+import json
+s = [l.strip() for l in open("art.txt", encoding="utf-8") if l.strip()]
+cuts = [("vnexpress", "a", s[0:6]), ("tuoitre", "b", s[5:12]), ("thanhnien", "c", s[0:12])]
+with open("merge.jsonl", "w", encoding="utf-8") as f:
+    for i, (src, ident, part) in enumerate(cuts):
+        f.write(json.dumps({"source": src, "id": ident, "published_at": "2026-03-12T0%d:00:00Z" % (i + 1),
+                            "title": "Quảng Nam chống hạn", "text": " ".join(part)}, ensure_ascii=False) + "\n")
+'
+expect_status 0 "$LOA" --db merge.db import --analyze merge.jsonl
+expect_grep "$TMP/out" '^analyze: items=3 vi=3 stories_new=2 remaining=0 '
+py '
+import sqlite3
+db = sqlite3.connect("merge.db")
+for t in ("analyze_item", "analyze_sig"):
+    n, k = db.execute("SELECT count(*), count(DISTINCT story_id) FROM " + t).fetchone()
+    assert (n, k) == (3, 1), (t, n, k)
+first = db.execute("SELECT min(item_id) FROM analyze_item").fetchone()[0]
+assert db.execute("SELECT story_id FROM analyze_item LIMIT 1").fetchone()[0] == first
+' && ok || fail "merged stories: the items do not share one story in the database"
+expect_status 0 "$LOA" --db merge.db stories
+[ "$(grep -cE '^#[0-9]+ ' "$TMP/out")" -eq 1 ] && ok || fail "stories: not one story: $(cat "$TMP/out")"
+expect_grep "$TMP/out" '^#[0-9]+ +3 tin/items +3 nguồn/outlets'
+# the same through loa analyze, which counts the merge
+expect_status 0 "$LOA" --db merge2.db import merge.jsonl
+expect_status 0 "$LOA" --db merge2.db analyze
+expect_grep "$TMP/out" ' stories_new=2 stories_joined=1 stories_merged=1 '
+
 # bad input: empty texts, other languages, an enormous text
 big=$(for i in $(seq 20000); do printf 'người dân phản ánh '; done)
 {
