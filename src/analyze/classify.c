@@ -620,6 +620,11 @@ void loa_cls_model_free(loa_cls_model *m)
 	free(m);
 }
 
+static bool in_range(double v, double lo, double hi)
+{
+	return v >= lo && v <= hi; /* false for NaN */
+}
+
 /* Takes ownership of data (malloc'd, n bytes) in every case. */
 static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, loa_err *err)
 {
@@ -705,6 +710,20 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 	m->note = note;
 	m->bias = (const float *)(data + l.bias);
 	m->lenw = (const float *)(data + l.lenw);
+	/* the numbers that reach every score must be finite and in range, so
+	 * that no score overflows (a NaN would make every probability NaN) */
+	bool finite = in_range(h.wscale, 0, 1e3) && in_range(h.inv_temp, 1e-4, 1e4) &&
+		      in_range(h.w_word, 0, 1e3) && in_range(h.w_char, 0, 1e3) &&
+		      in_range(h.w_fold, 0, 1e3) && in_range(h.len_value, 0, 1e3);
+	for (unsigned q = 0; q < h.k; q++)
+		finite = finite && in_range(m->bias[q], -1e6, 1e6);
+	for (size_t j = 0; j < (size_t)LOA_CLS_LEN_BINS * h.k; j++)
+		finite = finite && in_range(m->lenw[j], -1e6, 1e6);
+	if (!finite) {
+		free(m->labels);
+		free(m);
+		goto trunc;
+	}
 	m->recs = data + l.recs;
 	m->stride = l.stride;
 	if (h.dense_bytes) {
@@ -715,7 +734,8 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 		memcpy(&m->dense_mscale, dp + 8, 4);
 		loa_err e2 = {0};
 		if (dd < 3 || dd > 2 * LOA_EMBED_MAX_DIM + 1 || eb == 0 ||
-		    dense_bytes(h.k, dd, eb) != h.dense_bytes || !isfinite(m->dense_mscale) ||
+		    dense_bytes(h.k, dd, eb) != h.dense_bytes ||
+		    !in_range(m->dense_mscale, -1e6, 1e6) ||
 		    loa_embed_load_mem(&m->emb, dp + DENSE_HEAD + pad8((size_t)dd * h.k * 4), eb,
 				       &e2) != LOA_OK ||
 		    2 * loa_embed_dim(m->emb) + 1 != dd) {
@@ -725,6 +745,13 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 			goto trunc;
 		}
 		m->dense_w = (const float *)(dp + DENSE_HEAD);
+		for (size_t j = 0; j < (size_t)dd * h.k; j++)
+			if (!in_range(m->dense_w[j], -1e6, 1e6)) {
+				loa_embed_free(m->emb);
+				free(m->labels);
+				free(m);
+				goto trunc;
+			}
 		m->dense_stride = ((size_t)dd + 3) & ~(size_t)3;
 		m->dense_wt = calloc(m->dense_stride * h.k, sizeof *m->dense_wt);
 		if (!m->dense_wt) {

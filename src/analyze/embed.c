@@ -156,7 +156,9 @@ static int from_image(loa_embed **out, unsigned char *d, size_t n, loa_err *err)
 			if (!rk || rk == k)
 				break;
 		}
-		if (k == 0 || rk || !isfinite(e->scales[i])) {
+		/* |scale| <= 1e6: a vector of 127 * 1e6 at most, so sums of them
+		 * stay finite */
+		if (k == 0 || rk || !(fabsf(e->scales[i]) <= 1e6f)) {
 			loa_embed_free(e);
 			return loa_err_set(err, LOA_EPARSE,
 					   "tệp véc-tơ từ hỏng / corrupt word-vector file (key %zu)", i);
