@@ -343,8 +343,9 @@ out:
 			status = LOA_EXIT_FAIL;
 		} else {
 			printf("analyze: items=%" PRIu64 " vi=%" PRIu64 " stories_new=%" PRIu64
+			       " stories_joined=%" PRIu64 " stories_merged=%" PRIu64
 			       " remaining=%" PRIu64 " seconds=%.2f\n", as.items, as.vi, as.stories_new,
-			       as.remaining, as.seconds);
+			       as.stories_joined, as.stories_merged, as.remaining, as.seconds);
 		}
 	}
 	if (done.refused && status == LOA_EXIT_OK)

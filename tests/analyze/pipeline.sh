@@ -172,7 +172,7 @@ with open("merge.jsonl", "w", encoding="utf-8") as f:
                             "title": "Quảng Nam chống hạn", "text": " ".join(part)}, ensure_ascii=False) + "\n")
 '
 expect_status 0 "$LOA" --db merge.db import --analyze merge.jsonl
-expect_grep "$TMP/out" '^analyze: items=3 vi=3 stories_new=2 remaining=0 '
+expect_grep "$TMP/out" '^analyze: items=3 vi=3 stories_new=2 stories_joined=1 stories_merged=1 remaining=0 '
 py '
 import sqlite3
 db = sqlite3.connect("merge.db")
