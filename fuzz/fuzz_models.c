@@ -25,6 +25,7 @@
 
 #include "analyze/classify.h"
 #include "analyze/embed.h"
+#include "analyze/hash_int.h" /* the files' checksum */
 #include "core/buf.h"
 
 #include "core/banned.h"
@@ -170,25 +171,6 @@ static void try_both(const unsigned char *p, size_t n)
 	}
 }
 
-/* The files' checksum (classify.c and embed.c use the same): FNV-1a over
- * 64-bit words, then a final mix with the length. */
-static uint64_t file_sum(const unsigned char *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i + 8 <= n; i += 8) {
-		uint64_t v;
-		memcpy(&v, p + i, 8);
-		h = (h ^ v) * 0x100000001b3ull;
-		h ^= h >> 29;
-	}
-	h ^= n;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
 
 static void surgery(const loa_buf *file, const uint8_t *ed, size_t n)
 {
@@ -208,7 +190,7 @@ static void surgery(const loa_buf *file, const uint8_t *ed, size_t n)
 		len = 8 + (len - 8) * ed[i] / 256;
 	len &= ~(size_t)7;
 	if (len >= 16) {
-		uint64_t cs = file_sum(f, len - 8);
+		uint64_t cs = loa__file_checksum(f, len - 8);
 		memcpy(f + len - 8, &cs, 8);
 	}
 	try_both(f, len);

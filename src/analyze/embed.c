@@ -1,7 +1,7 @@
 /* embed.c - word vectors: the file, lookup, building from arrays (embed.h).
  * Training is in embed_train.c. */
 #include "analyze/embed.h"
-#include "analyze/tokkey_int.h"
+#include "analyze/hash_int.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -40,28 +40,6 @@ uint64_t loa_embed_token_key(const loa_token *tok, const char *text)
 static size_t pad8(size_t n)
 {
 	return (n + 7) & ~(size_t)7;
-}
-
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
-static uint64_t checksum(const unsigned char *p, size_t n)
-{
-	uint64_t h = LOA__FNV_OFFSET;
-	for (size_t i = 0; i + 8 <= n; i += 8) {
-		uint64_t v;
-		memcpy(&v, p + i, 8);
-		h = (h ^ v) * LOA__FNV_PRIME;
-		h ^= h >> 29;
-	}
-	return mix64(h ^ n);
 }
 
 typedef struct layout {
@@ -117,7 +95,7 @@ static int from_image(loa_embed **out, unsigned char *d, size_t n, loa_err *err)
 	}
 	make_layout(&l, dim, (size_t)count, nb);
 	uint64_t sum;
-	if (l.total != n || (memcpy(&sum, d + l.sum, 8), sum != checksum(d, l.sum)) ||
+	if (l.total != n || (memcpy(&sum, d + l.sum, 8), sum != loa__file_checksum(d, l.sum)) ||
 	    d[l.note + nb - 1] != '\0') {
 		free(d);
 		return loa_err_set(err, LOA_EPARSE,
@@ -148,7 +126,7 @@ static int from_image(loa_embed **out, unsigned char *d, size_t n, loa_err *err)
 	e->size = n;
 	for (size_t i = 0; i < e->count; i++) {
 		uint64_t k = e->keys[i], rk;
-		size_t j = (size_t)mix64(k) & e->mask;
+		size_t j = (size_t)loa__fmix64(k) & e->mask;
 		unsigned char *rec;
 		for (;; j = (j + 1) & e->mask) {
 			rec = tab + j * stride;
@@ -223,7 +201,7 @@ int loa_embed_from_arrays(loa_embed **out, unsigned dim, size_t count, const uin
 			rows[i * dim + j] = (int8_t)(q > 127 ? 127 : q < -127 ? -127 : q);
 		}
 	}
-	uint64_t sum = checksum(d, l.sum);
+	uint64_t sum = loa__file_checksum(d, l.sum);
 	memcpy(d + l.sum, &sum, 8);
 	int rc = from_image(out, d, l.total, err);
 	if (rc == LOA_EPARSE) /* only a repeated or zero key can fail here */
@@ -302,7 +280,7 @@ uint64_t loa_embed_key(const loa_embed *e, size_t i)
 /* The record of key, or NULL. */
 static const unsigned char *find_rec(const loa_embed *e, uint64_t key)
 {
-	size_t j = (size_t)mix64(key) & e->mask;
+	size_t j = (size_t)loa__fmix64(key) & e->mask;
 	for (;; j = (j + 1) & e->mask) {
 		const unsigned char *rec = e->tab + j * e->stride;
 		uint64_t rk;

@@ -17,6 +17,7 @@
  * whole 8-float vectors.
  */
 #include "analyze/embed.h"
+#include "analyze/hash_int.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -56,16 +57,6 @@ struct loa_embed_trainer {
 	size_t ntexts;
 	loa_buf norm;
 };
-
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
 
 static uint64_t splitmix(uint64_t *s)
 {
@@ -207,7 +198,7 @@ static int rehash(loa_embed_trainer *t, size_t cap)
 	if (!s)
 		return LOA_ENOMEM;
 	for (size_t id = 0; id < t->nkeys; id++) {
-		size_t j = (size_t)mix64(t->keys[id]) & (cap - 1);
+		size_t j = (size_t)loa__fmix64(t->keys[id]) & (cap - 1);
 		while (s[j])
 			j = (j + 1) & (cap - 1);
 		s[j] = (uint32_t)(id + 1);
@@ -225,7 +216,7 @@ static int intern(loa_embed_trainer *t, uint64_t key, uint32_t *id)
 		if (rc)
 			return rc;
 	}
-	size_t j = (size_t)mix64(key) & t->mask;
+	size_t j = (size_t)loa__fmix64(key) & t->mask;
 	for (uint32_t s; (s = t->slots[j]) != 0; j = (j + 1) & t->mask) {
 		if (t->keys[s - 1] == key) {
 			*id = s - 1;

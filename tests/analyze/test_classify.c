@@ -12,6 +12,7 @@
 
 #include "analyze/classify.h"
 #include "analyze/embed.h"
+#include "analyze/hash_int.h" /* the files' checksum */
 #include "text/text.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -481,24 +482,6 @@ static size_t features_of(const loa_cls_model *m, const char *s)
 	return r.features;
 }
 
-/* The checksum of the model file (classify.c), to build a version 1 image. */
-static uint64_t file_sum(const unsigned char *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i + 8 <= n; i += 8) {
-		uint64_t v;
-		memcpy(&v, p + i, 8);
-		h = (h ^ v) * 0x100000001b3ull;
-		h ^= h >> 29;
-	}
-	h ^= n;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
 
 /* Negation scope: each word after a negation word, up to the scope, a
  * punctuation mark or nhưng/mà, adds one negated unigram in the W block and
@@ -549,7 +532,7 @@ static void negation_scope(void **state)
 	memcpy(v1 + 12, &hb, 4);
 	memcpy(v1 + 16, img.data + 16, 72);
 	memcpy(v1 + 88, img.data + 96, img.len - 96 - 8);
-	uint64_t sum = file_sum(v1, n1 - 8);
+	uint64_t sum = loa__file_checksum(v1, n1 - 8);
 	memcpy(v1 + n1 - 8, &sum, 8);
 	assert_int_equal(loa_cls_model_load_mem(&back, v1, n1, &err), LOA_OK);
 	loa_classifier *a = loa_classifier_new(plain), *b = loa_classifier_new(back);
@@ -696,7 +679,7 @@ static void dense_view(void **state)
 	img.data[img.len - 100] ^= 0x40;
 	uint32_t two = 2;
 	memcpy(img.data + 8, &two, 4);
-	uint64_t sum = file_sum((unsigned char *)img.data, img.len - 8);
+	uint64_t sum = loa__file_checksum((unsigned char *)img.data, img.len - 8);
 	memcpy(img.data + img.len - 8, &sum, 8);
 	assert_int_equal(loa_cls_model_load_mem(&back, img.data, img.len, &err), LOA_EPARSE);
 	/* a later version is refused as such */
