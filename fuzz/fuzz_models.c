@@ -51,6 +51,17 @@ static void drop(void)
 	loa_buf_release(&embed_file);
 }
 
+/* A text of two classes: a filler and a pos or neg word, twice; returns
+ * the class (1 pos). */
+static unsigned gen_text(uint64_t *r, char *buf, size_t cap)
+{
+	*r = *r * 6364136223846793005ull + 1442695040888963407ull;
+	unsigned pos = (unsigned)(*r >> 40) % 2, a = (unsigned)(*r >> 20) % 4, b = (unsigned)(*r >> 50) % 4;
+	snprintf(buf, cap, "%s %s %s %s", words[8 + a], words[pos ? a : 4 + a], words[8 + b],
+		 words[pos ? b : 4 + b]);
+	return pos;
+}
+
 /* Word vectors for the words above (from their own text), and a model with
  * a dense view trained on 1,000 short texts of two classes. */
 static void setup(void)
@@ -69,10 +80,7 @@ static void setup(void)
 	char buf[128];
 	uint64_t r = 5;
 	for (int i = 0; i < 1000; i++) {
-		r = r * 6364136223846793005ull + 1442695040888963407ull;
-		unsigned pos = (unsigned)(r >> 40) % 2, a = (unsigned)(r >> 20) % 4, b = (unsigned)(r >> 50) % 4;
-		snprintf(buf, sizeof buf, "%s %s %s %s", words[8 + a], words[pos ? a : 4 + a], words[8 + b],
-			 words[pos ? b : 4 + b]);
+		gen_text(&r, buf, sizeof buf);
 		CHECK(loa_embed_trainer_add(et, buf, strlen(buf)) == LOA_OK);
 	}
 	loa_embed *e = NULL;
@@ -89,10 +97,7 @@ static void setup(void)
 	CHECK(loa_cls_trainer_new(&t, &o, &err) == LOA_OK);
 	r = 5;
 	for (int i = 0; i < 1000; i++) {
-		r = r * 6364136223846793005ull + 1442695040888963407ull;
-		unsigned pos = (unsigned)(r >> 40) % 2, a = (unsigned)(r >> 20) % 4, b = (unsigned)(r >> 50) % 4;
-		snprintf(buf, sizeof buf, "%s %s %s %s", words[8 + a], words[pos ? a : 4 + a], words[8 + b],
-			 words[pos ? b : 4 + b]);
+		unsigned pos = gen_text(&r, buf, sizeof buf);
 		CHECK(loa_cls_trainer_add(t, pos ? "pos" : "neg", 3, buf, strlen(buf), &err) == LOA_OK);
 	}
 	loa_cls_model *m = NULL;

@@ -37,6 +37,25 @@ uint64_t loa_embed_token_key(const loa_token *tok, const char *text)
 	return loa__tok_key(tok, text, NULL, NULL);
 }
 
+static int first_key(void *user, const loa_token *tok, const char *text)
+{
+	*(uint64_t *)user = loa_embed_token_key(tok, text);
+	return 1; /* the first token only */
+}
+
+uint64_t loa_embed_word_key(const char *s, size_t n)
+{
+	if (!s && n)
+		return 0;
+	loa_buf b;
+	loa_buf_init(&b, 4 * n + 64);
+	uint64_t k = 0;
+	if (loa_text_normalize(s ? s : "", n, LOA_NORM_MATCH, &b) == LOA_OK && b.len)
+		loa_text_tokenize(b.data, b.len, first_key, &k);
+	loa_buf_release(&b);
+	return k;
+}
+
 static size_t pad8(size_t n)
 {
 	return (n + 7) & ~(size_t)7;

@@ -48,6 +48,10 @@ typedef struct loa_embed loa_embed;
 /* The key of a token (text: its bytes in the normalised text, as given to
  * a loa_tok_fn). Numbers, dates, URLs… share one key per class. Never 0. */
 uint64_t loa_embed_token_key(const loa_token *tok, const char *text);
+/* The key of the first token of s[0..n) once normalised as the classifier
+ * and the trainer normalise (LOA_NORM_MATCH): a word's key ("Tốt" and
+ * "tốt" give the same). 0 when s has no token or memory runs out. */
+uint64_t loa_embed_word_key(const char *s, size_t n);
 
 /* Builds from count distinct non-zero keys and their vectors
  * vecs[count][dim] (copied; quantised to 8 bits per value). */

@@ -563,20 +563,9 @@ static void rand_word(char *w)
 	w[6] = '\0';
 }
 
-static int key_cb(void *user, const loa_token *tok, const char *text)
-{
-	*(uint64_t *)user = loa_embed_token_key(tok, text);
-	return 0;
-}
-
 static uint64_t word_key(const char *w)
 {
-	loa_buf b;
-	loa_buf_init(&b, 1024);
-	assert_int_equal(loa_text_normalize(w, strlen(w), LOA_NORM_MATCH, &b), LOA_OK);
-	uint64_t k = 0;
-	loa_text_tokenize(b.data, b.len, key_cb, &k);
-	loa_buf_release(&b);
+	uint64_t k = loa_embed_word_key(w, strlen(w));
 	assert_true(k != 0);
 	return k;
 }

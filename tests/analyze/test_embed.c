@@ -83,21 +83,10 @@ static loa_embed *train_groups(unsigned threads, uint64_t seed, unsigned min_cou
 	return e;
 }
 
-static int first_key(void *user, const loa_token *tok, const char *text)
-{
-	*(uint64_t *)user = loa_embed_token_key(tok, text);
-	return 1;
-}
-
 /* The key of a word as the trainer sees it. */
 static uint64_t key_of(const char *w)
 {
-	loa_buf b;
-	loa_buf_init(&b, 1024);
-	assert_int_equal(loa_text_normalize(w, strlen(w), LOA_NORM_MATCH, &b), LOA_OK);
-	uint64_t k = 0;
-	loa_text_tokenize(b.data, b.len, first_key, &k);
-	loa_buf_release(&b);
+	uint64_t k = loa_embed_word_key(w, strlen(w));
 	assert_true(k != 0);
 	return k;
 }
@@ -359,9 +348,25 @@ static void progress_reported(void **state)
 	loa_embed_trainer_free(t);
 }
 
+/* A word's key: case and Unicode form do not matter; no token, no key. */
+static void word_keys(void **state)
+{
+	(void)state;
+	uint64_t k = loa_embed_word_key("tốt", strlen("tốt"));
+	assert_true(k != 0);
+	assert_true(loa_embed_word_key("Tốt", strlen("Tốt")) == k);
+	assert_true(loa_embed_word_key("to\xcc\x82\xcc\x81t", 7) == k); /* NFD: o, circumflex, acute */
+	assert_true(loa_embed_word_key("tốt lắm", strlen("tốt lắm")) == k);
+	assert_true(loa_embed_word_key("tot", 3) != k);
+	assert_true(loa_embed_word_key("", 0) == 0);
+	assert_true(loa_embed_word_key("   ", 3) == 0);
+	assert_true(loa_embed_word_key(NULL, 4) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(word_keys),
 		cmocka_unit_test(groups_are_close), cmocka_unit_test(deterministic),
 		cmocka_unit_test(min_count_and_max_vocab), cmocka_unit_test(errors),
 		cmocka_unit_test(save_load), cmocka_unit_test(progress_reported),
