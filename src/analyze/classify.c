@@ -14,6 +14,9 @@
 #include "text/text.h"
 
 #include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,21 +180,25 @@ static void fx_pool(fx *x, uint64_t h)
 			mx[j] = sm[j] = s * (float)r[j];
 		return;
 	}
-	/* four lanes at a time (GCC/Clang vector extensions: SSE2 on x86-64) */
-	typedef float v4f __attribute__((vector_size(16)));
-	typedef int32_t v4i __attribute__((vector_size(16)));
-	v4f vs = {s, s, s, s};
-	for (; j + 4 <= d; j += 4) {
-		v4i ri = {r[j], r[j + 1], r[j + 2], r[j + 3]};
-		v4f v = __builtin_convertvector(ri, v4f) * vs, m, a;
-		memcpy(&m, mx + j, sizeof m);
-		memcpy(&a, sm + j, sizeof a);
-		v4i gt = v > m;
-		m = (v4f)(((v4i)v & gt) | ((v4i)m & ~gt));
-		a += v;
-		memcpy(mx + j, &m, sizeof m);
-		memcpy(sm + j, &a, sizeof a);
+#if defined(__SSE2__)
+	/* sixteen values a step: one load of 16 bytes, sign-extended to 32 bits
+	 * by unpacking with itself and shifting, then converted */
+	__m128 vs = _mm_set1_ps(s);
+	for (; j + 16 <= d; j += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(r + j));
+		__m128i lo = _mm_unpacklo_epi8(b, b), hi = _mm_unpackhi_epi8(b, b);
+		__m128i q[4] = {_mm_srai_epi32(_mm_unpacklo_epi16(lo, lo), 24),
+				_mm_srai_epi32(_mm_unpackhi_epi16(lo, lo), 24),
+				_mm_srai_epi32(_mm_unpacklo_epi16(hi, hi), 24),
+				_mm_srai_epi32(_mm_unpackhi_epi16(hi, hi), 24)};
+		for (unsigned u = 0; u < 4; u++) {
+			__m128 v = _mm_mul_ps(_mm_cvtepi32_ps(q[u]), vs);
+			float *pm = mx + j + 4 * u, *pa = sm + j + 4 * u;
+			_mm_storeu_ps(pm, _mm_max_ps(_mm_loadu_ps(pm), v));
+			_mm_storeu_ps(pa, _mm_add_ps(_mm_loadu_ps(pa), v));
+		}
 	}
+#endif
 	for (; j < d; j++) {
 		float v = s * (float)r[j];
 		mx[j] = v > mx[j] ? v : mx[j];
