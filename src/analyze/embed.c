@@ -23,11 +23,10 @@ struct loa_embed {
 	const uint64_t *keys;
 	const float *scales;
 	const int8_t *rows;
-	/* the lookup table, built at load: open addressing over records of
-	 * stride bytes {u64 key (0 = empty), f32 scale, u32 index, i8 row[dim]},
-	 * so that a lookup touches one or two cache lines */
-	unsigned char *tab;
-	size_t mask, stride;
+	/* the lookup index, built at load: open addressing, index + 1 (0 =
+	 * empty); the keys, scales and rows stay in the file image */
+	uint32_t *slots;
+	size_t mask;
 	unsigned char *data; /* the file image (owned) */
 	size_t size;
 };
@@ -79,7 +78,7 @@ void loa_embed_free(loa_embed *e)
 {
 	if (!e)
 		return;
-	free(e->tab);
+	free(e->slots);
 	free(e->data);
 	free(e);
 }
@@ -121,50 +120,39 @@ static int from_image(loa_embed **out, unsigned char *d, size_t n, loa_err *err)
 				   "tệp véc-tơ từ hỏng hoặc bị cắt / corrupt or truncated word-vector file");
 	}
 	loa_embed *e = calloc(1, sizeof *e);
-	size_t cap = 16, stride = (16 + (size_t)dim + 15) & ~(size_t)15;
-	while (cap * 3 < (size_t)count * 4) /* load <= 0.75 */
+	size_t cap = 16;
+	while (cap < (size_t)count * 2) /* load <= 0.5 */
 		cap <<= 1;
-	unsigned char *tab = e ? aligned_alloc(64, cap * stride) : NULL;
-	if (!e || !tab) {
+	uint32_t *slots = e ? calloc(cap, sizeof *slots) : NULL;
+	if (!e || !slots) {
 		free(e);
-		free(tab);
+		free(slots);
 		free(d);
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	}
-	memset(tab, 0, cap * stride);
 	e->dim = dim;
 	e->count = (size_t)count;
 	e->note = (const char *)d + l.note;
 	e->keys = (const uint64_t *)(d + l.keys);
 	e->scales = (const float *)(d + l.scales);
 	e->rows = (const int8_t *)(d + l.rows);
-	e->tab = tab;
+	e->slots = slots;
 	e->mask = cap - 1;
-	e->stride = stride;
 	e->data = d;
 	e->size = n;
 	for (size_t i = 0; i < e->count; i++) {
-		uint64_t k = e->keys[i], rk;
+		uint64_t k = e->keys[i];
 		size_t j = (size_t)loa__fmix64(k) & e->mask;
-		unsigned char *rec;
-		for (;; j = (j + 1) & e->mask) {
-			rec = tab + j * stride;
-			memcpy(&rk, rec, 8);
-			if (!rk || rk == k)
-				break;
-		}
+		while (slots[j] && e->keys[slots[j] - 1] != k)
+			j = (j + 1) & e->mask;
 		/* |scale| <= 1e6: a vector of 127 * 1e6 at most, so sums of them
 		 * stay finite */
-		if (k == 0 || rk || !(fabsf(e->scales[i]) <= 1e6f)) {
+		if (k == 0 || slots[j] || !(fabsf(e->scales[i]) <= 1e6f)) {
 			loa_embed_free(e);
 			return loa_err_set(err, LOA_EPARSE,
 					   "tệp véc-tơ từ hỏng / corrupt word-vector file (key %zu)", i);
 		}
-		uint32_t idx = (uint32_t)i;
-		memcpy(rec, &k, 8);
-		memcpy(rec + 8, &e->scales[i], 4);
-		memcpy(rec + 12, &idx, 4);
-		memcpy(rec + 16, e->rows + i * dim, dim);
+		slots[j] = (uint32_t)(i + 1);
 	}
 	*out = e;
 	return LOA_OK;
@@ -296,42 +284,24 @@ uint64_t loa_embed_key(const loa_embed *e, size_t i)
 	return e && i < e->count ? e->keys[i] : 0;
 }
 
-/* The record of key, or NULL. */
-static const unsigned char *find_rec(const loa_embed *e, uint64_t key)
-{
-	size_t j = (size_t)loa__fmix64(key) & e->mask;
-	for (;; j = (j + 1) & e->mask) {
-		const unsigned char *rec = e->tab + j * e->stride;
-		uint64_t rk;
-		memcpy(&rk, rec, 8);
-		if (rk == key)
-			return rec;
-		if (!rk)
-			return NULL;
-	}
-}
-
 ptrdiff_t loa_embed_find(const loa_embed *e, uint64_t key)
 {
 	if (!e || !key)
 		return -1;
-	const unsigned char *rec = find_rec(e, key);
-	uint32_t idx;
-	if (!rec)
-		return -1;
-	memcpy(&idx, rec + 12, 4);
-	return (ptrdiff_t)idx;
+	size_t j = (size_t)loa__fmix64(key) & e->mask;
+	for (uint32_t s; (s = e->slots[j]) != 0; j = (j + 1) & e->mask)
+		if (e->keys[s - 1] == key)
+			return (ptrdiff_t)s - 1;
+	return -1;
 }
 
 const int8_t *loa_embed_lookup(const loa_embed *e, uint64_t key, float *scale)
 {
-	if (!e || !key)
+	ptrdiff_t i = loa_embed_find(e, key);
+	if (i < 0)
 		return NULL;
-	const unsigned char *rec = find_rec(e, key);
-	if (!rec)
-		return NULL;
-	memcpy(scale, rec + 8, 4);
-	return (const int8_t *)(rec + 16);
+	*scale = e->scales[i];
+	return e->rows + (size_t)i * e->dim;
 }
 
 const int8_t *loa_embed_row(const loa_embed *e, size_t i, float *scale)

@@ -20,7 +20,7 @@
  *   i = scales[i] * row i), a 64-bit checksum of everything before it. A file
  *   that is not one, is truncated or corrupt gives LOA_EPARSE; another
  *   version LOA_EVERSION. At load an open-addressing index over the keys is
- *   built.
+ *   built (4 bytes per slot, at most half full); the vectors stay in the image.
  *
  * Ownership: a loa_embed is immutable once built or loaded, may be shared
  * by any number of threads, and owns its memory. A loa_embed_trainer copies
@@ -73,7 +73,7 @@ uint64_t loa_embed_key(const loa_embed *e, size_t i);
 /* Index of the vector of key, or -1. */
 ptrdiff_t loa_embed_find(const loa_embed *e, uint64_t key);
 /* The row of key (dim signed bytes; the vector is *scale times it), or
- * NULL: the fast path of prediction (one or two cache lines). */
+ * NULL: what prediction pools. */
 const int8_t *loa_embed_lookup(const loa_embed *e, uint64_t key, float *scale);
 /* Row i: dim signed bytes; the vector is *scale times the row. */
 const int8_t *loa_embed_row(const loa_embed *e, size_t i, float *scale);
