@@ -75,14 +75,15 @@ static void setup(void)
 	eo.min_count = 1;
 	eo.threads = 1;
 	eo.epochs = 1;
+	static char txt[1000][128]; /* the same texts for both */
+	unsigned pos[1000];
+	uint64_t r = 5;
+	for (int i = 0; i < 1000; i++)
+		pos[i] = gen_text(&r, txt[i], sizeof txt[i]);
 	loa_embed_trainer *et = NULL;
 	CHECK(loa_embed_trainer_new(&et, &eo, &err) == LOA_OK);
-	char buf[128];
-	uint64_t r = 5;
-	for (int i = 0; i < 1000; i++) {
-		gen_text(&r, buf, sizeof buf);
-		CHECK(loa_embed_trainer_add(et, buf, strlen(buf)) == LOA_OK);
-	}
+	for (int i = 0; i < 1000; i++)
+		CHECK(loa_embed_trainer_add(et, txt[i], strlen(txt[i])) == LOA_OK);
 	loa_embed *e = NULL;
 	CHECK(loa_embed_trainer_run(et, &e, &err) == LOA_OK);
 	loa_embed_trainer_free(et);
@@ -95,11 +96,9 @@ static void setup(void)
 	o.char_max = 3;
 	loa_cls_trainer *t = NULL;
 	CHECK(loa_cls_trainer_new(&t, &o, &err) == LOA_OK);
-	r = 5;
-	for (int i = 0; i < 1000; i++) {
-		unsigned pos = gen_text(&r, buf, sizeof buf);
-		CHECK(loa_cls_trainer_add(t, pos ? "pos" : "neg", 3, buf, strlen(buf), &err) == LOA_OK);
-	}
+	for (int i = 0; i < 1000; i++)
+		CHECK(loa_cls_trainer_add(t, pos[i] ? "pos" : "neg", 3, txt[i], strlen(txt[i]), &err) ==
+		      LOA_OK);
 	loa_cls_model *m = NULL;
 	CHECK(loa_cls_trainer_run(t, &m, NULL, &err) == LOA_OK);
 	CHECK(loa_cls_model_dense_dim(m) == 4);
