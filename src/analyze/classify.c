@@ -524,7 +524,7 @@ struct loa_cls_model {
 	uint32_t filter_mask;
 	/* the dense view (version 3, optional): word vectors and the folded
 	 * weights U[2 dim + 1][k] of fx_dense's features */
-	loa_embed *emb;      /* owned, loaded from the file's copy */
+	loa_embed *emb;      /* owned; a view of data (its image is in the file) */
 	const float *dense_w;
 	float *dense_wt;     /* U transposed [k][dense_stride] (built at load) */
 	size_t dense_stride;
@@ -716,7 +716,7 @@ static int model_from_image(loa_cls_model **out, unsigned char *data, size_t n, 
 		if (dd < 3 || dd > 2 * LOA_EMBED_MAX_DIM + 1 || eb == 0 ||
 		    dense_bytes(h.k, dd, eb) != h.dense_bytes ||
 		    !in_range(m->dense_mscale, -1e6, 1e6) ||
-		    loa_embed_load_mem(&m->emb, dp + DENSE_HEAD + pad8((size_t)dd * h.k * 4), eb,
+		    loa_embed_load_view(&m->emb, dp + DENSE_HEAD + pad8((size_t)dd * h.k * 4), eb,
 				       &e2) != LOA_OK ||
 		    2 * loa_embed_dim(m->emb) + 1 != dd) {
 			loa_embed_free(m->emb);

@@ -27,8 +27,9 @@ struct loa_embed {
 	 * empty); the keys, scales and rows stay in the file image */
 	uint32_t *slots;
 	size_t mask;
-	unsigned char *data; /* the file image (owned) */
+	unsigned char *data; /* the file image (owned unless borrowed) */
 	size_t size;
+	bool borrowed; /* loa_embed_load_view: data belongs to the caller */
 };
 
 uint64_t loa_embed_token_key(const loa_token *tok, const char *text)
@@ -79,18 +80,26 @@ void loa_embed_free(loa_embed *e)
 	if (!e)
 		return;
 	free(e->slots);
-	free(e->data);
+	if (!e->borrowed)
+		free(e->data);
 	free(e);
 }
 
-/* Takes data (malloc'd) in every case. */
-static int from_image(loa_embed **out, unsigned char *d, size_t n, loa_err *err)
+static void drop_image(unsigned char *d, bool borrow)
+{
+	if (!borrow)
+		free(d);
+}
+
+/* Reads the image d[0..n). Takes d (malloc'd) in every case, unless borrow:
+ * then d stays the caller's, on success as on failure. */
+static int from_image(loa_embed **out, unsigned char *d, size_t n, bool borrow, loa_err *err)
 {
 	*out = NULL;
 	uint32_t ver, dim, nb;
 	uint64_t count;
 	if (n < EMB_HEADER + 8 || memcmp(d, EMB_MAGIC, 8) != 0) {
-		free(d);
+		drop_image(d, borrow);
 		return loa_err_set(err, LOA_EPARSE,
 				   "không phải tệp véc-tơ từ / not a word-vector file");
 	}
@@ -99,7 +108,7 @@ static int from_image(loa_embed **out, unsigned char *d, size_t n, loa_err *err)
 	memcpy(&count, d + 16, 8);
 	memcpy(&nb, d + 24, 4);
 	if (ver != LOA_EMBED_VERSION) {
-		free(d);
+		drop_image(d, borrow);
 		return loa_err_set(err, LOA_EVERSION,
 				   "tệp véc-tơ từ phiên bản %u, cần %u / word-vector file version %u, "
 				   "expected %u",
@@ -108,14 +117,14 @@ static int from_image(loa_embed **out, unsigned char *d, size_t n, loa_err *err)
 	layout l;
 	if (dim == 0 || dim > LOA_EMBED_MAX_DIM || count == 0 || count > LOA_EMBED_MAX_COUNT ||
 	    nb == 0 || nb > LOA_EMBED_NOTE_MAX) {
-		free(d);
+		drop_image(d, borrow);
 		return loa_err_set(err, LOA_EPARSE, "tệp véc-tơ từ hỏng / corrupt word-vector file");
 	}
 	make_layout(&l, dim, (size_t)count, nb);
 	uint64_t sum;
 	if (l.total != n || (memcpy(&sum, d + l.sum, 8), sum != loa__file_checksum(d, l.sum)) ||
 	    d[l.note + nb - 1] != '\0') {
-		free(d);
+		drop_image(d, borrow);
 		return loa_err_set(err, LOA_EPARSE,
 				   "tệp véc-tơ từ hỏng hoặc bị cắt / corrupt or truncated word-vector file");
 	}
@@ -127,7 +136,7 @@ static int from_image(loa_embed **out, unsigned char *d, size_t n, loa_err *err)
 	if (!e || !slots) {
 		free(e);
 		free(slots);
-		free(d);
+		drop_image(d, borrow);
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	}
 	e->dim = dim;
@@ -140,6 +149,7 @@ static int from_image(loa_embed **out, unsigned char *d, size_t n, loa_err *err)
 	e->mask = cap - 1;
 	e->data = d;
 	e->size = n;
+	e->borrowed = borrow;
 	for (size_t i = 0; i < e->count; i++) {
 		uint64_t k = e->keys[i];
 		size_t j = (size_t)loa__fmix64(k) & e->mask;
@@ -210,7 +220,7 @@ int loa_embed_from_arrays(loa_embed **out, unsigned dim, size_t count, const uin
 	}
 	uint64_t sum = loa__file_checksum(d, l.sum);
 	memcpy(d + l.sum, &sum, 8);
-	int rc = from_image(out, d, l.total, err);
+	int rc = from_image(out, d, l.total, false, err);
 	if (rc == LOA_EPARSE) /* only a repeated or zero key can fail here */
 		loa_err_set(err, LOA_EINVAL, "khoá véc-tơ trùng hoặc bằng 0 / repeated or zero key");
 	return rc == LOA_EPARSE ? LOA_EINVAL : rc;
@@ -228,7 +238,18 @@ int loa_embed_load_mem(loa_embed **out, const void *data, size_t n, loa_err *err
 		return loa_err_set(err, LOA_ENOMEM, "hết bộ nhớ / out of memory");
 	if (n)
 		memcpy(d, data, n);
-	return from_image(out, d, n, err);
+	return from_image(out, d, n, false, err);
+}
+
+int loa_embed_load_view(loa_embed **out, const void *data, size_t n, loa_err *err)
+{
+	if (!out || !data || ((uintptr_t)data & 7))
+		return loa_err_set(err, LOA_EINVAL, "tham số không hợp lệ / invalid argument");
+	*out = NULL;
+	if (n > LOA_EMBED_FILE_MAX)
+		return loa_err_set(err, LOA_ETOOBIG, "tệp véc-tơ từ quá lớn / word-vector file too big");
+	/* the image is only read: the cast drops const for the shared field */
+	return from_image(out, (unsigned char *)(uintptr_t)data, n, true, err);
 }
 
 int loa_embed_load(loa_embed **out, const char *path, loa_err *err)
@@ -241,7 +262,7 @@ int loa_embed_load(loa_embed **out, const char *path, loa_err *err)
 	int rc = loa_file_read_all(path, LOA_EMBED_FILE_MAX, &d, &n, err);
 	if (rc)
 		return rc;
-	rc = from_image(out, d, n, err);
+	rc = from_image(out, d, n, false, err);
 	if (rc && err) {
 		char msg[LOA_ERR_MSG_MAX];
 		snprintf(msg, sizeof msg, "%s: %s", loa_err_msg(err), path);

@@ -60,6 +60,9 @@ int loa_embed_from_arrays(loa_embed **out, unsigned dim, size_t count, const uin
 int loa_embed_load(loa_embed **out, const char *path, loa_err *err);
 /* Copies data. */
 int loa_embed_load_mem(loa_embed **out, const void *data, size_t n, loa_err *err);
+/* Borrows data (8-byte aligned): it must stay valid and unchanged until
+ * loa_embed_free(*out), which does not free it. Checks it as the others do. */
+int loa_embed_load_view(loa_embed **out, const void *data, size_t n, loa_err *err);
 /* Serialises into out (appends). */
 int loa_embed_write(const loa_embed *e, loa_buf *out);
 /* Writes atomically (temporary file + rename). */

@@ -311,6 +311,56 @@ static void save_load(void **state)
 	loa_embed_free(e);
 }
 
+/* A view borrows the caller's image: the same vectors, the image untouched
+ * and not freed (ASan would see a double free), a damaged or misaligned
+ * image refused without freeing it. */
+static void view(void **state)
+{
+	(void)state;
+	loa_embed *e = train_groups(1, 7, 3);
+	loa_buf b;
+	image(e, &b);
+	/* an 8-aligned copy, and one byte off */
+	uint64_t *al = malloc(b.len + 16);
+	assert_non_null(al);
+	memcpy(al, b.data, b.len);
+	loa_embed *f = NULL;
+	loa_err err;
+	assert_int_equal(loa_embed_load_view(&f, al, b.len, &err), LOA_OK);
+	assert_int_equal(loa_embed_count(f), loa_embed_count(e));
+	float u[16], v[16];
+	for (size_t i = 0; i < loa_embed_count(e); i++) {
+		assert_int_equal(loa_embed_find(f, loa_embed_key(e, i)), (ptrdiff_t)i);
+		loa_embed_vector(e, i, u);
+		loa_embed_vector(f, i, v);
+		assert_memory_equal(u, v, sizeof u);
+	}
+	check_groups(f);
+	loa_buf w;
+	loa_buf_init(&w, 0);
+	assert_int_equal(loa_embed_write(f, &w), LOA_OK);
+	assert_int_equal(w.len, b.len);
+	assert_memory_equal(w.data, b.data, b.len);
+	loa_buf_release(&w);
+	loa_embed_free(f);
+	assert_memory_equal(al, b.data, b.len); /* still there, unchanged */
+
+	unsigned char *odd = (unsigned char *)al + 1;
+	memmove(odd, b.data, b.len);
+	f = (loa_embed *)1;
+	assert_int_equal(loa_embed_load_view(&f, odd, b.len, &err), LOA_EINVAL);
+	assert_int_equal(loa_embed_load_view(&f, NULL, b.len, &err), LOA_EINVAL);
+	memcpy(al, b.data, b.len);
+	((unsigned char *)al)[b.len / 2] ^= 1; /* bad checksum */
+	assert_int_equal(loa_embed_load_view(&f, al, b.len, &err), LOA_EPARSE);
+	assert_null(f);
+	assert_int_equal(loa_embed_load_view(&f, al, b.len - 8, &err), LOA_EPARSE);
+	assert_null(f);
+	free(al); /* still ours */
+	loa_buf_release(&b);
+	loa_embed_free(e);
+}
+
 typedef struct prog {
 	uint64_t calls, last_done, last_total;
 } prog;
@@ -369,7 +419,7 @@ int main(void)
 		cmocka_unit_test(word_keys),
 		cmocka_unit_test(groups_are_close), cmocka_unit_test(deterministic),
 		cmocka_unit_test(min_count_and_max_vocab), cmocka_unit_test(errors),
-		cmocka_unit_test(save_load), cmocka_unit_test(progress_reported),
+		cmocka_unit_test(save_load), cmocka_unit_test(view), cmocka_unit_test(progress_reported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
