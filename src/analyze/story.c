@@ -442,8 +442,10 @@ static int link_entry(loa_story_index *ix, uint32_t idx)
 }
 
 /* Adds entry e's match (score sc) to the stories met, c[0..*nc): one per
- * story, its best-scoring entry (ties to the earliest item); when all
- * LOA_STORY_CANDS are taken, the weakest gives way. */
+ * story, its best-scoring entry (ties to the closer as a whole, then to the
+ * earliest item: every cut of an article scores 1 against it, a copy of it
+ * also has Jaccard 1); when all LOA_STORY_CANDS are taken, the weakest
+ * gives way. */
 static void cand_put(cand *c, size_t *nc, int64_t story, const entry *e, double sc,
 		     const loa_story_sig *sig)
 {
@@ -461,13 +463,31 @@ static void cand_put(cand *c, size_t *nc, int64_t story, const entry *e, double 
 			k = worst;
 		else
 			return;
-	} else if (!(sc > c[k].s || (sc == c[k].s && e->item < c[k].item))) {
+		c[k].j = loa_story_jaccard(sig, &e->sig);
+	} else if (sc > c[k].s) {
+		c[k].j = loa_story_jaccard(sig, &e->sig);
+	} else if (sc == c[k].s) {
+		double j = loa_story_jaccard(sig, &e->sig);
+		if (!(j > c[k].j || (j == c[k].j && e->item < c[k].item)))
+			return;
+		c[k].j = j;
+	} else {
 		return;
 	}
 	c[k].story = story;
 	c[k].item = e->item;
 	c[k].s = sc;
-	c[k].j = loa_story_jaccard(sig, &e->sig);
+}
+
+/* a before b as the story an item joins: by score, then Jaccard, then the
+ * earliest item */
+static bool cand_better(const cand *a, const cand *b)
+{
+	if (a->s != b->s)
+		return a->s > b->s;
+	if (a->j != b->j)
+		return a->j > b->j;
+	return a->item < b->item;
 }
 
 /* The stories met by a search, c[0..return) (LOA_STORY_CANDS at most);
@@ -517,7 +537,7 @@ static size_t search(loa_story_index *ix, loa_ms at, const loa_story_sig *sig, b
 			continue;
 		size_t bi = 0;
 		for (size_t i = 1; i < nc; i++)
-			if (c[i].s > c[bi].s || (c[i].s == c[bi].s && c[i].item < c[bi].item))
+			if (cand_better(&c[i], &c[bi]))
 				bi = i;
 		*best = bi;
 		if (c[bi].s >= LOA_STORY_SURE) {
@@ -617,9 +637,14 @@ int loa_story_index_assign(loa_story_index *ix, int64_t item_id, loa_ms at,
 	return loa_story_index_assign2(ix, item_id, at, sig, story, score, NULL, 0, NULL);
 }
 
-static int cmp_cand(const void *x, const void *y)
+/* Merge order: the closest as a whole first (Jaccard, the merge's own
+ * test; containment is 1 for every cut of the item), then by score, then
+ * the older entry. */
+static int cmp_merge(const void *x, const void *y)
 {
 	const cand *a = x, *b = y;
+	if (a->j != b->j)
+		return a->j > b->j ? -1 : 1;
 	if (a->s != b->s)
 		return a->s > b->s ? -1 : 1;
 	return a->item < b->item ? -1 : a->item > b->item;
@@ -652,7 +677,7 @@ int loa_story_index_assign2(loa_story_index *ix, int64_t item_id, loa_ms at,
 		for (size_t i = 0; i < nc; i++)
 			if (i != best && c[i].j >= LOA_STORY_MERGE_J)
 				strong[nm++] = c[i];
-		qsort(strong, nm, sizeof *strong, cmp_cand);
+		qsort(strong, nm, sizeof *strong, cmp_merge);
 		if (nm > cap)
 			nm = cap;
 		for (size_t i = 0; i < nm; i++)

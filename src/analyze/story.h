@@ -15,8 +15,8 @@
  * set in the larger, C = J (|A| + |B|) / ((1 + J) min(|A|, |B|)), so a cut
  * copy (a republished lead) still meets its original. Two texts are "the
  * same story" when J >= LOA_STORY_MIN_J and C >= LOA_STORY_MIN_C. A new
- * item joins the story of its most similar earlier item within the time
- * window (|published_at difference| <= window, default 14 days); with no
+ * item joins the story of its most similar earlier item (by C, then J, then
+ * the earliest item) within the time window (|published_at difference| <= window, default 14 days); with no
  * such item it founds a new story.
  *
  * Merges. When a new item matches items of several stories (two cuts of
@@ -31,7 +31,7 @@
  * The index keeps them in a union-find (story id -> surviving id, path
  * compressed): every story id it returns is resolved. At most
  * LOA_STORY_MERGE_MAX stories are merged per assignment (the most similar
- * first), so one odd item cannot weld a crowd of stories at once.
+ * by J first), so one odd item cannot weld a crowd of stories at once.
  *
  * The index is in memory; the pipeline keeps signatures in the table
  * analyze_sig and rebuilds the index from the items of the last window on

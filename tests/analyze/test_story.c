@@ -405,6 +405,56 @@ static void many_merges(void **state)
 	loa_story_index_free(ix);
 }
 
+/* The cap: twelve stories planted apart (a rebuild's entries), each a
+ * shorter lead of one article; the whole article is close to all of them,
+ * but one assignment merges at most LOA_STORY_MERGE_MAX (or the caller's
+ * cap) of the others, the most similar first; the rest stay apart until a
+ * later item bridges them. */
+static void merge_cap(void **state)
+{
+	(void)state;
+	enum { NS = 12 };
+	loa_story_sig lead[NS + 1], all = cut(art, 0, NSENT(art));
+	for (int i = 1; i <= NS; i++) {
+		lead[i] = cut(art, 0, NSENT(art) - (size_t)i);
+		assert_true(loa_story_jaccard(&all, &lead[i]) >= LOA_STORY_MERGE_J);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		size_t cap = pass == 0 ? LOA_STORY_MERGE_MAX : 3;
+		loa_story_index *ix = loa_story_index_new(0);
+		assert_non_null(ix);
+		for (int i = 1; i <= NS; i++)
+			assert_int_equal(loa_story_index_add(ix, i, i, i * 60000, &lead[i]), LOA_OK);
+		int64_t story = -1, merged[LOA_STORY_MERGE_MAX + 4];
+		size_t nm = 99;
+		assert_int_equal(loa_story_index_assign2(ix, 100, 100 * 60000, &all, &story, NULL,
+							 merged, pass == 0 ? LOA_STORY_MERGE_MAX + 4 : cap,
+							 &nm),
+				 LOA_OK);
+		assert_int_equal(story, 1); /* the closest and the oldest */
+		assert_int_equal(nm, cap);
+		/* the next most similar: the longer leads, 2 … cap + 1 */
+		for (size_t k = 0; k < nm; k++)
+			assert_int_equal(merged[k], (int64_t)k + 2);
+		/* a second copy of the article merges the next ones: those were
+		 * left apart by the first */
+		assert_int_equal(loa_story_index_assign2(ix, 101, 101 * 60000, &all, &story, NULL,
+							 merged, cap, &nm),
+				 LOA_OK);
+		assert_int_equal(story, 1);
+		size_t left = NS - 1 - cap;
+		assert_int_equal(nm, left < cap ? left : cap);
+		for (size_t k = 0; k < nm; k++)
+			assert_int_equal(merged[k], (int64_t)(cap + 2 + k));
+		/* an identical entry wins a lookup: merged leads resolve to 1,
+		 * the others are still their own stories */
+		for (size_t i = 1; i <= NS; i++)
+			assert_int_equal(loa_story_index_find(ix, 101 * 60000, &lead[i], NULL),
+					 i <= 1 + cap + nm ? 1 : (int64_t)i);
+		loa_story_index_free(ix);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +464,7 @@ int main(void)
 		cmocka_unit_test(digest_does_not_merge),
 		cmocka_unit_test(merges_are_transitive),
 		cmocka_unit_test(many_merges),
+		cmocka_unit_test(merge_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
