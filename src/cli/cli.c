@@ -38,6 +38,24 @@ static int by_name(const void *a, const void *b)
 	return strcmp((*(const loa_cmd *const *)a)->name, (*(const loa_cmd *const *)b)->name);
 }
 
+/* Commands whose first argument names a sub-command with its own help. */
+static const struct family {
+	const char *name;
+	const loa_subcmd *(*find)(const char *sub);
+	void (*list)(FILE *f);
+} families[] = {
+	{"eval", cmd_eval_find, cmd_eval_list},
+	{"train", cmd_train_find, cmd_train_list},
+};
+
+static const struct family *family_of(const char *cmdname)
+{
+	for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+		if (strcmp(families[i].name, cmdname) == 0)
+			return &families[i];
+	return NULL;
+}
+
 static void print_usage(FILE *f)
 {
 	fprintf(f,
@@ -69,10 +87,10 @@ int cli_usage_error(const char *cmdname, const char *fmt, ...)
 	size_t tn = sp ? (size_t)(sp - cmdname) : strlen(cmdname);
 	snprintf(top, sizeof top, "%.*s", (int)(tn < sizeof top ? tn : sizeof top - 1), cmdname);
 	const char *usage = NULL;
-	if (sp && strcmp(top, "train") == 0)
-		usage = cmd_train_usage(sp + 1);
-	else if (sp && strcmp(top, "eval") == 0)
-		usage = cmd_eval_usage(sp + 1);
+	const struct family *fam = sp ? family_of(top) : NULL;
+	const loa_subcmd *sub = fam ? fam->find(sp + 1) : NULL;
+	if (sub)
+		usage = sub->usage;
 	const loa_cmd *c = loa_cli_find(top);
 	if (!usage && c)
 		usage = c->usage;
@@ -132,6 +150,30 @@ int cli_common_opt(loa_ctx *ctx, const loa_cmd *cmd, int c, const char *arg, cha
 	}
 }
 
+/* Prints the help of command c on stdout, or of its sub-command sub
+ * (train, eval) when sub is not NULL; returns an exit status. */
+static int print_help(const loa_cmd *c, const char *sub)
+{
+	const struct family *fam = family_of(c->name);
+	const char *summary = c->summary, *usage = c->usage, *help = c->help;
+	if (fam && sub) {
+		const loa_subcmd *s = fam->find(sub);
+		if (!s) {
+			fprintf(stderr, "loa %s: không có lệnh con / no such sub-command: %s\n", c->name,
+				sub);
+			fam->list(stderr);
+			return LOA_EXIT_USAGE;
+		}
+		summary = s->summary;
+		usage = s->usage;
+		help = s->help;
+	}
+	printf("%s\n\nCách dùng / usage: %s\n\n%s\n", summary, usage, help);
+	printf("\nTùy chọn chung / common options: --db PATH, --set KEY=VALUE, --log-level LEVEL, "
+	       "--log-json\n");
+	return LOA_EXIT_OK;
+}
+
 int cmd_help(loa_ctx *ctx, int argc, char **argv)
 {
 	if (argc < 2) {
@@ -141,10 +183,26 @@ int cmd_help(loa_ctx *ctx, int argc, char **argv)
 	const loa_cmd *c = loa_cli_find(argv[1]);
 	if (!c)
 		return cli_usage_error("help", "không có lệnh / no such command: %s", argv[1]);
-	printf("%s\n\nCách dùng / usage: %s\n\n%s\n", c->summary, c->usage, c->help);
-	printf("\nTùy chọn chung / common options: --db PATH, --set KEY=VALUE, --log-level LEVEL, "
-	       "--log-json\n");
-	return LOA_EXIT_OK;
+	return print_help(c, argc > 2 ? argv[2] : NULL);
+}
+
+/* Whether the arguments of command argv[0] ask for its help: "--help"
+ * anywhere before a "--", or "-h" first (after the sub-command's name for
+ * train and eval). Sets *sub to that sub-command's name, else NULL. */
+static bool wants_help(int argc, char **argv, const char **sub)
+{
+	int first = 1;
+	*sub = NULL;
+	if (family_of(argv[0]) && argc > 1 && argv[1][0] != '-') {
+		*sub = argv[1];
+		first = 2;
+	}
+	if (argc > first && strcmp(argv[first], "-h") == 0)
+		return true;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
 }
 
 int cmd_version(loa_ctx *ctx, int argc, char **argv)
@@ -241,6 +299,16 @@ int loa_cli_main(int argc, char **argv)
 			fprintf(stderr, "loa: tùy chọn không hợp lệ / unknown option: %s\n", argv[optind - 1]);
 			print_usage(stderr);
 			status = LOA_EXIT_USAGE;
+			goto out;
+		}
+	}
+	/* loa COMMAND --help: its help, before the command runs or anything is
+	 * loaded (a broken configuration does not hide it) */
+	if (optind < argc) {
+		const loa_cmd *hc = loa_cli_find(argv[optind]);
+		const char *sub;
+		if (hc && wants_help(argc - optind, argv + optind, &sub)) {
+			status = print_help(hc, sub);
 			goto out;
 		}
 	}

@@ -36,6 +36,16 @@ typedef struct loa_cmd {
 	bool hidden;
 } loa_cmd;
 
+/* A sub-command of a command family (`loa train NAME`, `loa eval NAME`:
+ * cmd_train.h, cmd_eval.h), with the same texts as a command. */
+typedef struct loa_subcmd {
+	const char *name;
+	loa_cmd_fn fn;
+	const char *summary; /* Vietnamese / English, one line */
+	const char *usage;   /* "loa train classify --train FILE …" */
+	const char *help;    /* every option with its default, and the final line */
+} loa_subcmd;
+
 #define LOA_COMMAND(name, summary, usage, help) int cmd_##name(loa_ctx *ctx, int argc, char **argv);
 #define LOA_COMMAND_HIDDEN LOA_COMMAND
 #include "cli/commands.def"

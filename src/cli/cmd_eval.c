@@ -9,54 +9,50 @@
 
 #include "core/banned.h"
 
-typedef struct eval_sub {
-	const char *name;
-	loa_cmd_fn fn;
-	const char *summary;
-	const char *usage;
-} eval_sub;
-
-static const eval_sub subs[] = {
-#define LOA_EVAL_ROW(name, summary, usage) {#name, cmd_eval_##name, summary, usage},
+static const loa_subcmd subs[] = {
+#define LOA_EVAL_ROW(name, summary, usage, help) {#name, cmd_eval_##name, summary, usage, help},
 	LOA_EVAL_SUBCOMMANDS(LOA_EVAL_ROW)
 #undef LOA_EVAL_ROW
-	{NULL, NULL, NULL, NULL},
+	{NULL, NULL, NULL, NULL, NULL},
 };
 
-const char *cmd_eval_usage(const char *name)
+const loa_subcmd *cmd_eval_find(const char *name)
 {
-	for (const eval_sub *s = subs; s->name; s++)
+	for (const loa_subcmd *s = subs; s->name; s++)
 		if (strcmp(s->name, name) == 0)
-			return s->usage;
+			return s;
 	return NULL;
 }
 
-static void list_subs(FILE *f)
+const char *cmd_eval_usage(const char *name)
+{
+	const loa_subcmd *s = cmd_eval_find(name);
+	return s ? s->usage : NULL;
+}
+
+void cmd_eval_list(FILE *f)
 {
 	fprintf(f, "Các phép đánh giá / evaluations:\n");
-	for (const eval_sub *s = subs; s->name; s++)
+	for (const loa_subcmd *s = subs; s->name; s++)
 		fprintf(f, "  %-10s %s\n             %s\n", s->name, s->summary, s->usage);
 }
 
 int cmd_eval(loa_ctx *ctx, int argc, char **argv)
 {
+	/* --help and -h never get here: the dispatcher prints the help
+	 * (loa_cli_main). */
 	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-			list_subs(stdout);
-			return LOA_EXIT_OK;
-		}
 		fprintf(stderr, "loa eval: cần tên phép đánh giá / expected an evaluation name\n");
-		list_subs(stderr);
+		cmd_eval_list(stderr);
 		return LOA_EXIT_USAGE;
 	}
-	for (const eval_sub *s = subs; s->name; s++) {
-		if (strcmp(s->name, argv[1]) == 0) {
-			optind = 0; /* reset getopt for the sub-command */
-			return s->fn(ctx, argc - 1, argv + 1);
-		}
+	const loa_subcmd *s = cmd_eval_find(argv[1]);
+	if (s) {
+		optind = 0; /* reset getopt for the sub-command */
+		return s->fn(ctx, argc - 1, argv + 1);
 	}
 	fprintf(stderr, "loa eval: không có phép đánh giá / unknown evaluation: %s\n", argv[1]);
-	list_subs(stderr);
+	cmd_eval_list(stderr);
 	return LOA_EXIT_USAGE;
 }
 

@@ -10,53 +10,49 @@
 
 #include "core/banned.h"
 
-typedef struct train_sub {
-	const char *name;
-	loa_cmd_fn fn;
-	const char *summary;
-	const char *usage;
-} train_sub;
-
-static const train_sub subs[] = {
-#define LOA_TRAIN_ROW(name, summary, usage) {#name, cmd_train_##name, summary, usage},
+static const loa_subcmd subs[] = {
+#define LOA_TRAIN_ROW(name, summary, usage, help) {#name, cmd_train_##name, summary, usage, help},
 	LOA_TRAIN_SUBCOMMANDS(LOA_TRAIN_ROW)
 #undef LOA_TRAIN_ROW
-	{NULL, NULL, NULL, NULL},
+	{NULL, NULL, NULL, NULL, NULL},
 };
 
-const char *cmd_train_usage(const char *name)
+const loa_subcmd *cmd_train_find(const char *name)
 {
-	for (const train_sub *s = subs; s->name; s++)
+	for (const loa_subcmd *s = subs; s->name; s++)
 		if (strcmp(s->name, name) == 0)
-			return s->usage;
+			return s;
 	return NULL;
 }
 
-static void list_subs(FILE *f)
+const char *cmd_train_usage(const char *name)
+{
+	const loa_subcmd *s = cmd_train_find(name);
+	return s ? s->usage : NULL;
+}
+
+void cmd_train_list(FILE *f)
 {
 	fprintf(f, "Các mô hình / models:\n");
-	for (const train_sub *s = subs; s->name; s++)
+	for (const loa_subcmd *s = subs; s->name; s++)
 		fprintf(f, "  %-10s %s\n             %s\n", s->name, s->summary, s->usage);
 }
 
 int cmd_train(loa_ctx *ctx, int argc, char **argv)
 {
+	/* --help and -h never get here: the dispatcher prints the help
+	 * (loa_cli_main). */
 	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-			list_subs(stdout);
-			return LOA_EXIT_OK;
-		}
 		fprintf(stderr, "loa train: cần tên mô hình / expected a model name\n");
-		list_subs(stderr);
+		cmd_train_list(stderr);
 		return LOA_EXIT_USAGE;
 	}
-	for (const train_sub *s = subs; s->name; s++) {
-		if (strcmp(s->name, argv[1]) == 0) {
-			optind = 0; /* reset getopt for the sub-command */
-			return s->fn(ctx, argc - 1, argv + 1);
-		}
+	const loa_subcmd *s = cmd_train_find(argv[1]);
+	if (s) {
+		optind = 0; /* reset getopt for the sub-command */
+		return s->fn(ctx, argc - 1, argv + 1);
 	}
 	fprintf(stderr, "loa train: không có mô hình / unknown model: %s\n", argv[1]);
-	list_subs(stderr);
+	cmd_train_list(stderr);
 	return LOA_EXIT_USAGE;
 }
