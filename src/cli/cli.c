@@ -70,7 +70,7 @@ static void print_usage(FILE *f)
 	qsort(sorted, n, sizeof *sorted, by_name);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "  %-10s %s\n", sorted[i]->name, sorted[i]->summary);
-	fprintf(f, "\nloa help <lệnh> để xem chi tiết / for details.\n");
+	fprintf(f, "\nloa help <lệnh> hoặc loa <lệnh> --help để xem chi tiết / for details.\n");
 }
 
 int cli_usage_error(const char *cmdname, const char *fmt, ...)
