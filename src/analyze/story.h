@@ -16,8 +16,8 @@
  * copy (a republished lead) still meets its original. Two texts are "the
  * same story" when J >= LOA_STORY_MIN_J and C >= LOA_STORY_MIN_C. A new
  * item joins the story of its most similar earlier item (by C, then J, then
- * the earliest item) within the time window (|published_at difference| <= window, default 14 days); with no
- * such item it founds a new story.
+ * the earliest item) within the time window (|published_at difference| <=
+ * window, default 14 days); with no such item it founds a new story.
  *
  * Merges. When a new item matches items of several stories (two cuts of
  * one article landed in two stories and the full text meets both), the

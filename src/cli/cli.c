@@ -39,21 +39,54 @@ static int by_name(const void *a, const void *b)
 }
 
 /* Commands whose first argument names a sub-command with its own help. */
-static const struct family {
-	const char *name;
-	const loa_subcmd *(*find)(const char *sub);
-	void (*list)(FILE *f);
-} families[] = {
-	{"eval", cmd_eval_find, cmd_eval_list},
-	{"train", cmd_train_find, cmd_train_list},
-};
+static const loa_family *const families[] = {&cmd_eval_family, &cmd_train_family};
 
-static const struct family *family_of(const char *cmdname)
+static const loa_family *family_of(const char *cmdname)
 {
 	for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
-		if (strcmp(families[i].name, cmdname) == 0)
-			return &families[i];
+		if (strcmp(families[i]->name, cmdname) == 0)
+			return families[i];
 	return NULL;
+}
+
+const loa_subcmd *cli_family_find(const loa_family *f, const char *name)
+{
+	for (const loa_subcmd *s = f->subs; s->name; s++)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	return NULL;
+}
+
+const char *cli_family_usage(const loa_family *f, const char *name)
+{
+	const loa_subcmd *s = cli_family_find(f, name);
+	return s ? s->usage : NULL;
+}
+
+void cli_family_list(const loa_family *f, FILE *out)
+{
+	fprintf(out, "%s:\n", f->title);
+	for (const loa_subcmd *s = f->subs; s->name; s++)
+		fprintf(out, "  %-10s %s\n             %s\n", s->name, s->summary, s->usage);
+}
+
+int cli_family_run(const loa_family *f, loa_ctx *ctx, int argc, char **argv)
+{
+	/* --help and -h never get here: the dispatcher prints the help
+	 * (loa_cli_main) */
+	if (argc < 2 || argv[1][0] == '-') {
+		fprintf(stderr, "loa %s: %s\n", f->name, f->expected);
+		cli_family_list(f, stderr);
+		return LOA_EXIT_USAGE;
+	}
+	const loa_subcmd *s = cli_family_find(f, argv[1]);
+	if (!s) {
+		fprintf(stderr, "loa %s: %s: %s\n", f->name, f->unknown, argv[1]);
+		cli_family_list(f, stderr);
+		return LOA_EXIT_USAGE;
+	}
+	optind = 0; /* reset getopt for the sub-command */
+	return s->fn(ctx, argc - 1, argv + 1);
 }
 
 static void print_usage(FILE *f)
@@ -87,8 +120,8 @@ int cli_usage_error(const char *cmdname, const char *fmt, ...)
 	size_t tn = sp ? (size_t)(sp - cmdname) : strlen(cmdname);
 	snprintf(top, sizeof top, "%.*s", (int)(tn < sizeof top ? tn : sizeof top - 1), cmdname);
 	const char *usage = NULL;
-	const struct family *fam = sp ? family_of(top) : NULL;
-	const loa_subcmd *sub = fam ? fam->find(sp + 1) : NULL;
+	const loa_family *fam = sp ? family_of(top) : NULL;
+	const loa_subcmd *sub = fam ? cli_family_find(fam, sp + 1) : NULL;
 	if (sub)
 		usage = sub->usage;
 	const loa_cmd *c = loa_cli_find(top);
@@ -154,14 +187,14 @@ int cli_common_opt(loa_ctx *ctx, const loa_cmd *cmd, int c, const char *arg, cha
  * (train, eval) when sub is not NULL; returns an exit status. */
 static int print_help(const loa_cmd *c, const char *sub)
 {
-	const struct family *fam = family_of(c->name);
+	const loa_family *fam = family_of(c->name);
 	const char *summary = c->summary, *usage = c->usage, *help = c->help;
 	if (fam && sub) {
-		const loa_subcmd *s = fam->find(sub);
+		const loa_subcmd *s = cli_family_find(fam, sub);
 		if (!s) {
 			fprintf(stderr, "loa %s: không có lệnh con / no such sub-command: %s\n", c->name,
 				sub);
-			fam->list(stderr);
+			cli_family_list(fam, stderr);
 			return LOA_EXIT_USAGE;
 		}
 		summary = s->summary;

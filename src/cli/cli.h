@@ -14,6 +14,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "core/config.h"
 #include "core/err.h"
@@ -45,6 +46,26 @@ typedef struct loa_subcmd {
 	const char *usage;   /* "loa train classify --train FILE …" */
 	const char *help;    /* every option with its default, and the final line */
 } loa_subcmd;
+
+/* A command family: its sub-commands (a static table ended by a NULL
+ * name) and the words its messages use. */
+typedef struct loa_family {
+	const char *name;     /* "train" */
+	const char *title;    /* "Các mô hình / models" (listing heading) */
+	const char *expected; /* "cần tên mô hình / expected a model name" */
+	const char *unknown;  /* "không có mô hình / unknown model" */
+	const loa_subcmd *subs;
+} loa_family;
+
+/* The sub-command NAME of family f, or NULL. */
+const loa_subcmd *cli_family_find(const loa_family *f, const char *name);
+/* Usage line of sub-command NAME of f, or NULL. */
+const char *cli_family_usage(const loa_family *f, const char *name);
+/* Writes f's sub-commands with their summaries and usage lines to out. */
+void cli_family_list(const loa_family *f, FILE *out);
+/* Runs `loa f->name SUB …` (argv[0] is f->name): the sub-command, or a
+ * usage error listing them. */
+int cli_family_run(const loa_family *f, loa_ctx *ctx, int argc, char **argv);
 
 #define LOA_COMMAND(name, summary, usage, help) int cmd_##name(loa_ctx *ctx, int argc, char **argv);
 #define LOA_COMMAND_HIDDEN LOA_COMMAND

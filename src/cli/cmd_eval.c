@@ -16,44 +16,22 @@ static const loa_subcmd subs[] = {
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
-const loa_subcmd *cmd_eval_find(const char *name)
-{
-	for (const loa_subcmd *s = subs; s->name; s++)
-		if (strcmp(s->name, name) == 0)
-			return s;
-	return NULL;
-}
+const loa_family cmd_eval_family = {
+	"eval",
+	"Các phép đánh giá / evaluations",
+	"cần tên phép đánh giá / expected an evaluation name",
+	"không có phép đánh giá / unknown evaluation",
+	subs,
+};
 
 const char *cmd_eval_usage(const char *name)
 {
-	const loa_subcmd *s = cmd_eval_find(name);
-	return s ? s->usage : NULL;
-}
-
-void cmd_eval_list(FILE *f)
-{
-	fprintf(f, "Các phép đánh giá / evaluations:\n");
-	for (const loa_subcmd *s = subs; s->name; s++)
-		fprintf(f, "  %-10s %s\n             %s\n", s->name, s->summary, s->usage);
+	return cli_family_usage(&cmd_eval_family, name);
 }
 
 int cmd_eval(loa_ctx *ctx, int argc, char **argv)
 {
-	/* --help and -h never get here: the dispatcher prints the help
-	 * (loa_cli_main). */
-	if (argc < 2 || argv[1][0] == '-') {
-		fprintf(stderr, "loa eval: cần tên phép đánh giá / expected an evaluation name\n");
-		cmd_eval_list(stderr);
-		return LOA_EXIT_USAGE;
-	}
-	const loa_subcmd *s = cmd_eval_find(argv[1]);
-	if (s) {
-		optind = 0; /* reset getopt for the sub-command */
-		return s->fn(ctx, argc - 1, argv + 1);
-	}
-	fprintf(stderr, "loa eval: không có phép đánh giá / unknown evaluation: %s\n", argv[1]);
-	cmd_eval_list(stderr);
-	return LOA_EXIT_USAGE;
+	return cli_family_run(&cmd_eval_family, ctx, argc, argv);
 }
 
 /* Until the segmenter's cmd_eval_segment is linked in, `loa eval segment`

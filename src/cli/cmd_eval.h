@@ -105,9 +105,7 @@ LOA_EVAL_SUBCOMMANDS(LOA_EVAL_DECL)
 
 /* Usage line of an eval sub-command ("loa eval normalize …"), or NULL. */
 const char *cmd_eval_usage(const char *name);
-/* The eval sub-command NAME (static), or NULL. */
-const loa_subcmd *cmd_eval_find(const char *name);
-/* Writes the list of evaluations with their summaries and usage lines to f. */
-void cmd_eval_list(FILE *f);
+/* The family's table and words (cli_family_*). */
+extern const loa_family cmd_eval_family;
 
 #endif

@@ -4,7 +4,6 @@
  */
 #include "cli/cmd_train.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,42 +16,20 @@ static const loa_subcmd subs[] = {
 	{NULL, NULL, NULL, NULL, NULL},
 };
 
-const loa_subcmd *cmd_train_find(const char *name)
-{
-	for (const loa_subcmd *s = subs; s->name; s++)
-		if (strcmp(s->name, name) == 0)
-			return s;
-	return NULL;
-}
+const loa_family cmd_train_family = {
+	"train",
+	"Các mô hình / models",
+	"cần tên mô hình / expected a model name",
+	"không có mô hình / unknown model",
+	subs,
+};
 
 const char *cmd_train_usage(const char *name)
 {
-	const loa_subcmd *s = cmd_train_find(name);
-	return s ? s->usage : NULL;
-}
-
-void cmd_train_list(FILE *f)
-{
-	fprintf(f, "Các mô hình / models:\n");
-	for (const loa_subcmd *s = subs; s->name; s++)
-		fprintf(f, "  %-10s %s\n             %s\n", s->name, s->summary, s->usage);
+	return cli_family_usage(&cmd_train_family, name);
 }
 
 int cmd_train(loa_ctx *ctx, int argc, char **argv)
 {
-	/* --help and -h never get here: the dispatcher prints the help
-	 * (loa_cli_main). */
-	if (argc < 2 || argv[1][0] == '-') {
-		fprintf(stderr, "loa train: cần tên mô hình / expected a model name\n");
-		cmd_train_list(stderr);
-		return LOA_EXIT_USAGE;
-	}
-	const loa_subcmd *s = cmd_train_find(argv[1]);
-	if (s) {
-		optind = 0; /* reset getopt for the sub-command */
-		return s->fn(ctx, argc - 1, argv + 1);
-	}
-	fprintf(stderr, "loa train: không có mô hình / unknown model: %s\n", argv[1]);
-	cmd_train_list(stderr);
-	return LOA_EXIT_USAGE;
+	return cli_family_run(&cmd_train_family, ctx, argc, argv);
 }

@@ -138,9 +138,7 @@ LOA_TRAIN_SUBCOMMANDS(LOA_TRAIN_DECL)
 
 /* Usage line of a train sub-command ("loa train segment …"), or NULL. */
 const char *cmd_train_usage(const char *name);
-/* The train sub-command NAME (static), or NULL. */
-const loa_subcmd *cmd_train_find(const char *name);
-/* Writes the list of models with their summaries and usage lines to f. */
-void cmd_train_list(FILE *f);
+/* The family's table and words (cli_family_*). */
+extern const loa_family cmd_train_family;
 
 #endif
